@@ -1,0 +1,23 @@
+package dev.pbkv.node;
+
+/**
+ * A protocol participant as a deterministic state machine (sans-IO).
+ *
+ * <p>Contract for implementations: every handler runs to completion and only changes the node's own
+ * state and asks for effects through {@link Effects}. A handler must not block, sleep, start
+ * threads, take locks, read a clock, use unseeded randomness, iterate a hash-ordered collection or
+ * touch static mutable state. Given the same state and the same input, a handler produces the same
+ * new state and the same effects. This is what lets the simulator, the model checker and the TCP
+ * runtime drive the same classes.
+ */
+public interface Node {
+
+  /** Called once when the node starts (or restarts as a fresh node); typically sets timers. */
+  void init(Effects fx);
+
+  /** Handles one message. Unknown message types are a programming error. */
+  void onMessage(Address from, Message msg, Effects fx);
+
+  /** Handles one timer that was set earlier. Stale timers are recognised and ignored. */
+  void onTimer(Timer timer, Effects fx);
+}

@@ -1,0 +1,47 @@
+package dev.pbkv.rules;
+
+/**
+ * Test-only switches that each break one rule of the primary/backup protocol on purpose, so that
+ * tests can show the checks catch the anomaly the rule prevents. Production configurations use none
+ * of them.
+ */
+public enum RuleSwitch {
+  /** Rule 1 broken: when the primary dies, the view service promotes an idle server. */
+  PROMOTE_UNINITIALIZED("rule 1", "view service promotes an idle (uninitialized) server"),
+  /** Rule 1's precondition broken: the view service changes views without the primary's ack. */
+  IGNORE_PRIMARY_ACK("rule 1 / ack", "view service changes the view without the primary's ack"),
+  /** Rule 2 broken: the primary executes and replies without waiting for the backup. */
+  REPLY_BEFORE_BACKUP_ACK("rule 2", "primary replies before the backup acknowledges"),
+  /** Rule 2 broken for reads only: the primary answers reads from its own state. */
+  SERVE_READS_LOCALLY("rule 2 / reads", "primary serves reads without the backup"),
+  /** Rule 2 broken at the backup: it acks forwards it has received but not yet applied. */
+  BACKUP_ACKS_BEFORE_APPLY("rule 2 / backup", "backup acknowledges before applying in order"),
+  /** Rule 3 broken: the backup accepts forwards from any view and any sender. */
+  BACKUP_ACCEPTS_ANY_VIEW("rule 3", "backup accepts forwards from any view"),
+  /** Rule 4 broken: a non-primary executes client requests. */
+  NON_PRIMARY_SERVES("rule 4", "non-primary servers answer clients"),
+  /** Rule 5 broken: the primary executes ops locally while a state transfer is outstanding. */
+  SERVE_DURING_TRANSFER("rule 5", "primary executes ops during state transfer"),
+  /** Rule 5's precondition broken: the primary acks a view before its backup holds the state. */
+  ACK_VIEW_BEFORE_TRANSFER("rule 5 / ack", "primary acks a view before the state transfer"),
+  /** State transfer without the at-most-once table ("must include RPC data"). */
+  TRANSFER_WITHOUT_AMO("at-most-once", "state transfer omits the at-most-once table");
+
+  private final String rule;
+  private final String description;
+
+  RuleSwitch(String rule, String description) {
+    this.rule = rule;
+    this.description = description;
+  }
+
+  /** Which rule of the lecture this switch breaks. */
+  public String rule() {
+    return rule;
+  }
+
+  /** What the broken behaviour is, in words. */
+  public String description() {
+    return description;
+  }
+}

@@ -1,0 +1,502 @@
+package dev.pbkv.server;
+
+import dev.pbkv.kv.AmoApplication;
+import dev.pbkv.kv.Result;
+import dev.pbkv.kv.Snapshot;
+import dev.pbkv.node.Address;
+import dev.pbkv.node.Effects;
+import dev.pbkv.node.Message;
+import dev.pbkv.node.Node;
+import dev.pbkv.node.Timer;
+import dev.pbkv.rules.RuleSwitch;
+import dev.pbkv.server.ClientMessage.Reply;
+import dev.pbkv.server.ClientMessage.Request;
+import dev.pbkv.server.ClientMessage.WrongServer;
+import dev.pbkv.server.ReplicationMessage.Forward;
+import dev.pbkv.server.ReplicationMessage.ForwardAck;
+import dev.pbkv.server.ReplicationMessage.ForwardReject;
+import dev.pbkv.server.ReplicationMessage.Op;
+import dev.pbkv.server.ReplicationMessage.StateTransfer;
+import dev.pbkv.server.ReplicationMessage.StateTransferAck;
+import dev.pbkv.server.ServerTimer.ForwardRetry;
+import dev.pbkv.server.ServerTimer.PingTick;
+import dev.pbkv.server.ServerTimer.TransferRetry;
+import dev.pbkv.view.View;
+import dev.pbkv.view.ViewServiceMessage.GetView;
+import dev.pbkv.view.ViewServiceMessage.Ping;
+import dev.pbkv.view.ViewServiceMessage.ViewReply;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * A primary/backup key-value server (DESIGN 1.3–1.4). Its role comes from the newest view it has
+ * learned from the view service: the primary forwards every op to the backup and executes it only
+ * after the backup applied it; the backup applies forwards of its own view only; anyone else
+ * rejects clients.
+ */
+public final class PbServer implements Node {
+  private final Address self;
+  private final Address viewService;
+  private final long bootId;
+  private final ServerConfig config;
+
+  private View view = View.INITIAL;
+  private long acceptedViewNum; // what we ping with: a primary's ack of its view
+  private AmoApplication app = new AmoApplication();
+
+  // Primary of the current view.
+  private boolean transferDone;
+  private Snapshot transferSnapshot;
+  private final PrimaryLog log = new PrimaryLog();
+  private boolean forwardTimerArmed;
+
+  // Backup of the current view.
+  private long installedViewNum; // the view whose state transfer this server installed
+  private long appliedIndex;
+  private final TreeMap<Long, Op> outOfOrder = new TreeMap<>();
+
+  /**
+   * @param self this server's address
+   * @param viewService the view service's address
+   * @param bootId grows with every restart at this address (the view service tells restarts from
+   *     late duplicates by it)
+   */
+  public PbServer(Address self, Address viewService, long bootId, ServerConfig config) {
+    this.self = Objects.requireNonNull(self, "self");
+    this.viewService = Objects.requireNonNull(viewService, "viewService");
+    this.bootId = bootId;
+    this.config = Objects.requireNonNull(config, "config");
+  }
+
+  @Override
+  public void init(Effects fx) {
+    fx.send(viewService, new Ping(acceptedViewNum, bootId));
+    fx.setTimer(new PingTick(), config.pingIntervalMillis());
+  }
+
+  @Override
+  public void onMessage(Address from, Message msg, Effects fx) {
+    if (msg instanceof ViewReply reply) {
+      learnView(reply.view(), fx);
+    } else if (msg instanceof Request request) {
+      handleRequest(from, request, fx);
+    } else if (msg instanceof Forward forward) {
+      handleForward(from, forward, fx);
+    } else if (msg instanceof ForwardAck ack) {
+      handleForwardAck(from, ack, fx);
+    } else if (msg instanceof ForwardReject reject) {
+      noticeView(reject.backupView().viewNum(), fx);
+    } else if (msg instanceof StateTransfer transfer) {
+      handleStateTransfer(from, transfer, fx);
+    } else if (msg instanceof StateTransferAck ack) {
+      handleStateTransferAck(from, ack, fx);
+    } else if (msg instanceof Reply
+        || msg instanceof WrongServer
+        || msg instanceof Ping
+        || msg instanceof GetView) {
+      // Misrouted (e.g. a replayed message to a reused address): not for a server; ignore.
+    } else {
+      throw new IllegalArgumentException("server: unknown message " + msg);
+    }
+  }
+
+  @Override
+  public void onTimer(Timer timer, Effects fx) {
+    if (timer instanceof PingTick) {
+      fx.send(viewService, new Ping(acceptedViewNum, bootId));
+      fx.setTimer(new PingTick(), config.pingIntervalMillis());
+    } else if (timer instanceof TransferRetry retry) {
+      if (retry.viewNum() == view.viewNum() && isPrimary() && !transferDone) {
+        sendTransfer(fx);
+      }
+    } else if (timer instanceof ForwardRetry retry) {
+      onForwardRetry(retry, fx);
+    } else {
+      throw new IllegalArgumentException("server: unknown timer " + timer);
+    }
+  }
+
+  // --- views --------------------------------------------------------------------------------
+
+  /** A message mentioned view {@code viewNum}; if it is newer than ours, ask the view service. */
+  private void noticeView(long viewNum, Effects fx) {
+    if (viewNum > view.viewNum()) {
+      fx.send(viewService, new GetView());
+    }
+  }
+
+  private void learnView(View next, Effects fx) {
+    if (next.viewNum() <= view.viewNum()) {
+      return; // views only move forward
+    }
+    boolean wasPrimary = isPrimary();
+    view = next;
+    forwardTimerArmed = false;
+    outOfOrder.clear();
+    appliedIndex = 0;
+    if (isPrimary()) {
+      if (!wasPrimary) {
+        log.clear(); // a former backup starts with what it applied; clients retry the rest
+      }
+      log.renumberForNewView(); // unacknowledged ops are re-sent after the transfer
+      if (view.hasBackup()) {
+        transferDone = false;
+        Snapshot snapshot = app.snapshot();
+        transferSnapshot =
+            config.breaks(RuleSwitch.TRANSFER_WITHOUT_AMO) ? snapshot.withoutSessions() : snapshot;
+        if (config.breaks(RuleSwitch.ACK_VIEW_BEFORE_TRANSFER)) {
+          accept(fx);
+        }
+        sendTransfer(fx);
+      } else {
+        finishTransfer(fx);
+      }
+    } else {
+      log.clear();
+      transferDone = false;
+      transferSnapshot = null;
+      accept(fx);
+    }
+  }
+
+  /** Accepts the current view: from now on, pings ack it. */
+  private void accept(Effects fx) {
+    if (acceptedViewNum != view.viewNum()) {
+      acceptedViewNum = view.viewNum();
+      fx.send(viewService, new Ping(acceptedViewNum, bootId)); // ack at once, not at the next tick
+    }
+  }
+
+  // --- primary: state transfer (rule 5) -------------------------------------------------------
+
+  private void sendTransfer(Effects fx) {
+    fx.send(view.backup(), new StateTransfer(view.viewNum(), transferSnapshot));
+    fx.setTimer(new TransferRetry(view.viewNum()), config.transferRetryMillis());
+  }
+
+  private void handleStateTransferAck(Address from, StateTransferAck ack, Effects fx) {
+    if (ack.viewNum() == view.viewNum()
+        && isPrimary()
+        && from.equals(view.backup())
+        && !transferDone) {
+      finishTransfer(fx);
+    }
+  }
+
+  /** The backup holds the state (or there is no backup): ack the view and start serving. */
+  private void finishTransfer(Effects fx) {
+    transferDone = true;
+    transferSnapshot = null;
+    accept(fx);
+    if (view.hasBackup()) {
+      sendForwards(fx);
+    } else {
+      for (Op op : log.drainAll()) {
+        execute(op, fx);
+      }
+    }
+  }
+
+  // --- primary: client requests and forwarding (rules 2 and 4) ------------------------------
+
+  private void handleRequest(Address client, Request request, Effects fx) {
+    noticeView(request.viewNum(), fx);
+    if (!isPrimary()) {
+      if (config.breaks(RuleSwitch.NON_PRIMARY_SERVES) && view.viewNum() > 0) {
+        reply(
+            client,
+            request.seq(),
+            app.execute(client.name(), request.seq(), request.command()),
+            fx);
+        return;
+      }
+      fx.send(client, new WrongServer(request.seq(), view)); // rule 4
+      return;
+    }
+    Result cached = app.cachedResult(client.name(), request.seq());
+    if (cached != null) {
+      reply(client, request.seq(), cached, fx); // at-most-once: answered without re-executing
+      return;
+    }
+    if (app.alreadyExecuted(client.name(), request.seq()) || log.contains(client, request.seq())) {
+      return; // a stale duplicate, or already queued: the reply will come from the queue
+    }
+    Op op = new Op(client, request.seq(), request.command());
+    if (!transferDone) {
+      if (config.breaks(RuleSwitch.SERVE_DURING_TRANSFER)) {
+        execute(op, fx); // rule 5 broken: an op between snapshot and transfer, never forwarded
+      } else if (log.size() < config.maxQueuedOps()) {
+        log.add(op); // held until the backup has the state
+      }
+      return;
+    }
+    if (!view.hasBackup()) {
+      execute(op, fx);
+      return;
+    }
+    if (config.breaks(RuleSwitch.SERVE_READS_LOCALLY) && op.command().isRead()) {
+      execute(op, fx); // rule 2 broken for reads
+      return;
+    }
+    if (log.size() >= config.maxQueuedOps()) {
+      return; // overloaded: the client retries
+    }
+    log.add(op);
+    if (config.breaks(RuleSwitch.REPLY_BEFORE_BACKUP_ACK)) {
+      execute(op, fx); // rule 2 broken: executed before the backup has it
+    }
+    sendForwards(fx);
+  }
+
+  private void sendForwards(Effects fx) {
+    Forward forward;
+    boolean sent = false;
+    while ((forward =
+            log.nextForward(view.viewNum(), config.maxForwardsInFlight(), config.maxBatchOps()))
+        != null) {
+      fx.send(view.backup(), forward);
+      sent = true;
+    }
+    if (sent && !forwardTimerArmed) {
+      armForwardTimer(fx);
+    }
+  }
+
+  private void armForwardTimer(Effects fx) {
+    forwardTimerArmed = true;
+    fx.setTimer(new ForwardRetry(view.viewNum(), log.executedIndex()), config.forwardRetryMillis());
+  }
+
+  private void onForwardRetry(ForwardRetry retry, Effects fx) {
+    if (retry.viewNum() != view.viewNum() || !isPrimary() || !forwardTimerArmed) {
+      return; // stale
+    }
+    forwardTimerArmed = false;
+    if (!log.hasUnacked()) {
+      return;
+    }
+    if (log.executedIndex() == retry.ackedIndex()) {
+      log.resendAll(); // no progress for a whole interval: assume the forwards were lost
+    }
+    sendForwards(fx);
+    if (!forwardTimerArmed) {
+      armForwardTimer(fx);
+    }
+  }
+
+  private void handleForwardAck(Address from, ForwardAck ack, Effects fx) {
+    noticeView(ack.viewNum(), fx);
+    if (ack.viewNum() != view.viewNum()
+        || !isPrimary()
+        || !from.equals(view.backup())
+        || !transferDone) {
+      return; // an ack from another view or another server says nothing about this backup
+    }
+    for (Op op : log.acknowledge(ack.appliedIndex())) {
+      if (config.breaks(RuleSwitch.REPLY_BEFORE_BACKUP_ACK)) {
+        continue; // executed already when it arrived
+      }
+      execute(op, fx);
+    }
+    sendForwards(fx);
+  }
+
+  private void execute(Op op, Effects fx) {
+    Result result = app.execute(op.client().name(), op.seq(), op.command());
+    if (result != null) {
+      reply(op.client(), op.seq(), result, fx);
+    }
+  }
+
+  private void reply(Address client, long seq, Result result, Effects fx) {
+    fx.send(client, new Reply(seq, result));
+  }
+
+  // --- backup (rule 3) --------------------------------------------------------------------
+
+  private void handleStateTransfer(Address from, StateTransfer transfer, Effects fx) {
+    noticeView(transfer.viewNum(), fx);
+    if (transfer.viewNum() != view.viewNum() || !isBackup() || !from.equals(view.primary())) {
+      return; // not for our view: the primary retries once we have learned it
+    }
+    if (installedViewNum != view.viewNum()) {
+      app = AmoApplication.restore(transfer.snapshot()); // once per view: a duplicate is ignored
+      installedViewNum = view.viewNum();
+      appliedIndex = 0;
+      outOfOrder.clear();
+    }
+    fx.send(from, new StateTransferAck(view.viewNum()));
+  }
+
+  private void handleForward(Address from, Forward forward, Effects fx) {
+    noticeView(forward.viewNum(), fx);
+    boolean ours =
+        forward.viewNum() == view.viewNum()
+            && isBackup()
+            && from.equals(view.primary())
+            && installedViewNum == view.viewNum();
+    if (!ours) {
+      if (config.breaks(RuleSwitch.BACKUP_ACCEPTS_ANY_VIEW)) {
+        for (Op op : forward.ops()) { // rule 3 broken: applied whatever view it is from
+          app.execute(op.client().name(), op.seq(), op.command());
+        }
+        fx.send(from, new ForwardAck(forward.viewNum(), forward.lastIndex()));
+        return;
+      }
+      fx.send(from, new ForwardReject(forward.viewNum(), view, rejectReason(forward, from)));
+      return;
+    }
+    long index = forward.firstIndex();
+    for (Op op : forward.ops()) {
+      if (index == appliedIndex + 1) {
+        apply(op);
+      } else if (index > appliedIndex + 1 && outOfOrder.size() < config.maxQueuedOps()) {
+        outOfOrder.put(index, op); // a gap: wait for the missing forward
+      }
+      index++;
+    }
+    Op next;
+    while ((next = outOfOrder.remove(appliedIndex + 1)) != null) {
+      apply(next);
+    }
+    outOfOrder.headMap(appliedIndex, true).clear();
+    long acked =
+        config.breaks(RuleSwitch.BACKUP_ACKS_BEFORE_APPLY)
+            ? Math.max(appliedIndex, forward.lastIndex()) // broken: acks what it has not applied
+            : appliedIndex;
+    fx.send(from, new ForwardAck(view.viewNum(), acked));
+  }
+
+  private void apply(Op op) {
+    app.execute(op.client().name(), op.seq(), op.command());
+    appliedIndex++;
+  }
+
+  private String rejectReason(Forward forward, Address from) {
+    if (forward.viewNum() != view.viewNum()) {
+      return "forward of view " + forward.viewNum() + " but backup is in view " + view.viewNum();
+    }
+    if (!isBackup()) {
+      return self + " is not the backup of view " + view.viewNum();
+    }
+    if (!from.equals(view.primary())) {
+      return from + " is not the primary of view " + view.viewNum();
+    }
+    return "state transfer of view " + view.viewNum() + " not installed yet";
+  }
+
+  // --- read-only state ------------------------------------------------------------------------
+
+  public Address address() {
+    return self;
+  }
+
+  /** The newest view this server has learned. */
+  public View view() {
+    return view;
+  }
+
+  /** The newest view this server has accepted (and pings with). */
+  public long acceptedViewNum() {
+    return acceptedViewNum;
+  }
+
+  /** True if this incarnation is the primary of its view. */
+  public boolean isPrimary() {
+    return view.isPrimary(self, bootId);
+  }
+
+  /** True if this incarnation is the backup of its view. */
+  public boolean isBackup() {
+    return view.isBackup(self, bootId);
+  }
+
+  /** True when this server is the primary of its view and may execute client requests. */
+  public boolean isServing() {
+    return isPrimary() && transferDone;
+  }
+
+  /** True when this server is the backup of its view and holds that view's state. */
+  public boolean hasInstalledState() {
+    return isBackup() && installedViewNum == view.viewNum();
+  }
+
+  /** The value of {@code key} in this server's copy of the store (for tests and diagnostics). */
+  public String valueOf(String key) {
+    return app.get(key);
+  }
+
+  /** Ops waiting at the primary for the backup. */
+  public int queuedOps() {
+    return log.size();
+  }
+
+  public ServerConfig config() {
+    return config;
+  }
+
+  // --- equality and copies over the protocol state (for the model checker) -----------------
+
+  /** A deep copy of this node's protocol state. */
+  public PbServer copy() {
+    PbServer c = new PbServer(self, viewService, bootId, config);
+    c.view = view;
+    c.acceptedViewNum = acceptedViewNum;
+    c.app = AmoApplication.restore(app.snapshot());
+    c.transferDone = transferDone;
+    c.transferSnapshot = transferSnapshot;
+    c.log.copyFrom(log);
+    c.forwardTimerArmed = forwardTimerArmed;
+    c.installedViewNum = installedViewNum;
+    c.appliedIndex = appliedIndex;
+    c.outOfOrder.putAll(outOfOrder);
+    return c;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof PbServer other
+        && self.equals(other.self)
+        && bootId == other.bootId
+        && view.equals(other.view)
+        && acceptedViewNum == other.acceptedViewNum
+        && transferDone == other.transferDone
+        && forwardTimerArmed == other.forwardTimerArmed
+        && installedViewNum == other.installedViewNum
+        && appliedIndex == other.appliedIndex
+        && Objects.equals(transferSnapshot, other.transferSnapshot)
+        && app.equals(other.app)
+        && log.equals(other.log)
+        && outOfOrder.equals(other.outOfOrder)
+        && config.equals(other.config);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(
+        self,
+        bootId,
+        view,
+        acceptedViewNum,
+        transferDone,
+        installedViewNum,
+        appliedIndex,
+        app,
+        log);
+  }
+
+  @Override
+  public String toString() {
+    return "PbServer["
+        + self
+        + ", view="
+        + view
+        + ", accepted="
+        + acceptedViewNum
+        + (isServing() ? ", serving" : "")
+        + (hasInstalledState() ? ", installed" : "")
+        + ", "
+        + log
+        + "]";
+  }
+}

@@ -1,0 +1,170 @@
+package dev.pbkv.server;
+
+import dev.pbkv.node.Address;
+import dev.pbkv.server.ReplicationMessage.Forward;
+import dev.pbkv.server.ReplicationMessage.Op;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The primary's ops that are not executed yet, numbered with consecutive indexes within a view, and
+ * which of them have been forwarded (DESIGN 1.4: pipelined, batched forwards).
+ *
+ * <p>Op {@code executedIndex + 1 + i} is {@code ops.get(i)}. Ops up to {@code sentIndex} have been
+ * forwarded; {@code inFlight} holds the last index of each forward not yet acknowledged.
+ */
+final class PrimaryLog {
+  private final ArrayList<Op> ops = new ArrayList<>();
+  private final HashMap<Address, Long> queuedSeq = new HashMap<>(); // lookups only
+  private long executedIndex;
+  private long sentIndex;
+  private final ArrayDeque<Long> inFlight = new ArrayDeque<>();
+
+  /** Makes this log an independent copy of {@code other}. */
+  void copyFrom(PrimaryLog other) {
+    clear();
+    ops.addAll(other.ops);
+    queuedSeq.putAll(other.queuedSeq);
+    executedIndex = other.executedIndex;
+    sentIndex = other.sentIndex;
+    inFlight.addAll(other.inFlight);
+  }
+
+  void add(Op op) {
+    ops.add(op);
+    queuedSeq.put(op.client(), op.seq());
+  }
+
+  /** Whether request {@code seq} of {@code client} is queued already. */
+  boolean contains(Address client, long seq) {
+    Long queued = queuedSeq.get(client);
+    return queued != null && queued == seq;
+  }
+
+  int size() {
+    return ops.size();
+  }
+
+  boolean isEmpty() {
+    return ops.isEmpty();
+  }
+
+  long executedIndex() {
+    return executedIndex;
+  }
+
+  long lastIndex() {
+    return executedIndex + ops.size();
+  }
+
+  /** True if some queued op has not been forwarded yet. */
+  boolean hasUnsent() {
+    return sentIndex < lastIndex();
+  }
+
+  /** True if some forwarded op is not acknowledged yet. */
+  boolean hasUnacked() {
+    return sentIndex > executedIndex;
+  }
+
+  /**
+   * The next forward to send for view {@code viewNum}, or {@code null} when nothing is unsent or
+   * {@code maxInFlight} forwards are outstanding.
+   */
+  Forward nextForward(long viewNum, int maxInFlight, int maxBatchOps) {
+    if (!hasUnsent() || inFlight.size() >= maxInFlight) {
+      return null;
+    }
+    long first = sentIndex + 1;
+    int from = (int) (first - executedIndex - 1);
+    int to = (int) Math.min(ops.size(), (long) from + maxBatchOps);
+    Forward forward = new Forward(viewNum, first, ops.subList(from, to));
+    sentIndex = forward.lastIndex();
+    inFlight.add(sentIndex);
+    return forward;
+  }
+
+  /**
+   * Records that the backup applied every op up to {@code appliedIndex}; returns those ops, now
+   * ready to execute, in order, and removes them from the log.
+   */
+  List<Op> acknowledge(long appliedIndex) {
+    long upTo = Math.min(appliedIndex, sentIndex);
+    if (upTo <= executedIndex) {
+      return List.of();
+    }
+    int n = (int) (upTo - executedIndex);
+    List<Op> ready = new ArrayList<>(ops.subList(0, n));
+    ops.subList(0, n).clear();
+    for (Op op : ready) {
+      if (contains(op.client(), op.seq())) {
+        queuedSeq.remove(op.client());
+      }
+    }
+    executedIndex = upTo;
+    while (!inFlight.isEmpty() && inFlight.peekFirst() <= upTo) {
+      inFlight.removeFirst();
+    }
+    return ready;
+  }
+
+  /** Forget what was sent, so the next forwards re-send everything unacknowledged. */
+  void resendAll() {
+    sentIndex = executedIndex;
+    inFlight.clear();
+  }
+
+  /** Starts a new view: the queued ops keep their order and are numbered again from 1. */
+  void renumberForNewView() {
+    executedIndex = 0;
+    sentIndex = 0;
+    inFlight.clear();
+  }
+
+  /** Removes and returns every queued op (for a primary without a backup). */
+  List<Op> drainAll() {
+    List<Op> all = new ArrayList<>(ops);
+    ops.clear();
+    queuedSeq.clear();
+    executedIndex += all.size();
+    sentIndex = executedIndex;
+    inFlight.clear();
+    return all;
+  }
+
+  void clear() {
+    ops.clear();
+    queuedSeq.clear();
+    executedIndex = 0;
+    sentIndex = 0;
+    inFlight.clear();
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof PrimaryLog other
+        && executedIndex == other.executedIndex
+        && sentIndex == other.sentIndex
+        && ops.equals(other.ops)
+        && List.copyOf(inFlight).equals(List.copyOf(other.inFlight));
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(ops, executedIndex, sentIndex);
+  }
+
+  @Override
+  public String toString() {
+    return "PrimaryLog[executed="
+        + executedIndex
+        + ", sent="
+        + sentIndex
+        + ", queued="
+        + ops.size()
+        + "]";
+  }
+}

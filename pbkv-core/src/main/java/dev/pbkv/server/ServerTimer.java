@@ -1,0 +1,19 @@
+package dev.pbkv.server;
+
+import dev.pbkv.node.Timer;
+
+/** Timers of a primary/backup server. */
+public sealed interface ServerTimer extends Timer {
+
+  /** Time to ping the view service. */
+  record PingTick() implements ServerTimer {}
+
+  /** Re-send the state transfer of view {@code viewNum} if it is still unacknowledged. */
+  record TransferRetry(long viewNum) implements ServerTimer {}
+
+  /**
+   * Re-send unacknowledged forwards of view {@code viewNum} if the backup has acknowledged nothing
+   * beyond {@code ackedIndex} since the timer was set.
+   */
+  record ForwardRetry(long viewNum, long ackedIndex) implements ServerTimer {}
+}

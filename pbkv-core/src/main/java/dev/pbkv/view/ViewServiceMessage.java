@@ -1,0 +1,26 @@
+package dev.pbkv.view;
+
+import dev.pbkv.node.Message;
+import java.util.Objects;
+
+/** Messages between servers or clients and the view service. */
+public sealed interface ViewServiceMessage extends Message {
+
+  /**
+   * A server's heartbeat. {@code viewNum} is the newest view the server has accepted (a primary
+   * accepts a view only once its backup holds the state: that is its ack); a restarted server pings
+   * 0. {@code bootId} grows with every restart of the server at that address, so the view service
+   * can tell a restart from a late duplicate of an old ping.
+   */
+  record Ping(long viewNum, long bootId) implements ViewServiceMessage {}
+
+  /** Asks for the current view; does not count as a ping. */
+  record GetView() implements ViewServiceMessage {}
+
+  /** The view service's answer to a ping or a {@link GetView}. */
+  record ViewReply(View view) implements ViewServiceMessage {
+    public ViewReply {
+      Objects.requireNonNull(view, "view");
+    }
+  }
+}

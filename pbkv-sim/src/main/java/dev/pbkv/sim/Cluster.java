@@ -1,0 +1,157 @@
+package dev.pbkv.sim;
+
+import dev.pbkv.client.ClientConfig;
+import dev.pbkv.client.PbClient;
+import dev.pbkv.history.History;
+import dev.pbkv.kv.Command;
+import dev.pbkv.kv.Result;
+import dev.pbkv.node.Address;
+import dev.pbkv.rules.RuleSwitch;
+import dev.pbkv.server.PbServer;
+import dev.pbkv.server.ServerConfig;
+import dev.pbkv.view.View;
+import dev.pbkv.view.ViewServer;
+import dev.pbkv.view.ViewServiceConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/**
+ * A primary/backup deployment inside a {@link Simulation}: one view service, servers and client
+ * sessions, with a {@link History} of every client op. Tests and scenarios script it in plain
+ * words: start servers, submit commands, wait for views, inject faults through {@link #sim()}.
+ */
+public final class Cluster {
+  /** The view service's address. */
+  public static final Address VIEW_SERVICE = Address.of("vs");
+
+  private final Simulation sim;
+  private final ViewServiceConfig viewServiceConfig;
+  private final ServerConfig serverConfig;
+  private final ClientConfig clientConfig;
+  private final History history = new History();
+  private final List<Address> servers = new ArrayList<>();
+  private final List<Address> clients = new ArrayList<>();
+
+  public Cluster(Simulation sim, ViewServiceConfig vs, ServerConfig server, ClientConfig client) {
+    this.sim = sim;
+    this.viewServiceConfig = vs;
+    this.serverConfig = server;
+    this.clientConfig = client;
+  }
+
+  /** A cluster with default timings and the given rule switches broken. */
+  public static Cluster withRules(long seed, Set<RuleSwitch> rules) {
+    return new Cluster(
+        new Simulation(seed),
+        ViewServiceConfig.defaults().withRules(rules),
+        ServerConfig.defaults().withRules(rules),
+        ClientConfig.defaults());
+  }
+
+  public static Cluster withDefaults(long seed) {
+    return withRules(seed, Set.of());
+  }
+
+  public Simulation sim() {
+    return sim;
+  }
+
+  public History history() {
+    return history;
+  }
+
+  public void startViewService() {
+    sim.addNode(VIEW_SERVICE, bootId -> new ViewServer(viewServiceConfig));
+  }
+
+  /** Starts a server (it pings the view service at once). */
+  public Address startServer(String name) {
+    Address a = Address.of(name);
+    sim.addNode(a, bootId -> new PbServer(a, VIEW_SERVICE, bootId, serverConfig));
+    servers.add(a);
+    return a;
+  }
+
+  /** Adds a client session. */
+  public Address addClient(String name) {
+    Address a = Address.of(name);
+    sim.addNode(
+        a, bootId -> new SimClient(new PbClient(a, VIEW_SERVICE, clientConfig), history, sim));
+    clients.add(a);
+    return a;
+  }
+
+  public List<Address> servers() {
+    return List.copyOf(servers);
+  }
+
+  public List<Address> clients() {
+    return List.copyOf(clients);
+  }
+
+  // --- state ----------------------------------------------------------------------------------
+
+  public ViewServer viewServer() {
+    return sim.node(VIEW_SERVICE, ViewServer.class);
+  }
+
+  /** The view service's current view. */
+  public View view() {
+    return viewServer().view();
+  }
+
+  /** The server at {@code a}, or {@code null} while it is crashed. */
+  public PbServer server(Address a) {
+    return sim.node(a, PbServer.class);
+  }
+
+  public PbClient client(Address a) {
+    return sim.node(a, SimClient.class).client();
+  }
+
+  // --- client operations ----------------------------------------------------------------------
+
+  /** Submits {@code command} from client {@code client} now. */
+  public OpHandle submit(Address client, Command command) {
+    OpHandle[] handle = new OpHandle[1];
+    sim.invoke(client, SimClient.class, (c, fx) -> handle[0] = c.submit(command, fx));
+    return handle[0];
+  }
+
+  /** Submits and runs until the op returns or {@code limitMillis} pass; the result or null. */
+  public Result call(Address client, Command command, long limitMillis) {
+    OpHandle h = submit(client, command);
+    sim.runUntil(h::isDone, limitMillis);
+    return h.result();
+  }
+
+  /**
+   * Makes {@code client} submit commands from {@code workload} back to back until it returns null.
+   */
+  public void runWorkload(Address client, Supplier<Command> workload) {
+    sim.invoke(client, SimClient.class, (c, fx) -> c.setWorkload(workload, fx));
+  }
+
+  // --- waiting --------------------------------------------------------------------------------
+
+  /** Runs until the view service's view satisfies {@code condition}. */
+  public boolean awaitView(Predicate<View> condition, long limitMillis) {
+    return sim.runUntil(() -> condition.test(view()), limitMillis);
+  }
+
+  /** Runs until the view service's view is exactly {@code (num, primary, backup)} and acked. */
+  public boolean awaitAckedView(long viewNum, Address primary, Address backup, long limitMillis) {
+    return sim.runUntil(
+        () -> {
+          View v = view();
+          return v.viewNum() == viewNum
+              && primary.equals(v.primary())
+              && java.util.Objects.equals(backup, v.backup())
+              && viewServer().isAcked();
+        },
+        limitMillis);
+  }
+}

@@ -1,0 +1,49 @@
+package dev.pbkv.sim.scenario;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pbkv.rules.RuleSwitch;
+import java.util.Set;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * With one rule switched off, the scenario that shows that rule's anomaly must fail — and fail on
+ * the check that names the anomaly. This proves the scenario checks can fail.
+ */
+class RuleSwitchScenarioTest {
+
+  @ParameterizedTest(name = "{0} with {1} broken fails: {2}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "split-brain                       | BACKUP_ACCEPTS_ANY_VIEW  | A answers no client once it has been replaced",
+        "split-brain                       | PROMOTE_UNINITIALIZED    | view 3:B,C is formed",
+        "missing-writes                    | REPLY_BEFORE_BACKUP_ACK  | A does not acknowledge the append",
+        "missing-writes                    | REPLY_BEFORE_BACKUP_ACK  | every acknowledged write survives the crash",
+        "stale-reads                       | SERVE_READS_LOCALLY      | A serves no read once it has been replaced",
+        "stale-reads                       | SERVE_READS_LOCALLY      | c1 reads x=2, not the stale 1",
+        "old-messages                      | BACKUP_ACCEPTS_ANY_VIEW  | B refuses the forward of view 2",
+        "old-messages                      | BACKUP_ACCEPTS_ANY_VIEW  | B's copy still equals A's",
+        "outdated-client                   | NON_PRIMARY_SERVES       | A executes nothing for c1",
+        "outdated-client                   | NON_PRIMARY_SERVES       | a read afterwards sees x=2",
+        "transfer-interleaving             | SERVE_DURING_TRANSFER    | A does not execute the put",
+        "transfer-interleaving             | SERVE_DURING_TRANSFER    | the new primary B has x=2",
+        "duplicate-writes                  | TRANSFER_WITHOUT_AMO     | the append took effect exactly once",
+        "one-more-corner-case              | NON_PRIMARY_SERVES       | B rejects c2's request",
+        "progress-primary-fails-before-ack | IGNORE_PRIMARY_ACK       | C never becomes primary",
+        "progress-primary-fails-before-ack | ACK_VIEW_BEFORE_TRANSFER | C never becomes primary",
+        "progress-no-backup                | NON_PRIMARY_SERVES       | no request completes",
+      })
+  void when_ruleIsBroken_then_scenarioCatchesIt(String name, RuleSwitch rule, String check) {
+    Scenario scenario = Scenarios.byName(name).orElseThrow();
+    ScenarioResult correct = Scenarios.run(scenario, 1, Set.of());
+    assertThat(correct.check(check).passed()).as("with the correct protocol").isTrue();
+
+    ScenarioResult broken = Scenarios.run(scenario, 1, Set.of(rule));
+    assertThat(broken.passed()).isFalse();
+    assertThat(broken.check(check).passed())
+        .as("check '%s' with %s broken:\n%s", check, rule, String.join("\n", broken.narration()))
+        .isFalse();
+  }
+}
