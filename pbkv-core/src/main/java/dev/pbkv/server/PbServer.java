@@ -203,11 +203,7 @@ public final class PbServer implements Node {
     noticeView(request.viewNum(), fx);
     if (!isPrimary()) {
       if (config.breaks(RuleSwitch.NON_PRIMARY_SERVES) && view.viewNum() > 0) {
-        reply(
-            client,
-            request.seq(),
-            app.execute(client.name(), request.seq(), request.command()),
-            fx);
+        execute(new Op(client, request.seq(), request.command()), fx); // rule 4 broken
         return;
       }
       fx.send(client, new WrongServer(request.seq(), view)); // rule 4

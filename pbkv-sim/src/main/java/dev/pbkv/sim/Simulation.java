@@ -7,6 +7,7 @@ import dev.pbkv.node.Node;
 import dev.pbkv.node.Timer;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -38,10 +39,13 @@ public final class Simulation {
     long incarnation;
     long pausedUntilMicros = -1;
     final List<Event> deferred = new ArrayList<>();
+    final RandomGenerator timerRandom;
+    final HashMap<Address, RandomGenerator> linkRandom = new HashMap<>(); // lookups only
 
-    Slot(Address address, LongFunction<Node> factory) {
+    Slot(Address address, LongFunction<Node> factory, RandomGenerator timerRandom) {
       this.address = address;
       this.factory = factory;
+      this.timerRandom = timerRandom;
     }
   }
 
@@ -109,7 +113,7 @@ public final class Simulation {
       }
       long delayMicros = minMillis * 1000;
       if (maxMillis > minMillis) {
-        delayMicros += timerRandom.nextLong((maxMillis - minMillis) * 1000 + 1);
+        delayMicros += slot.timerRandom.nextLong((maxMillis - minMillis) * 1000 + 1);
       }
       TimerFire fire = new TimerFire(slot, slot.incarnation, timer);
       schedule(fire, now + delayMicros);
@@ -117,9 +121,7 @@ public final class Simulation {
   }
 
   private final long seed;
-  private final RandomGenerator networkRandom;
   private final RandomGenerator faultRandom;
-  private final RandomGenerator timerRandom;
   private final PriorityQueue<Event> queue = new PriorityQueue<>();
   private final TreeMap<Address, Slot> slots = new TreeMap<>();
   private final Set<Link> blocked = new HashSet<>();
@@ -142,9 +144,7 @@ public final class Simulation {
 
   public Simulation(long seed) {
     this.seed = seed;
-    this.networkRandom = SimRandom.stream(seed, "network");
     this.faultRandom = SimRandom.stream(seed, "faults");
-    this.timerRandom = SimRandom.stream(seed, "timers");
   }
 
   public long seed() {
@@ -176,7 +176,7 @@ public final class Simulation {
     if (slots.containsKey(address)) {
       throw new IllegalArgumentException("a node is already at " + address);
     }
-    Slot slot = new Slot(address, factory);
+    Slot slot = new Slot(address, factory, SimRandom.stream(seed, "timers:" + address));
     slots.put(address, slot);
     boot(slot);
   }
@@ -290,20 +290,38 @@ public final class Simulation {
       drop(id, from, to, msg, "no node at " + to);
       return;
     }
-    if (dropProbability > 0 && networkRandom.nextDouble() < dropProbability) {
+    RandomGenerator link = linkRandom(from, to);
+    if (dropProbability > 0 && link.nextDouble() < dropProbability) {
       drop(id, from, to, msg, "lost by the network");
       return;
     }
-    schedule(new Delivery(id, from, target, msg), now + delay());
-    if (duplicateProbability > 0 && networkRandom.nextDouble() < duplicateProbability) {
-      schedule(new Delivery(id, from, target, msg), now + delay());
+    schedule(new Delivery(id, from, target, msg), now + delay(link));
+    if (duplicateProbability > 0 && link.nextDouble() < duplicateProbability) {
+      schedule(new Delivery(id, from, target, msg), now + delay(link));
     }
   }
 
-  private long delay() {
+  /**
+   * The network's stream for the link {@code from → to}: each link draws its own delays, losses and
+   * duplicates, so adding a node (say, a client) changes no decision on the other links.
+   */
+  private RandomGenerator linkRandom(Address from, Address to) {
+    Slot sender = slots.get(from);
+    if (sender == null) {
+      return SimRandom.stream(seed, "network:" + from + "->" + to);
+    }
+    RandomGenerator r = sender.linkRandom.get(to);
+    if (r == null) {
+      r = SimRandom.stream(seed, "network:" + from + "->" + to);
+      sender.linkRandom.put(to, r);
+    }
+    return r;
+  }
+
+  private long delay(RandomGenerator link) {
     return maxDelayMicros == minDelayMicros
         ? minDelayMicros
-        : minDelayMicros + networkRandom.nextLong(maxDelayMicros - minDelayMicros + 1);
+        : minDelayMicros + link.nextLong(maxDelayMicros - minDelayMicros + 1);
   }
 
   private void drop(long id, Address from, Address to, Message msg, String reason) {
@@ -327,7 +345,7 @@ public final class Simulation {
             + formatMillis(message.sentMicros()));
     schedule(
         new Delivery(message.id(), message.from(), slot(message.to()), message.message()),
-        now + delay());
+        now + delay(faultRandom));
   }
 
   // --- faults ---------------------------------------------------------------------------------
@@ -377,6 +395,11 @@ public final class Simulation {
   public void heal() {
     blocked.clear();
     fault("heal: every link works again");
+  }
+
+  /** True while some partition or cut is in place. */
+  public boolean hasCuts() {
+    return !blocked.isEmpty();
   }
 
   public boolean canReach(Address from, Address to) {
