@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.BiConsumer;
@@ -49,16 +48,7 @@ public final class Simulation {
     }
   }
 
-  private abstract static class Event implements Comparable<Event> {
-    long micros;
-    long seq;
-
-    @Override
-    public int compareTo(Event o) {
-      int c = Long.compare(micros, o.micros);
-      return c != 0 ? c : Long.compare(seq, o.seq);
-    }
-  }
+  private abstract static class Event {}
 
   private static final class Delivery extends Event {
     final long id;
@@ -122,8 +112,9 @@ public final class Simulation {
 
   private final long seed;
   private final RandomGenerator faultRandom;
-  private final PriorityQueue<Event> queue = new PriorityQueue<>();
-  private final TreeMap<Address, Slot> slots = new TreeMap<>();
+  private final EventQueue<Event> queue = new EventQueue<>();
+  private final TreeMap<Address, Slot> slots = new TreeMap<>(); // ordered, for listings
+  private final HashMap<Address, Slot> slotIndex = new HashMap<>(); // lookups only
   private final Set<Link> blocked = new HashSet<>();
   private final List<SimListener> listeners = new ArrayList<>();
   private final SimEffects effects = new SimEffects();
@@ -178,6 +169,7 @@ public final class Simulation {
     }
     Slot slot = new Slot(address, factory, SimRandom.stream(seed, "timers:" + address));
     slots.put(address, slot);
+    slotIndex.put(address, slot);
     boot(slot);
   }
 
@@ -212,7 +204,7 @@ public final class Simulation {
   }
 
   private Slot slot(Address address) {
-    Slot slot = slots.get(address);
+    Slot slot = slotIndex.get(address);
     if (slot == null) {
       throw new IllegalArgumentException("no node at " + address);
     }
@@ -285,7 +277,7 @@ public final class Simulation {
     if (recordSends) {
       sent.add(new SentMessage(id, now, from, to, msg));
     }
-    Slot target = slots.get(to);
+    Slot target = slotIndex.get(to);
     if (target == null) {
       drop(id, from, to, msg, "no node at " + to);
       return;
@@ -306,7 +298,7 @@ public final class Simulation {
    * duplicates, so adding a node (say, a client) changes no decision on the other links.
    */
   private RandomGenerator linkRandom(Address from, Address to) {
-    Slot sender = slots.get(from);
+    Slot sender = slotIndex.get(from);
     if (sender == null) {
       return SimRandom.stream(seed, "network:" + from + "->" + to);
     }
@@ -472,15 +464,13 @@ public final class Simulation {
   }
 
   private void schedule(Event e, long micros) {
-    e.micros = micros;
-    e.seq = nextSeq++;
-    queue.add(e);
+    queue.add(micros, nextSeq++, e);
   }
 
   /** Runs every event in the next {@code millis} of virtual time. */
   public void runFor(long millis) {
     long end = now + millis * 1000;
-    while (!queue.isEmpty() && queue.peek().micros <= end) {
+    while (!queue.isEmpty() && queue.peekTime() <= end) {
       step();
     }
     now = end;
@@ -495,7 +485,7 @@ public final class Simulation {
     if (condition.getAsBoolean()) {
       return true;
     }
-    while (!queue.isEmpty() && queue.peek().micros <= end) {
+    while (!queue.isEmpty() && queue.peekTime() <= end) {
       step();
       if (condition.getAsBoolean()) {
         return true;
@@ -506,8 +496,8 @@ public final class Simulation {
   }
 
   private void step() {
+    now = queue.peekTime();
     Event e = queue.poll();
-    now = e.micros;
     eventsProcessed++;
     if (e instanceof Delivery d) {
       deliver(d);

@@ -20,8 +20,8 @@ final class SplitBrain implements Scenario {
 
   @Override
   public String summary() {
-    return "A is cut from the view service and C is promoted while A still thinks it is primary:"
-        + " can A and B both serve?";
+    return "A is cut from the view service, which makes B primary and C backup, while A still"
+        + " thinks it is primary: can A and B both serve?";
   }
 
   @Override

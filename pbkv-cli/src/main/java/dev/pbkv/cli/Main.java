@@ -1,0 +1,89 @@
+package dev.pbkv.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+
+/** Entry point of the {@code pbkv} command. */
+@Command(
+    name = "pbkv",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = {
+      "pbkv: a primary/backup replicated key-value store with a view service,",
+      "and the simulator that shows every failure of the design.",
+      ""
+    },
+    subcommands = {
+      DemoCommand.class,
+      ScenarioCommand.class,
+      SimCommand.class,
+      SimBenchCommand.class,
+      CommandLine.HelpCommand.class
+    },
+    footer = {
+      "",
+      "Start with:  pbkv demo            (a failover, end to end)",
+      "             pbkv scenario list   (the lecture's failure scenarios)",
+      "Details:     pbkv help COMMAND"
+    })
+public final class Main implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /** Runs the command line; returns the exit code (0 success, 1 failed outcome, 2 usage error). */
+  public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setCaseInsensitiveEnumValuesAllowed(true);
+    cli.setParameterExceptionHandler(new OneLineUsageError());
+    cli.setExecutionExceptionHandler(new OneLineUserError());
+    return cli.execute(args);
+  }
+
+  /** Wrong flags and values: one line naming the problem, exit code 2, never a stack trace. */
+  static final class OneLineUsageError implements IParameterExceptionHandler {
+    @Override
+    public int handleParseException(ParameterException ex, String[] args) {
+      CommandLine cmd = ex.getCommandLine();
+      String name = cmd.getCommandSpec().qualifiedName();
+      cmd.getErr().println(name + ": " + ex.getMessage() + " (see '" + name + " --help')");
+      return 2;
+    }
+  }
+
+  /** A bad value found while running (e.g. an unknown scenario): one line, exit code 2. */
+  static final class OneLineUserError implements IExecutionExceptionHandler {
+    @Override
+    public int handleExecutionException(Exception ex, CommandLine cmd, ParseResult parseResult)
+        throws Exception {
+      if (ex instanceof UserError || ex instanceof IllegalArgumentException) {
+        cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + ex.getMessage());
+        return 2;
+      }
+      throw ex; // a bug: show everything
+    }
+  }
+
+  /** The version from the jar's manifest, or "dev" when run from classes. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"pbkv " + (v == null ? "dev" : v)};
+    }
+  }
+}

@@ -1,0 +1,107 @@
+package dev.pbkv.cli;
+
+import dev.pbkv.rules.RuleSwitch;
+import dev.pbkv.sim.scenario.Check;
+import dev.pbkv.sim.scenario.Scenario;
+import dev.pbkv.sim.scenario.ScenarioResult;
+import dev.pbkv.sim.scenario.Scenarios;
+import java.io.PrintWriter;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code pbkv scenario list | NAME}: the lecture's failure scenarios in the simulator. */
+@Command(
+    name = "scenario",
+    header = "Replay one of the lecture's failure scenarios, step by step.",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs one of the lecture's failure scenarios in the simulator and tells, step by step,",
+      "what happened: views, who served what, what was rejected and why, and the verdict.",
+      "Exit code 0 when the outcome is the correct one, 1 when it is not."
+    },
+    footer = {
+      "",
+      "Example:  pbkv scenario split-brain",
+      "          pbkv scenario stale-reads --break SERVE_READS_LOCALLY"
+    })
+final class ScenarioCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Parameters(
+      index = "0",
+      paramLabel = "NAME",
+      description = "'list', or a scenario name from 'pbkv scenario list'")
+  String name;
+
+  @Option(
+      names = "--seed",
+      description = "seed of the simulated network (default: ${DEFAULT-VALUE})")
+  long seed = 1;
+
+  @Option(
+      names = "--break",
+      paramLabel = "RULE",
+      description =
+          "break a rule on purpose to see the anomaly it prevents; one of: ${COMPLETION-CANDIDATES}")
+  List<RuleSwitch> broken = List.of();
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    if (name.equals("list")) {
+      list(out);
+      return 0;
+    }
+    Scenario scenario =
+        Scenarios.byName(name)
+            .orElseThrow(
+                () ->
+                    new UserError(
+                        "unknown scenario '"
+                            + name
+                            + "'; expected one of: "
+                            + Scenarios.all().stream()
+                                .map(Scenario::name)
+                                .collect(Collectors.joining(", "))));
+    out.println("scenario " + scenario.name() + ": " + scenario.summary());
+    out.println("seed " + seed + (broken.isEmpty() ? "" : ", broken on purpose: " + broken));
+    out.println();
+    EnumSet<RuleSwitch> rules =
+        broken.isEmpty() ? EnumSet.noneOf(RuleSwitch.class) : EnumSet.copyOf(broken);
+    ScenarioResult result = Scenarios.run(scenario, seed, rules, out::println);
+    out.println();
+    List<Check> failures = result.failures();
+    if (result.passed()) {
+      out.println("verdict: correct — all " + result.checks().size() + " checks held");
+      return 0;
+    }
+    out.println(
+        "verdict: WRONG OUTCOME — "
+            + failures.size()
+            + " of "
+            + result.checks().size()
+            + " checks failed:");
+    for (Check c : failures) {
+      out.println("  " + c);
+    }
+    return 1;
+  }
+
+  private static void list(PrintWriter out) {
+    out.println("Scenarios (run one with: pbkv scenario NAME [--seed N] [--break RULE]):");
+    for (Scenario s : Scenarios.all()) {
+      out.printf("  %-34s %s%n", s.name(), s.summary());
+    }
+    out.println();
+    out.println("Rules you can break with --break:");
+    for (RuleSwitch r : RuleSwitch.values()) {
+      out.printf("  %-26s (%s) %s%n", r.name(), r.rule(), r.description());
+    }
+  }
+}

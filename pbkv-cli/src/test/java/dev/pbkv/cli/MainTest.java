@@ -1,0 +1,107 @@
+package dev.pbkv.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class MainTest {
+  record Run(int exit, String out, String err) {}
+
+  static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exit = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+    return new Run(exit, out.toString(), err.toString());
+  }
+
+  @Test
+  void when_help_then_everyCommandIsListed() {
+    Run r = run("--help");
+    assertThat(r.exit()).isZero();
+    assertThat(r.out()).contains("demo", "scenario", "sim", "sim-bench", "help");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '"',
+      value = {
+        "sim --bogus                 | Unknown option: '--bogus'",
+        "sim --drop 2                | '--drop'",
+        "sim --duplicate lots        | '--duplicate'",
+        "sim --duration 3x           | '3x' is not a duration",
+        "sim --servers 0             | servers must be >= 1",
+        "sim --seed abc              | '--seed'",
+        "scenario nope               | unknown scenario 'nope'",
+        "scenario split-brain --break NOT_A_RULE | '--break'",
+        "frobnicate                  | Unmatched argument",
+      })
+  void when_inputIsWrong_then_oneClearLine_andExitCode2(String args, String expected) {
+    Run r = run(args.trim().split("\\s+"));
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains(expected).doesNotContain("Exception").doesNotContain("\tat ");
+    assertThat(r.err().strip().lines()).hasSize(1);
+  }
+
+  @Test
+  void when_scenarioList_then_everyScenarioAndRuleIsNamed() {
+    Run r = run("scenario", "list");
+    assertThat(r.exit()).isZero();
+    assertThat(r.out())
+        .contains("split-brain", "missing-writes", "stale-reads", "old-messages", "outdated-client")
+        .contains("transfer-interleaving", "duplicate-writes", "one-more-corner-case")
+        .contains("progress-viewservice-down", "progress-no-backup", "SERVE_READS_LOCALLY");
+  }
+
+  @Test
+  void when_scenarioRuns_then_itNarratesAndExits0OnTheCorrectOutcome() {
+    Run r = run("scenario", "split-brain", "--seed", "2");
+    assertThat(r.exit()).isZero();
+    assertThat(r.out())
+        .contains("seed 2", "view service: view 3", "refuses A's forward", "verdict: correct");
+  }
+
+  @Test
+  void when_aRuleIsBroken_then_theScenarioShowsTheAnomaly_andExits1() {
+    Run r = run("scenario", "stale-reads", "--break", "serve_reads_locally");
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.out()).contains("WRONG OUTCOME", "c1 reads x=2, not the stale 1");
+  }
+
+  @Test
+  void when_simRuns_then_itPrintsSeedCountsAndVerdict() {
+    Run r = run("sim", "--seed", "3", "--duration", "5s", "--drop", "10%", "--crashes", "--pauses");
+    assertThat(r.exit()).isZero();
+    assertThat(r.out()).contains("seed 3", "ops:", "views reached", "events/s", "verdict: OK");
+  }
+
+  @Test
+  void when_simBreaksARule_then_itReportsAViolation_andExits1() {
+    Run r =
+        run(
+            "sim",
+            "--seed",
+            "1",
+            "--duration",
+            "10s",
+            "--drop",
+            "0.1",
+            "--crashes",
+            "--partitions",
+            "--break",
+            "REPLY_BEFORE_BACKUP_ACK");
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.out()).containsAnyOf("VIOLATION", "STUCK");
+  }
+
+  @Test
+  void when_demoRuns_then_failoversHappen_andNothingIsLost() {
+    Run r = run("demo");
+    assertThat(r.exit()).isZero();
+    assertThat(r.out()).contains("killing the primary", "2 failovers", "lost = 0");
+  }
+}

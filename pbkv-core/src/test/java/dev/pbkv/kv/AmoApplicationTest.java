@@ -1,0 +1,182 @@
+package dev.pbkv.kv;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class AmoApplicationTest {
+  private final AmoApplication app = new AmoApplication();
+
+  @Test
+  void when_writeIsExecuted_then_itsResultIsCachedForItsSequenceNumber() {
+    Result r = app.execute("c1", 1, new Command.Put("k", "v"));
+
+    assertThat(r).isEqualTo(Result.OK);
+    assertThat(app.get("k")).isEqualTo("v");
+    assertThat(app.alreadyExecuted("c1", 1)).isTrue();
+    assertThat(app.alreadyExecuted("c1", 2)).isFalse();
+    assertThat(app.cachedResult("c1", 1)).isEqualTo(Result.OK);
+    assertThat(app.sessionCount()).isEqualTo(1);
+  }
+
+  @Test
+  void when_duplicateArrives_then_cachedResultIsReturned_andItIsNotExecutedTwice() {
+    Result first = app.execute("c1", 1, new Command.Append("k", "a"));
+    Result second = app.execute("c1", 1, new Command.Append("k", "a"));
+
+    assertThat(first).isEqualTo(new Result.Value("a"));
+    assertThat(second).isEqualTo(first);
+    assertThat(app.get("k")).as("appended once").isEqualTo("a");
+  }
+
+  @Test
+  void when_duplicateArrivesAfterOtherClientsWrote_then_theOriginalResultIsReturned() {
+    app.execute("c1", 1, new Command.Append("k", "a"));
+    app.execute("c2", 1, new Command.Append("k", "b"));
+
+    assertThat(app.execute("c1", 1, new Command.Append("k", "a"))).isEqualTo(new Result.Value("a"));
+    assertThat(app.get("k")).isEqualTo("ab");
+  }
+
+  @Test
+  void when_olderSequenceNumberArrives_then_resultIsNull_andNothingChanges() {
+    app.execute("c1", 1, new Command.Append("k", "a"));
+    app.execute("c1", 2, new Command.Append("k", "b"));
+
+    Result stale = app.execute("c1", 1, new Command.Append("k", "zzz"));
+
+    assertThat(stale).isNull();
+    assertThat(app.get("k")).isEqualTo("ab");
+    assertThat(app.alreadyExecuted("c1", 1)).isTrue();
+    assertThat(app.cachedResult("c1", 1)).as("superseded by seq 2").isNull();
+    assertThat(app.cachedResult("c1", 2)).isEqualTo(new Result.Value("ab"));
+  }
+
+  @Test
+  void when_clientsUseTheSameSequenceNumbers_then_theirSessionsAreIndependent() {
+    app.execute("c1", 1, new Command.Append("k", "a"));
+    Result r = app.execute("c2", 1, new Command.Append("k", "b"));
+
+    assertThat(r).isEqualTo(new Result.Value("ab"));
+    assertThat(app.sessionCount()).isEqualTo(2);
+  }
+
+  @Test
+  void when_readIsExecuted_then_itLeavesNoEntry_andRunsAgainOnRetry() {
+    Result r1 = app.execute("c1", 1, new Command.Get("k"));
+    assertThat(r1).isEqualTo(new Result.Value(null));
+    assertThat(app.sessionCount()).isZero();
+    assertThat(app.alreadyExecuted("c1", 1)).isFalse();
+
+    app.execute("c2", 1, new Command.Put("k", "v"));
+    Result r2 = app.execute("c1", 1, new Command.Get("k"));
+
+    assertThat(r2).as("a read may run more than once").isEqualTo(new Result.Value("v"));
+    assertThat(app.cachedResult("c1", 1)).isNull();
+  }
+
+  @Test
+  void when_readFollowsAWrite_then_theWritesEntryStays() {
+    app.execute("c1", 1, new Command.Put("k", "v"));
+    app.execute("c1", 2, new Command.Get("k"));
+
+    assertThat(app.cachedResult("c1", 1)).isEqualTo(Result.OK);
+    assertThat(app.alreadyExecuted("c1", 2)).isFalse();
+    assertThat(app.sessionCount()).isEqualTo(1);
+  }
+
+  @Test
+  void when_restoredFromSnapshot_then_theAtMostOnceTableComesAlong() {
+    app.execute("c1", 1, new Command.Append("k", "a"));
+    Snapshot snapshot = app.snapshot();
+    assertThat(snapshot.sessions()).containsEntry("c1", new AmoEntry(1, new Result.Value("a")));
+    assertThat(snapshot.data()).containsExactly(Map.entry("k", "a"));
+
+    AmoApplication restored = AmoApplication.restore(snapshot);
+
+    assertThat(restored).isEqualTo(app).hasSameHashCodeAs(app);
+    assertThat(restored.execute("c1", 1, new Command.Append("k", "a")))
+        .isEqualTo(new Result.Value("a"));
+    assertThat(restored.get("k")).as("the duplicate is not re-executed").isEqualTo("a");
+  }
+
+  @Test
+  void when_snapshotWithoutSessionsIsRestored_then_aDuplicateIsExecutedAgain() {
+    app.execute("c1", 1, new Command.Append("k", "a"));
+    Snapshot bare = app.snapshot().withoutSessions();
+
+    assertThat(bare.sessions()).isEmpty();
+    assertThat(bare.data()).isEqualTo(app.snapshot().data());
+
+    AmoApplication restored = AmoApplication.restore(bare);
+    restored.execute("c1", 1, new Command.Append("k", "a"));
+
+    assertThat(restored.get("k")).as("why state transfer must carry the table").isEqualTo("aa");
+  }
+
+  @Test
+  void when_stateChangesAfterASnapshot_then_theSnapshotDoesNot() {
+    app.execute("c1", 1, new Command.Put("k", "v1"));
+    Snapshot snapshot = app.snapshot();
+
+    app.execute("c1", 2, new Command.Put("k", "v2"));
+    app.execute("c2", 1, new Command.Put("other", "x"));
+
+    assertThat(snapshot.data()).containsExactly(Map.entry("k", "v1"));
+    assertThat(snapshot.sessions()).containsExactly(Map.entry("c1", new AmoEntry(1, Result.OK)));
+    assertThatThrownBy(() -> snapshot.data().put("x", "y"))
+        .isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  @Test
+  void when_twoAppsAreRestoredFromOneSnapshot_then_theyAreIndependent() {
+    app.execute("c1", 1, new Command.Put("k", "v"));
+    Snapshot snapshot = app.snapshot();
+    AmoApplication one = AmoApplication.restore(snapshot);
+    AmoApplication two = AmoApplication.restore(snapshot);
+
+    one.execute("c1", 2, new Command.Append("k", "!"));
+
+    assertThat(one.get("k")).isEqualTo("v!");
+    assertThat(two.get("k")).isEqualTo("v");
+    assertThat(two.alreadyExecuted("c1", 2)).isFalse();
+    assertThat(one).isNotEqualTo(two);
+  }
+
+  @Test
+  void when_emptySnapshotIsRestored_then_appIsEmpty() {
+    AmoApplication restored = AmoApplication.restore(Snapshot.EMPTY);
+
+    assertThat(restored).isEqualTo(new AmoApplication());
+    assertThat(restored.size()).isZero();
+    assertThat(restored.sessionCount()).isZero();
+    assertThat(Snapshot.EMPTY.withoutSessions()).isEqualTo(Snapshot.EMPTY);
+  }
+
+  @Test
+  void when_executedUnchecked_then_duplicatesRunAgain_andNoEntryIsRecorded() {
+    app.executeUnchecked(new Command.Append("k", "a"));
+    app.executeUnchecked(new Command.Append("k", "a"));
+
+    assertThat(app.get("k")).isEqualTo("aa");
+    assertThat(app.sessionCount()).isZero();
+  }
+
+  @Test
+  void when_tablesDiffer_then_appsAreNotEqual() {
+    AmoApplication other = new AmoApplication();
+    app.execute("c1", 1, new Command.Put("k", "v"));
+    other.executeUnchecked(new Command.Put("k", "v"));
+
+    assertThat(app.get("k")).isEqualTo(other.get("k"));
+    assertThat(app).isNotEqualTo(other);
+  }
+
+  @Test
+  void when_clientIdIsNull_then_itIsRejected() {
+    assertThatThrownBy(() -> app.execute(null, 1, new Command.Get("k")))
+        .isInstanceOf(NullPointerException.class);
+  }
+}
