@@ -4,7 +4,9 @@ import dev.pbkv.rules.RuleSwitch;
 import dev.pbkv.sim.RandomRun;
 import dev.pbkv.sim.RandomRunOptions;
 import dev.pbkv.sim.RandomRunReport;
+import dev.pbkv.sim.Swarm;
 import java.io.PrintWriter;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -13,20 +15,28 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code pbkv sim}: a random workload under random faults, then the checks. */
+/** {@code pbkv sim}: random workloads under random faults, then the checks. */
 @Command(
     name = "sim",
-    header = "Run a random workload under random faults and check it.",
+    header = "Run random workloads under random faults and check them.",
     mixinStandardHelpOptions = true,
     description = {
-      "Runs a random workload (clients appending unique tokens and reading) under random faults",
-      "in the simulator, heals everything, and checks that nothing acknowledged was lost, nothing",
-      "was applied twice, no read went back in time, and every pending op completed.",
-      "The seed reproduces the run exactly. Exit code 1 on a violation."
+      "Runs a random workload under random faults in the simulator, heals everything, and checks:",
+      "the history is linearizable, nothing acknowledged was lost or applied twice, never two",
+      "servers answered as primary of one view, every pending op completed, and primary and",
+      "backup ended with equal state. A seed reproduces its run exactly (same run hash).",
+      "",
+      "Three ways to run it:",
+      "  pbkv sim --seed N [fault flags]   one run with the faults you choose",
+      "  pbkv sim --swarm --seed N         one run with the fault mix seed N draws for itself",
+      "  pbkv sim --seeds A..B             a swarm: every seed in the range, each its own mix",
+      "Exit code 1 if any run fails."
     },
     footer = {
       "",
-      "Example:  pbkv sim --seed 7 --drop 0.1 --duplicate 0.1 --partitions --crashes --pauses"
+      "Examples:  pbkv sim --seed 7 --drop 0.1 --duplicate 0.1 --partitions --crashes --pauses",
+      "           pbkv sim --seeds 1..1000",
+      "           pbkv sim --seeds 1..1000 --break SERVE_READS_LOCALLY"
     })
 final class SimCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -34,20 +44,40 @@ final class SimCommand implements Callable<Integer> {
   @Option(names = "--seed", description = "reproduces a run exactly (default: random, printed)")
   Long seed;
 
+  @Option(
+      names = "--seeds",
+      paramLabel = "A..B",
+      description = "run a swarm over this range of seeds")
+  String seeds;
+
+  @Option(names = "--swarm", description = "with --seed: use the fault mix that seed draws")
+  boolean swarm;
+
   @Option(names = "--servers", description = "servers (default: ${DEFAULT-VALUE})")
   int servers = 3;
 
   @Option(names = "--clients", description = "client sessions (default: ${DEFAULT-VALUE})")
   int clients = 5;
 
-  @Option(names = "--keys", description = "keys the workload touches (default: ${DEFAULT-VALUE})")
+  @Option(names = "--keys", description = "append-only keys (default: ${DEFAULT-VALUE})")
   int keys = 5;
+
+  @Option(
+      names = "--mixed-keys",
+      description = "keys with puts, CAS and deletes too (default: ${DEFAULT-VALUE})")
+  int mixedKeys = 0;
 
   @Option(
       names = "--duration",
       converter = DurationConverter.class,
       description = "virtual time with faults, e.g. 30s (default: 30s)")
   long durationMillis = 30_000;
+
+  @Option(
+      names = "--max-delay",
+      converter = DurationConverter.class,
+      description = "messages take 1 ms up to this, e.g. 20ms (default: 5ms)")
+  long maxDelayMillis = 5;
 
   @Option(
       names = "--drop",
@@ -63,6 +93,11 @@ final class SimCommand implements Callable<Integer> {
 
   @Option(names = "--partitions", description = "inject partitions and one-way cuts")
   boolean partitions;
+
+  @Option(
+      names = "--isolations",
+      description = "isolate the view service, the primary, or a client")
+  boolean isolations;
 
   @Option(names = "--crashes", description = "crash servers and restart them empty")
   boolean crashes;
@@ -86,42 +121,41 @@ final class SimCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
+    Set<RuleSwitch> rules = broken.isEmpty() ? Set.of() : EnumSet.copyOf(broken);
+    if (seeds != null) {
+      if (seed != null || swarm) {
+        throw new UserError("--seeds runs a swarm over a range; use it without --seed and --swarm");
+      }
+      long[] range = parseRange(seeds);
+      return runSwarm(range[0], range[1], rules);
+    }
     long s = seed != null ? seed : new java.util.SplittableRandom().nextLong(1, 1_000_000_000L);
     RandomRunOptions options;
     try {
       options =
-          new RandomRunOptions(
-              s,
-              servers,
-              clients,
-              keys,
-              durationMillis,
-              drop,
-              duplicate,
-              partitions,
-              crashes,
-              pauses,
-              replays,
-              Set.copyOf(broken));
+          swarm
+              ? RandomRunOptions.swarm(s, rules)
+              : new RandomRunOptions.Builder(s)
+                  .servers(servers)
+                  .clients(clients)
+                  .keys(keys, mixedKeys)
+                  .duration(durationMillis)
+                  .maxDelay(maxDelayMillis)
+                  .drop(drop)
+                  .duplicate(duplicate)
+                  .faults(partitions, isolations, crashes, pauses, replays)
+                  .rules(rules)
+                  .build();
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage());
     }
-    out.println("seed " + s + "  (reproduce with: pbkv sim --seed " + s + " …same flags)");
-    out.printf(
-        Locale.ROOT,
-        "%d servers, %d clients, %d keys, %.1f s; drop %.0f%%, duplicate %.0f%%%s%s%s%s%s%n",
-        servers,
-        clients,
-        keys,
-        durationMillis / 1000.0,
-        drop * 100,
-        duplicate * 100,
-        partitions ? ", partitions" : "",
-        crashes ? ", crashes" : "",
-        pauses ? ", pauses" : "",
-        replays ? ", replays" : "",
-        broken.isEmpty() ? "" : ", BROKEN: " + broken);
+    return runOne(options);
+  }
+
+  private int runOne(RandomRunOptions options) {
+    PrintWriter out = spec.commandLine().getOut();
+    out.println("seed " + options.seed() + "  (replay: " + replayCommand(options) + ")");
+    out.println(options.describe());
     long t0 = System.nanoTime();
     RandomRunReport report = new RandomRun(options).run();
     double seconds = (System.nanoTime() - t0) / 1e9;
@@ -137,14 +171,20 @@ final class SimCommand implements Callable<Integer> {
         report.faults().size());
     out.printf(
         Locale.ROOT,
-        "events: %,d in %.2f s of wall time (%,.0f events/s), %.1f s of virtual time%n",
+        "events: %,d in %.2f s of wall time (%,.0f events/s), %.1f s of virtual time; run hash %s%n",
         report.events(),
         seconds,
         report.events() / seconds,
-        report.virtualMillis() / 1000.0);
+        report.virtualMillis() / 1000.0,
+        report.fingerprint());
+    if (report.expectedStuck() != null) {
+      out.println(
+          "note: stuck in one of the lecture's progress cases (safe): " + report.expectedStuck());
+    }
     if (report.passed()) {
       out.println(
-          "verdict: OK — nothing lost, nothing duplicated, no stale read, all ops completed after healing");
+          "verdict: OK — linearizable, nothing lost or duplicated, one primary per view,"
+              + " everything completed after healing, replicas agree");
       return 0;
     }
     if (report.stuck() != null) {
@@ -152,8 +192,137 @@ final class SimCommand implements Callable<Integer> {
     }
     if (!report.violations().isEmpty()) {
       out.println("verdict: VIOLATION — " + report.violations().size() + " found:");
-      report.violations().stream().limit(10).forEach(v -> out.println("  " + v));
+      report.violations().stream()
+          .limit(10)
+          .forEach(v -> out.println("  " + v.replace("\n", "\n  ")));
     }
     return 1;
+  }
+
+  private int runSwarm(long from, long to, Set<RuleSwitch> rules) {
+    PrintWriter out = spec.commandLine().getOut();
+    long total = to - from + 1;
+    out.println(
+        "swarm: seeds "
+            + from
+            + ".."
+            + to
+            + ", each with its own fault mix and workload"
+            + (rules.isEmpty() ? "" : "; BROKEN: " + rules));
+    boolean console = System.console() != null;
+    long[] done = {0};
+    long[] failed = {0};
+    Swarm.Summary summary =
+        Swarm.run(
+            from,
+            to,
+            rules,
+            false,
+            report -> {
+              done[0]++;
+              if (!report.passed()) {
+                failed[0]++;
+              }
+              if (console || done[0] % Math.max(1, total / 10) == 0 || done[0] == total) {
+                int width = 30;
+                int filled = (int) (width * done[0] / total);
+                out.printf(
+                    Locale.ROOT,
+                    "%s[%s%s] %d/%d seeds, %d failed",
+                    console ? "\r" : "",
+                    "#".repeat(filled),
+                    ".".repeat(width - filled),
+                    done[0],
+                    total,
+                    failed[0]);
+                if (!console) {
+                  out.println();
+                }
+                out.flush();
+              }
+            });
+    if (console) {
+      out.println();
+    }
+    out.printf(
+        Locale.ROOT,
+        "%d seeds in %.1f s: %d passed (%d of them stuck in a lecture progress case, safely), %d failed;"
+            + " %,d ops, %,d events%n",
+        summary.seedsRun(),
+        summary.seconds(),
+        summary.passed(),
+        summary.expectedStuck(),
+        summary.failures().size(),
+        summary.ops(),
+        summary.events());
+    for (Swarm.Failure f : summary.failures().subList(0, Math.min(10, summary.failures().size()))) {
+      out.println(
+          "FAILED seed " + f.seed() + ": " + f.firstProblem().lines().findFirst().orElse(""));
+      out.println("  replay: " + replayCommand(f.report().options()));
+    }
+    return summary.allPassed() ? 0 : 1;
+  }
+
+  private static String replayCommand(RandomRunOptions o) {
+    StringBuilder b = new StringBuilder("pbkv sim --swarm --seed ").append(o.seed());
+    if (!o.equals(RandomRunOptions.swarm(o.seed(), o.rules()))) {
+      b.setLength(0);
+      b.append("pbkv sim --seed ")
+          .append(o.seed())
+          .append(" --servers ")
+          .append(o.servers())
+          .append(" --clients ")
+          .append(o.clients())
+          .append(" --keys ")
+          .append(o.appendKeys())
+          .append(" --mixed-keys ")
+          .append(o.mixedKeys())
+          .append(" --duration ")
+          .append(o.durationMillis())
+          .append("ms")
+          .append(" --max-delay ")
+          .append(Math.round(o.maxDelayMillis()))
+          .append("ms")
+          .append(" --drop ")
+          .append(o.drop())
+          .append(" --duplicate ")
+          .append(o.duplicate());
+      if (o.partitions()) {
+        b.append(" --partitions");
+      }
+      if (o.isolations()) {
+        b.append(" --isolations");
+      }
+      if (o.crashes()) {
+        b.append(" --crashes");
+      }
+      if (o.pauses()) {
+        b.append(" --pauses");
+      }
+      if (o.replays()) {
+        b.append(" --replays");
+      }
+    }
+    for (RuleSwitch r : o.rules()) {
+      b.append(" --break ").append(r.name());
+    }
+    return b.toString();
+  }
+
+  private static long[] parseRange(String text) {
+    String[] parts = text.split("\\.\\.", -1);
+    try {
+      if (parts.length == 2) {
+        long a = Long.parseLong(parts[0].trim());
+        long b = Long.parseLong(parts[1].trim());
+        if (a <= b) {
+          return new long[] {a, b};
+        }
+      }
+    } catch (NumberFormatException e) {
+      // fall through to the error below
+    }
+    throw new UserError(
+        "--seeds '" + text + "' is not a range: expected A..B with A <= B, e.g. 1..1000");
   }
 }

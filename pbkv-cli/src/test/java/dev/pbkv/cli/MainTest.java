@@ -39,6 +39,8 @@ class MainTest {
         "scenario nope               | unknown scenario 'nope'",
         "scenario split-brain --break NOT_A_RULE | '--break'",
         "frobnicate                  | Unmatched argument",
+        "sim --seeds 5..1            | is not a range",
+        "sim --seeds 1..5 --seed 3   | --seeds runs a swarm",
       })
   void when_inputIsWrong_then_oneClearLine_andExitCode2(String args, String expected) {
     Run r = run(args.trim().split("\\s+"));
@@ -103,5 +105,34 @@ class MainTest {
     Run r = run("demo");
     assertThat(r.exit()).isZero();
     assertThat(r.out()).contains("killing the primary", "2 failovers", "lost = 0");
+  }
+
+  @Test
+  void when_swarmRuns_then_itSummarises_andExits0() {
+    Run r = run("sim", "--seeds", "1..20");
+    assertThat(r.exit()).isZero();
+    assertThat(r.out()).contains("20/20 seeds", "20 passed", "0 failed");
+  }
+
+  @Test
+  void when_swarmCatchesABrokenRule_then_itPrintsTheSeedAndTheReplayCommand_andExits1() {
+    Run r = run("sim", "--seeds", "1..5", "--break", "CLIENT_RETRIES_WITH_NEW_SEQ");
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.out())
+        .contains(
+            "FAILED seed 1",
+            "replay: pbkv sim --swarm --seed 1 --break CLIENT_RETRIES_WITH_NEW_SEQ");
+    Run replay = run("sim", "--swarm", "--seed", "1", "--break", "CLIENT_RETRIES_WITH_NEW_SEQ");
+    assertThat(replay.exit()).isEqualTo(1);
+    assertThat(replay.out()).contains("VIOLATION", "present 2 times");
+  }
+
+  @Test
+  void when_aSeedIsReplayed_then_theRunHashIsTheSame() {
+    String first = run("sim", "--swarm", "--seed", "42").out();
+    String again = run("sim", "--swarm", "--seed", "42").out();
+    String hash = first.replaceAll("(?s).*run hash ([0-9a-f]{16}).*", "$1");
+    assertThat(hash).hasSize(16);
+    assertThat(again).contains("run hash " + hash);
   }
 }

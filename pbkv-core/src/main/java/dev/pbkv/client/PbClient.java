@@ -8,6 +8,7 @@ import dev.pbkv.node.Effects;
 import dev.pbkv.node.Message;
 import dev.pbkv.node.Node;
 import dev.pbkv.node.Timer;
+import dev.pbkv.rules.RuleSwitch;
 import dev.pbkv.server.ClientMessage.Reply;
 import dev.pbkv.server.ClientMessage.Request;
 import dev.pbkv.server.ClientMessage.WrongServer;
@@ -85,6 +86,9 @@ public final class PbClient implements Node {
   public void onTimer(Timer timer, Effects fx) {
     if (timer instanceof RetryTick retry) {
       if (outstanding != null && retry.seq() == seq) {
+        if (config.breaks(RuleSwitch.CLIENT_RETRIES_WITH_NEW_SEQ)) {
+          seq++; // at-most-once broken on purpose: the retry looks like a new request
+        }
         fx.send(viewService, new GetView());
         send(fx);
         fx.setTimer(new RetryTick(seq), config.retryMillis());

@@ -25,7 +25,9 @@ public enum RuleSwitch {
   /** Rule 5's precondition broken: the primary acks a view before its backup holds the state. */
   ACK_VIEW_BEFORE_TRANSFER("rule 5 / ack", "primary acks a view before the state transfer"),
   /** State transfer without the at-most-once table ("must include RPC data"). */
-  TRANSFER_WITHOUT_AMO("at-most-once", "state transfer omits the at-most-once table");
+  TRANSFER_WITHOUT_AMO("at-most-once", "state transfer omits the at-most-once table"),
+  /** At-most-once broken at the client: a retry gets a new sequence number. */
+  CLIENT_RETRIES_WITH_NEW_SEQ("at-most-once / client", "client retries with a new sequence number");
 
   private final String rule;
   private final String description;

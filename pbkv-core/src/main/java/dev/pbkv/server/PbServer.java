@@ -422,6 +422,11 @@ public final class PbServer implements Node {
     return app.get(key);
   }
 
+  /** A copy of this server's replicated state: data and at-most-once table (for checks). */
+  public Snapshot stateSnapshot() {
+    return app.snapshot();
+  }
+
   /** Ops waiting at the primary for the backup. */
   public int queuedOps() {
     return log.size();

@@ -27,11 +27,18 @@ public record HistoryOp(
         + " "
         + command
         + " -> "
-        + (result == null ? "?" : result)
+        + (result == null ? "?" : abbreviate(result.toString()))
         + " ["
         + callMicros
         + ", "
         + (returnMicros == NEVER ? "…" : returnMicros)
         + "]";
+  }
+
+  /** Long values (appends grow) keep their last 60 characters, where the news is. */
+  private static String abbreviate(String text) {
+    return text.length() <= 64
+        ? text
+        : "…" + text.substring(text.length() - 60) + " (" + text.length() + " chars)";
   }
 }

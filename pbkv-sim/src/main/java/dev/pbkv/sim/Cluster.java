@@ -48,7 +48,7 @@ public final class Cluster {
         new Simulation(seed),
         ViewServiceConfig.defaults().withRules(rules),
         ServerConfig.defaults().withRules(rules),
-        ClientConfig.defaults());
+        ClientConfig.defaults().withRules(rules));
   }
 
   public static Cluster withDefaults(long seed) {

