@@ -26,7 +26,6 @@ final class MissingWrites implements Scenario {
     List<Address> s = run.startCluster("A", "B", "C");
     Address a = s.get(0);
     Address b = s.get(1);
-    Address c = s.get(2);
     Address c1 = run.cluster().addClient("c1");
     Address c2 = run.cluster().addClient("c2");
     run.awaitView(2, a, b, 3000);
@@ -46,7 +45,11 @@ final class MissingWrites implements Scenario {
 
     run.say("A crashes");
     run.sim().crash(a);
-    run.awaitView(3, b, c, 5000);
+    boolean replaced = run.cluster().awaitView(v -> v.viewNum() == 3, 5000);
+    run.expect(
+        "the backup B, which holds every acknowledged write, becomes primary",
+        replaced && b.equals(run.cluster().view().primary()),
+        "view service has " + run.cluster().view());
     run.sim().heal();
     run.sim().runUntil(put::isDone, 3000);
     run.expect(

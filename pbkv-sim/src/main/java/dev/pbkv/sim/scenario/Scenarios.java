@@ -15,6 +15,7 @@ public final class Scenarios {
     return List.of(
         new SplitBrain(),
         new MissingWrites(),
+        new LostForward(),
         new StaleReads(),
         new OldMessages(),
         new OutdatedClient(),

@@ -18,7 +18,10 @@ class RuleSwitchScenarioTest {
       delimiter = '|',
       value = {
         "split-brain                       | BACKUP_ACCEPTS_ANY_VIEW  | A answers no client once it has been replaced",
-        "split-brain                       | PROMOTE_UNINITIALIZED    | view 3:B,C is formed",
+        "missing-writes                    | PROMOTE_UNINITIALIZED    | every acknowledged write survives the crash",
+        "missing-writes                    | PROMOTE_UNINITIALIZED    | the backup B, which holds every acknowledged write",
+        "lost-forward                      | BACKUP_ACKS_BEFORE_APPLY | A acknowledges neither append",
+        "lost-forward                      | BACKUP_ACKS_BEFORE_APPLY | x holds both appends, once each",
         "missing-writes                    | REPLY_BEFORE_BACKUP_ACK  | A does not acknowledge the append",
         "missing-writes                    | REPLY_BEFORE_BACKUP_ACK  | every acknowledged write survives the crash",
         "stale-reads                       | SERVE_READS_LOCALLY      | A serves no read once it has been replaced",
