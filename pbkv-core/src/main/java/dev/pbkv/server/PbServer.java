@@ -22,8 +22,10 @@ import dev.pbkv.server.ServerTimer.ForwardRetry;
 import dev.pbkv.server.ServerTimer.PingTick;
 import dev.pbkv.server.ServerTimer.TransferRetry;
 import dev.pbkv.view.View;
+import dev.pbkv.view.ViewServiceMessage.GetStatus;
 import dev.pbkv.view.ViewServiceMessage.GetView;
 import dev.pbkv.view.ViewServiceMessage.Ping;
+import dev.pbkv.view.ViewServiceMessage.Status;
 import dev.pbkv.view.ViewServiceMessage.ViewReply;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -93,7 +95,9 @@ public final class PbServer implements Node {
     } else if (msg instanceof Reply
         || msg instanceof WrongServer
         || msg instanceof Ping
-        || msg instanceof GetView) {
+        || msg instanceof GetView
+        || msg instanceof GetStatus
+        || msg instanceof Status) {
       // Misrouted (e.g. a replayed message to a reused address): not for a server; ignore.
     } else {
       throw new IllegalArgumentException("server: unknown message " + msg);

@@ -6,10 +6,15 @@ import dev.pbkv.node.Message;
 import dev.pbkv.node.Node;
 import dev.pbkv.node.Timer;
 import dev.pbkv.rules.RuleSwitch;
+import dev.pbkv.view.ViewServiceMessage.GetStatus;
 import dev.pbkv.view.ViewServiceMessage.GetView;
 import dev.pbkv.view.ViewServiceMessage.Ping;
+import dev.pbkv.view.ViewServiceMessage.ServerHealth;
+import dev.pbkv.view.ViewServiceMessage.Status;
 import dev.pbkv.view.ViewServiceMessage.ViewReply;
 import dev.pbkv.view.ViewServiceTimer.CheckTick;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -54,7 +59,9 @@ public final class ViewServer implements Node {
       handlePing(from, ping, fx);
     } else if (msg instanceof GetView) {
       fx.send(from, new ViewReply(view));
-    } else if (msg instanceof ViewReply) {
+    } else if (msg instanceof GetStatus) {
+      fx.send(from, status());
+    } else if (msg instanceof ViewReply || msg instanceof Status) {
       // The view service is the source of views; a reply sent to it is a misrouted message.
     } else {
       throw new IllegalArgumentException("view service: unknown message " + msg);
@@ -186,6 +193,16 @@ public final class ViewServer implements Node {
   public int missedChecks(Address server) {
     ServerStatus s = servers.get(server);
     return s == null ? -1 : s.missedChecks();
+  }
+
+  /** The full status, as {@link GetStatus} answers it. */
+  public Status status() {
+    List<ServerHealth> health = new ArrayList<>();
+    for (Map.Entry<Address, ServerStatus> e : servers.entrySet()) {
+      ServerStatus s = e.getValue();
+      health.add(new ServerHealth(e.getKey(), s.bootId(), s.missedChecks(), isAlive(s)));
+    }
+    return new Status(view, acked, health, progressProblem());
   }
 
   /**

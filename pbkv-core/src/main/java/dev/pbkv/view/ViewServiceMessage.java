@@ -1,6 +1,8 @@
 package dev.pbkv.view;
 
+import dev.pbkv.node.Address;
 import dev.pbkv.node.Message;
+import java.util.List;
 import java.util.Objects;
 
 /** Messages between servers or clients and the view service. */
@@ -16,6 +18,28 @@ public sealed interface ViewServiceMessage extends Message {
 
   /** Asks for the current view; does not count as a ping. */
   record GetView() implements ViewServiceMessage {}
+
+  /** Asks for the view service's full status (for operators); does not count as a ping. */
+  record GetStatus() implements ViewServiceMessage {}
+
+  /** What the view service knows of one server. */
+  record ServerHealth(Address server, long bootId, int missedChecks, boolean alive) {
+    public ServerHealth {
+      Objects.requireNonNull(server, "server");
+    }
+  }
+
+  /**
+   * The view service's status: the view, whether its primary acked it, every server it has heard
+   * of, and why it cannot make progress ({@code problem}, or {@code null} when nothing is stuck).
+   */
+  record Status(View view, boolean acked, List<ServerHealth> servers, String problem)
+      implements ViewServiceMessage {
+    public Status {
+      Objects.requireNonNull(view, "view");
+      servers = List.copyOf(servers);
+    }
+  }
 
   /** The view service's answer to a ping or a {@link GetView}. */
   record ViewReply(View view) implements ViewServiceMessage {
