@@ -1,0 +1,71 @@
+package dev.pbkv.net;
+
+import dev.pbkv.node.Address;
+import java.net.InetSocketAddress;
+
+/**
+ * Addresses of nodes that listen on TCP are {@code HOST:PORT} (IPv6 hosts in brackets); other
+ * addresses (client sessions) are reachable only over a connection they opened.
+ */
+public final class Addresses {
+  private Addresses() {}
+
+  /**
+   * Parses {@code HOST:PORT}.
+   *
+   * @throws IllegalArgumentException with a one-line message naming the bad value
+   */
+  public static InetSocketAddress parse(String text) {
+    InetSocketAddress a = tryParse(text);
+    if (a == null) {
+      throw new IllegalArgumentException(
+          "'" + text + "' is not HOST:PORT (e.g. 127.0.0.1:7000, a port from 1 to 65535)");
+    }
+    return a;
+  }
+
+  /** The socket address of {@code address} if it is {@code HOST:PORT}, else null. */
+  public static InetSocketAddress socketAddress(Address address) {
+    return tryParse(address.name());
+  }
+
+  /** The canonical address of a node listening at {@code host:port}. */
+  public static Address of(String hostAndPort) {
+    InetSocketAddress a = parse(hostAndPort);
+    return Address.of(format(a.getHostString(), a.getPort()));
+  }
+
+  static String format(String host, int port) {
+    return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+  }
+
+  private static InetSocketAddress tryParse(String text) {
+    if (text == null) {
+      return null;
+    }
+    String t = text.trim();
+    int colon = t.lastIndexOf(':');
+    if (colon <= 0 || colon == t.length() - 1) {
+      return null;
+    }
+    String host = t.substring(0, colon);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    } else if (host.contains(":")) {
+      return null; // an IPv6 host needs brackets
+    }
+    if (host.isEmpty() || host.contains(" ")) {
+      return null;
+    }
+    int port;
+    try {
+      port = Integer.parseInt(t.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      return null;
+    }
+    if (port < 1 || port > 65535) {
+      return null;
+    }
+    return InetSocketAddress.createUnresolved(host, port);
+  }
+}

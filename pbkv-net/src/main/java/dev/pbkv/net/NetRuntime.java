@@ -1,0 +1,415 @@
+package dev.pbkv.net;
+
+import dev.pbkv.net.wire.Envelope;
+import dev.pbkv.net.wire.Frames;
+import dev.pbkv.node.Address;
+import dev.pbkv.node.Effects;
+import dev.pbkv.node.Message;
+import dev.pbkv.node.Node;
+import dev.pbkv.node.Timer;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs {@link Node}s over TCP. One event-loop thread runs every handler and timer of the nodes it
+ * hosts, and all of their socket I/O, so the node classes of the simulator run here unchanged:
+ * handlers never race, and they run to completion.
+ *
+ * <p>Connections to peers are opened on demand, used in both directions, and re-opened after a
+ * failure. Sends never block: a message to a peer that cannot be reached is dropped (after a short
+ * queue while connecting), as the protocol expects. Writes made by a handler are flushed once the
+ * batch of input that caused them has been handled (group commit). A malformed frame closes only
+ * the connection it came on.
+ */
+public final class NetRuntime implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(NetRuntime.class);
+  private static final int MAX_QUEUED_PER_PEER = 4096;
+  private static final long RECONNECT_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+  private final EventLoopGroup group;
+  private final EventLoop loop;
+  private final int maxFrameBytes;
+  private final Bootstrap bootstrap;
+  private final Map<Address, Hosted> nodes = new HashMap<>();
+  private final Map<Address, Channel> routes = new HashMap<>();
+  private final Map<Address, Outbound> outbound = new HashMap<>();
+  private final Set<Channel> dirty = new LinkedHashSet<>();
+  private final SplittableRandom random = new SplittableRandom();
+  private Channel listener;
+  private final java.util.concurrent.atomic.AtomicBoolean closed =
+      new java.util.concurrent.atomic.AtomicBoolean();
+  private Hosted listeningNode;
+
+  /** A node hosted here; also its {@link Effects}, used on the event loop only. */
+  private final class Hosted implements Effects {
+    final Address address;
+    final Node node;
+    boolean removed;
+
+    Hosted(Address address, Node node) {
+      this.address = address;
+      this.node = node;
+    }
+
+    @Override
+    public void send(Address to, Message msg) {
+      NetRuntime.this.send(address, to, msg);
+    }
+
+    @Override
+    public void setTimer(Timer timer, long minMillis, long maxMillis) {
+      long delay =
+          maxMillis <= minMillis
+              ? minMillis
+              : minMillis + random.nextLong(maxMillis - minMillis + 1);
+      loop.schedule(
+          () -> {
+            if (!removed) {
+              run(() -> node.onTimer(timer, this), "timer " + timer);
+              flushDirty();
+            }
+          },
+          delay,
+          TimeUnit.MILLISECONDS);
+    }
+
+    void run(Runnable handler, String what) {
+      try {
+        handler.run();
+      } catch (RuntimeException e) {
+        log.warn("{}: handling {} failed: {}", address, what, e.toString(), e);
+      }
+    }
+  }
+
+  /** Messages waiting for a connection to a peer. */
+  private static final class Outbound {
+    final ArrayDeque<Envelope> queue = new ArrayDeque<>();
+    boolean connecting;
+    long retryAfterNanos;
+  }
+
+  private NetRuntime(int maxFrameBytes) {
+    this.group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    this.loop = group.next();
+    this.maxFrameBytes = maxFrameBytes;
+    this.bootstrap =
+        new Bootstrap()
+            .group(loop)
+            .channel(NioSocketChannel.class)
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 2000)
+            .handler(initializer());
+  }
+
+  /** A runtime that listens on nothing (a client process). */
+  public static NetRuntime client() {
+    return new NetRuntime(Frames.DEFAULT_MAX_FRAME_BYTES);
+  }
+
+  /**
+   * A runtime hosting {@code node} at {@code address}, listening on the host and port that {@code
+   * address} names (or on {@code bindTo}, when given, e.g. 0.0.0.0:PORT).
+   *
+   * @throws IllegalArgumentException with a one-line message if the port is in use or the address
+   *     cannot be bound
+   */
+  public static NetRuntime listen(
+      Address address, InetSocketAddress bindTo, Function<Address, Node> factory) {
+    NetRuntime rt = new NetRuntime(Frames.DEFAULT_MAX_FRAME_BYTES);
+    InetSocketAddress bind =
+        bindTo != null ? bindTo : Objects.requireNonNull(Addresses.socketAddress(address));
+    InetSocketAddress resolved = new InetSocketAddress(bind.getHostString(), bind.getPort());
+    try {
+      rt.listener =
+          new ServerBootstrap()
+              .group(rt.group)
+              .channel(NioServerSocketChannel.class)
+              .childOption(ChannelOption.TCP_NODELAY, true)
+              .childHandler(rt.initializer())
+              .bind(resolved)
+              .sync()
+              .channel();
+    } catch (Exception e) {
+      rt.close();
+      if (e instanceof BindException || e.getCause() instanceof BindException) {
+        throw new IllegalArgumentException(
+            "cannot listen on " + address + ": " + (e.getMessage() == null ? e : e.getMessage()));
+      }
+      throw new IllegalArgumentException("cannot listen on " + address + ": " + e);
+    }
+    rt.call(
+            () -> {
+              rt.listeningNode = rt.host(address, factory.apply(address));
+              return null;
+            })
+        .join();
+    return rt;
+  }
+
+  private ChannelInitializer<SocketChannel> initializer() {
+    return new ChannelInitializer<>() {
+      @Override
+      protected void initChannel(SocketChannel ch) {
+        Frames.install(ch.pipeline(), maxFrameBytes, reason -> log.warn("{}", reason));
+        ch.pipeline().addLast(new Inbound());
+      }
+    };
+  }
+
+  /** The port this runtime listens on, or -1. */
+  public int port() {
+    return listener == null ? -1 : ((InetSocketAddress) listener.localAddress()).getPort();
+  }
+
+  // --- nodes ----------------------------------------------------------------------------------
+
+  /** Adds a node and starts it (its {@code init} runs on the event loop). */
+  public CompletableFuture<Void> addNode(Address address, Node node) {
+    return call(
+        () -> {
+          host(address, node);
+          return null;
+        });
+  }
+
+  private Hosted host(Address address, Node node) {
+    if (nodes.containsKey(address)) {
+      throw new IllegalArgumentException("a node is already at " + address);
+    }
+    Hosted h = new Hosted(address, node);
+    nodes.put(address, h);
+    h.run(() -> node.init(h), "init");
+    flushDirty();
+    return h;
+  }
+
+  /** Stops a node: it handles nothing more, and its timers are ignored. */
+  public CompletableFuture<Void> removeNode(Address address) {
+    return call(
+        () -> {
+          Hosted h = nodes.remove(address);
+          if (h != null) {
+            h.removed = true;
+          }
+          return null;
+        });
+  }
+
+  /**
+   * Runs {@code action} on the event loop, as input from outside (e.g. a client library call), with
+   * the effects of the node at {@code address}; then flushes what it sent.
+   */
+  public <T extends Node, R> CompletableFuture<R> invoke(
+      Address address, Class<T> type, java.util.function.BiFunction<T, Effects, R> action) {
+    return call(
+        () -> {
+          Hosted h = nodes.get(address);
+          if (h == null) {
+            throw new IllegalStateException("no node at " + address);
+          }
+          return action.apply(type.cast(h.node), h);
+        });
+  }
+
+  /** Runs {@code task} on the event loop and flushes what it sent; completes with its result. */
+  public <R> CompletableFuture<R> call(java.util.concurrent.Callable<R> task) {
+    CompletableFuture<R> f = new CompletableFuture<>();
+    Runnable r =
+        () -> {
+          try {
+            f.complete(task.call());
+          } catch (Throwable t) {
+            f.completeExceptionally(t);
+          } finally {
+            flushDirty();
+          }
+        };
+    if (loop.inEventLoop()) {
+      r.run();
+    } else {
+      loop.execute(r);
+    }
+    return f;
+  }
+
+  /** Schedules {@code task} on the event loop after {@code millis}. */
+  public io.netty.util.concurrent.ScheduledFuture<?> schedule(Runnable task, long millis) {
+    return loop.schedule(
+        () -> {
+          task.run();
+          flushDirty();
+        },
+        millis,
+        TimeUnit.MILLISECONDS);
+  }
+
+  /** True when called on this runtime's event loop. */
+  public boolean inEventLoop() {
+    return loop.inEventLoop();
+  }
+
+  // --- the network ----------------------------------------------------------------------------
+
+  private void send(Address from, Address to, Message msg) {
+    Hosted local = nodes.get(to);
+    if (local != null) {
+      loop.execute(
+          () -> {
+            if (!local.removed) {
+              local.run(
+                  () -> local.node.onMessage(from, msg, local), msg.getClass().getSimpleName());
+              flushDirty();
+            }
+          });
+      return;
+    }
+    Envelope envelope = new Envelope(from, to, msg);
+    Channel ch = routes.get(to);
+    if (ch != null && ch.isActive()) {
+      ch.write(envelope, ch.voidPromise());
+      dirty.add(ch);
+      return;
+    }
+    InetSocketAddress target = Addresses.socketAddress(to);
+    if (target == null) {
+      log.debug("no route to {}: dropping {}", to, msg.getClass().getSimpleName());
+      return;
+    }
+    Outbound o = outbound.computeIfAbsent(to, a -> new Outbound());
+    if (!o.connecting && System.nanoTime() < o.retryAfterNanos) {
+      return; // backing off after a failed connect: dropped, as by an unreachable peer
+    }
+    if (o.queue.size() >= MAX_QUEUED_PER_PEER) {
+      o.queue.pollFirst(); // the oldest goes: the protocol retries what matters
+    }
+    o.queue.addLast(envelope);
+    if (!o.connecting) {
+      connect(to, target, o);
+    }
+  }
+
+  private void connect(Address to, InetSocketAddress target, Outbound o) {
+    o.connecting = true;
+    bootstrap
+        .connect(new InetSocketAddress(target.getHostString(), target.getPort()))
+        .addListener(
+            (io.netty.channel.ChannelFutureListener)
+                f -> {
+                  o.connecting = false;
+                  if (!f.isSuccess()) {
+                    log.debug("cannot connect to {}: {}", to, f.cause().toString());
+                    o.queue.clear();
+                    o.retryAfterNanos = System.nanoTime() + RECONNECT_BACKOFF_NANOS;
+                    return;
+                  }
+                  Channel ch = f.channel();
+                  routes.put(to, ch);
+                  ch.closeFuture().addListener(c -> forget(ch));
+                  Envelope e;
+                  while ((e = o.queue.pollFirst()) != null) {
+                    ch.write(e, ch.voidPromise());
+                  }
+                  ch.flush();
+                });
+  }
+
+  private void forget(Channel ch) {
+    routes.values().removeIf(c -> c == ch);
+    dirty.remove(ch);
+  }
+
+  private void flushDirty() {
+    if (dirty.isEmpty()) {
+      return;
+    }
+    List<Channel> toFlush = new ArrayList<>(dirty);
+    dirty.clear();
+    for (Channel ch : toFlush) {
+      ch.flush();
+    }
+  }
+
+  /** Receives envelopes on the event loop and hands them to the addressed node. */
+  private final class Inbound extends SimpleChannelInboundHandler<Envelope> {
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, Envelope env) {
+      Channel ch = ctx.channel();
+      if (routes.get(env.from()) != ch) {
+        routes.put(env.from(), ch); // the way back to the sender, e.g. a client session
+      }
+      Hosted h = nodes.get(env.to());
+      if (h == null) {
+        h = listeningNode; // a peer may name this node by another host name; one node listens here
+      }
+      if (h == null || h.removed) {
+        log.debug(
+            "no node {} here: dropping {}", env.to(), env.message().getClass().getSimpleName());
+        return;
+      }
+      Hosted target = h;
+      target.run(() -> target.node.onMessage(env.from(), env.message(), target), "message");
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+      flushDirty();
+      ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      forget(ctx.channel());
+      ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      log.warn("closing connection {}: {}", ctx.channel().remoteAddress(), cause.toString());
+      ctx.close();
+    }
+  }
+
+  /** Stops every node and closes every connection; calling it again does nothing. */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      if (listener != null) {
+        listener.close().awaitUninterruptibly(1000);
+      }
+    } finally {
+      group.shutdownGracefully(0, 200, TimeUnit.MILLISECONDS).syncUninterruptibly();
+    }
+  }
+}

@@ -1,0 +1,332 @@
+package dev.pbkv.net;
+
+import dev.pbkv.client.ClientConfig;
+import dev.pbkv.client.PbClient;
+import dev.pbkv.kv.Command;
+import dev.pbkv.kv.Result;
+import dev.pbkv.node.Address;
+import dev.pbkv.node.Effects;
+import dev.pbkv.node.Message;
+import dev.pbkv.node.Node;
+import dev.pbkv.node.Timer;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * The Java client of a pbkv cluster. Thread-safe: many threads may call it at once; each operation
+ * runs on one of {@code sessions} client sessions (each an at-most-once identity with its own
+ * sequence numbers), multiplexed over one connection per server.
+ *
+ * <p>Every operation has a synchronous form and an asynchronous one returning a {@link
+ * CompletableFuture}. An operation that does not complete within the timeout fails with {@link
+ * IndeterminateException}: it may or may not have taken effect. {@link PbkvException} means it
+ * definitely did not. Callbacks attached to the futures run on the client's I/O thread: keep them
+ * short, or use the {@code *Async} variants of {@code CompletableFuture}.
+ */
+public final class PbkvClient implements AutoCloseable {
+
+  /**
+   * Settings of a client.
+   *
+   * @param viewService the view service's {@code HOST:PORT}
+   * @param sessions client sessions, i.e. operations in flight at once (default 16)
+   * @param timeout an operation not done by then is indeterminate (default 5 s)
+   * @param retry re-send an unanswered request after this long (default 100 ms)
+   */
+  public record Options(String viewService, int sessions, Duration timeout, Duration retry) {
+    public Options {
+      Objects.requireNonNull(viewService, "viewService");
+      if (sessions < 1) {
+        throw new IllegalArgumentException("sessions must be >= 1, got " + sessions);
+      }
+      if (timeout.isNegative() || timeout.isZero() || retry.isNegative() || retry.isZero()) {
+        throw new IllegalArgumentException("timeout and retry must be positive");
+      }
+    }
+
+    public static Options of(String viewService) {
+      return new Options(viewService, 16, Duration.ofSeconds(5), Duration.ofMillis(100));
+    }
+
+    public Options withSessions(int n) {
+      return new Options(viewService, n, timeout, retry);
+    }
+
+    public Options withTimeout(Duration t) {
+      return new Options(viewService, sessions, t, retry);
+    }
+  }
+
+  /** One session: a {@link PbClient} node and the operation it is working on. */
+  private final class Session implements Node {
+    final PbClient client;
+    CompletableFuture<Result> future;
+    io.netty.util.concurrent.ScheduledFuture<?> deadline;
+
+    Session(Address address) {
+      this.client =
+          new PbClient(address, viewService, new ClientConfig(options.retry().toMillis()));
+    }
+
+    @Override
+    public void init(Effects fx) {
+      client.init(fx);
+    }
+
+    @Override
+    public void onMessage(Address from, Message msg, Effects fx) {
+      client.onMessage(from, msg, fx);
+      collect();
+    }
+
+    @Override
+    public void onTimer(Timer timer, Effects fx) {
+      client.onTimer(timer, fx);
+      collect();
+    }
+
+    private void collect() {
+      Result r = client.takeResult();
+      if (r != null && future != null) {
+        CompletableFuture<Result> f = future;
+        future = null;
+        deadline.cancel(false);
+        release(this);
+        f.complete(r);
+      }
+    }
+  }
+
+  private record Waiting(Command command, CompletableFuture<Result> future) {}
+
+  private final Options options;
+  private final Address viewService;
+  private final NetRuntime runtime;
+  private final String prefix;
+  private long nextSession;
+  private final ArrayDeque<Session> idle = new ArrayDeque<>(); // event loop only
+  private final ArrayDeque<Waiting> waiting = new ArrayDeque<>(); // event loop only
+
+  private PbkvClient(Options options) {
+    this.options = options;
+    this.viewService = Addresses.of(options.viewService());
+    this.runtime = NetRuntime.client();
+    byte[] id = new byte[6];
+    new SecureRandom().nextBytes(id);
+    this.prefix = "c-" + java.util.HexFormat.of().formatHex(id) + "-";
+  }
+
+  /**
+   * Connects to the cluster whose view service is at {@code options.viewService()}: waits (up to
+   * the timeout) until the view service answers.
+   *
+   * @throws PbkvException if the view service does not answer in time
+   * @throws IllegalArgumentException if the address is not {@code HOST:PORT}
+   */
+  public static PbkvClient connect(Options options) {
+    PbkvClient client = new PbkvClient(options);
+    try {
+      ViewServiceProbe.view(client.runtime, client.viewService, options.timeout());
+      client
+          .runtime
+          .call(
+              () -> {
+                for (int i = 0; i < options.sessions(); i++) {
+                  client.idle.add(client.newSession());
+                }
+                return null;
+              })
+          .join();
+      return client;
+    } catch (RuntimeException e) {
+      client.close();
+      throw e;
+    }
+  }
+
+  /** Connects with default options. */
+  public static PbkvClient connect(String viewService) {
+    return connect(Options.of(viewService));
+  }
+
+  private Session newSession() {
+    Address address = Address.of(prefix + (nextSession++));
+    Session s = new Session(address);
+    runtime.addNode(address, s); // on the loop already: runs at once
+    return s;
+  }
+
+  /** Runs {@code command} and completes with its result. */
+  public CompletableFuture<Result> executeAsync(Command command) {
+    Objects.requireNonNull(command, "command");
+    CompletableFuture<Result> future = new CompletableFuture<>();
+    runtime.call(
+        () -> {
+          Session s = idle.poll();
+          if (s == null) {
+            waiting.add(new Waiting(command, future));
+          } else {
+            start(s, command, future);
+          }
+          return null;
+        });
+    return future;
+  }
+
+  private void start(Session s, Command command, CompletableFuture<Result> future) {
+    s.future = future;
+    s.deadline = runtime.schedule(() -> expire(s, command), options.timeout().toMillis());
+    runtime.invoke(
+        s.client.address(),
+        Session.class,
+        (session, fx) -> {
+          session.client.submit(command, fx);
+          return null;
+        });
+  }
+
+  /** The op outlived its timeout: it is indeterminate; its session is retired and replaced. */
+  private void expire(Session s, Command command) {
+    CompletableFuture<Result> f = s.future;
+    if (f == null) {
+      return;
+    }
+    s.future = null;
+    runtime.removeNode(s.client.address());
+    release(newSession());
+    f.completeExceptionally(
+        new IndeterminateException(
+            "\""
+                + command
+                + "\" did not complete within "
+                + options.timeout().toMillis()
+                + " ms: it may or may not have taken effect"));
+  }
+
+  private void release(Session s) {
+    Waiting next = waiting.poll();
+    if (next != null) {
+      start(s, next.command(), next.future());
+    } else {
+      idle.add(s);
+    }
+  }
+
+  /** Runs {@code command} and waits for its result. */
+  public Result execute(Command command) {
+    try {
+      return executeAsync(command).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IndeterminateException("interrupted while waiting for \"" + command + "\"");
+    } catch (ExecutionException e) {
+      throw rethrow(e.getCause());
+    }
+  }
+
+  private static RuntimeException rethrow(Throwable cause) {
+    if (cause instanceof CompletionException && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    if (cause instanceof RuntimeException re) {
+      return re;
+    }
+    return new PbkvException(cause.toString());
+  }
+
+  private static <T> T check(
+      Result r, Class<? extends Result> expected, java.util.function.Function<Result, T> f) {
+    if (r instanceof Result.Error error) {
+      throw new PbkvException(error.message());
+    }
+    if (!expected.isInstance(r)) {
+      throw new PbkvException("unexpected result " + r);
+    }
+    return f.apply(r);
+  }
+
+  // --- typed operations ----------------------------------------------------------------------
+
+  /** The value of {@code key}, or {@code null} if it has none. */
+  public String get(String key) {
+    return check(
+        execute(new Command.Get(key)), Result.Value.class, r -> ((Result.Value) r).value());
+  }
+
+  public CompletableFuture<String> getAsync(String key) {
+    return executeAsync(new Command.Get(key))
+        .thenApply(r -> check(r, Result.Value.class, v -> ((Result.Value) v).value()));
+  }
+
+  /** Sets {@code key} to {@code value}. */
+  public void put(String key, String value) {
+    check(execute(new Command.Put(key, value)), Result.Ok.class, r -> null);
+  }
+
+  public CompletableFuture<Void> putAsync(String key, String value) {
+    return executeAsync(new Command.Put(key, value))
+        .thenApply(r -> check(r, Result.Ok.class, v -> null));
+  }
+
+  /** Appends {@code value} to {@code key}'s value; returns the new value. */
+  public String append(String key, String value) {
+    return check(
+        execute(new Command.Append(key, value)),
+        Result.Value.class,
+        r -> ((Result.Value) r).value());
+  }
+
+  public CompletableFuture<String> appendAsync(String key, String value) {
+    return executeAsync(new Command.Append(key, value))
+        .thenApply(r -> check(r, Result.Value.class, v -> ((Result.Value) v).value()));
+  }
+
+  /** Removes {@code key}; returns whether it was present. */
+  public boolean delete(String key) {
+    return check(
+        execute(new Command.Delete(key)),
+        Result.Deleted.class,
+        r -> ((Result.Deleted) r).existed());
+  }
+
+  public CompletableFuture<Boolean> deleteAsync(String key) {
+    return executeAsync(new Command.Delete(key))
+        .thenApply(r -> check(r, Result.Deleted.class, v -> ((Result.Deleted) v).existed()));
+  }
+
+  /**
+   * Sets {@code key} to {@code update} if its value is {@code expected} ({@code null}: absent);
+   * returns whether it did.
+   */
+  public boolean compareAndSet(String key, String expected, String update) {
+    return check(
+        execute(new Command.CompareAndSet(key, expected, update)),
+        Result.CasResult.class,
+        r -> ((Result.CasResult) r).swapped());
+  }
+
+  public CompletableFuture<Boolean> compareAndSetAsync(String key, String expected, String update) {
+    return executeAsync(new Command.CompareAndSet(key, expected, update))
+        .thenApply(r -> check(r, Result.CasResult.class, v -> ((Result.CasResult) v).swapped()));
+  }
+
+  /** The view service's full status (view, liveness, why it is stuck if it is). */
+  public dev.pbkv.view.ViewServiceMessage.Status status(Duration timeout) {
+    return ViewServiceProbe.status(runtime, viewService, timeout);
+  }
+
+  /** The view service's address. */
+  public Address viewService() {
+    return viewService;
+  }
+
+  @Override
+  public void close() {
+    runtime.close();
+  }
+}

@@ -1,0 +1,91 @@
+package dev.pbkv.net;
+
+import dev.pbkv.node.Address;
+import dev.pbkv.node.Effects;
+import dev.pbkv.node.Message;
+import dev.pbkv.node.Node;
+import dev.pbkv.node.Timer;
+import dev.pbkv.view.View;
+import dev.pbkv.view.ViewServiceMessage.GetStatus;
+import dev.pbkv.view.ViewServiceMessage.GetView;
+import dev.pbkv.view.ViewServiceMessage.Status;
+import dev.pbkv.view.ViewServiceMessage.ViewReply;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** Asks a view service for its view or its status over TCP, retrying for a bounded time. */
+public final class ViewServiceProbe {
+  private ViewServiceProbe() {}
+
+  /** A node that sends one request every 200 ms until the answer comes. */
+  private static final class Asker implements Node {
+    record Retry() implements Timer {}
+
+    final Address viewService;
+    final Message question;
+    final CompletableFuture<Message> answer = new CompletableFuture<>();
+
+    Asker(Address viewService, Message question) {
+      this.viewService = viewService;
+      this.question = question;
+    }
+
+    @Override
+    public void init(Effects fx) {
+      fx.send(viewService, question);
+      fx.setTimer(new Retry(), 200);
+    }
+
+    @Override
+    public void onMessage(Address from, Message msg, Effects fx) {
+      if ((question instanceof GetView && msg instanceof ViewReply)
+          || (question instanceof GetStatus && msg instanceof Status)) {
+        answer.complete(msg);
+      }
+    }
+
+    @Override
+    public void onTimer(Timer timer, Effects fx) {
+      if (!answer.isDone()) {
+        init(fx);
+      }
+    }
+  }
+
+  /** The current view, or a {@link PbkvException} if the view service does not answer in time. */
+  public static View view(NetRuntime runtime, Address viewService, Duration timeout) {
+    return ((ViewReply) ask(runtime, viewService, new GetView(), timeout)).view();
+  }
+
+  /** The full status, or a {@link PbkvException} if the view service does not answer in time. */
+  public static Status status(NetRuntime runtime, Address viewService, Duration timeout) {
+    return (Status) ask(runtime, viewService, new GetStatus(), timeout);
+  }
+
+  private static Message ask(
+      NetRuntime runtime, Address viewService, Message question, Duration timeout) {
+    Address self = Address.of("probe-" + Long.toHexString(System.nanoTime()));
+    Asker asker = new Asker(viewService, question);
+    runtime.addNode(self, asker).join();
+    try {
+      return asker.answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new PbkvException(
+          "the view service at "
+              + viewService
+              + " did not answer within "
+              + timeout.toMillis()
+              + " ms (is it running, and is the address right?)");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new PbkvException("interrupted while asking the view service");
+    } catch (ExecutionException e) {
+      throw new PbkvException(e.getCause().toString());
+    } finally {
+      runtime.removeNode(self);
+    }
+  }
+}

@@ -1,0 +1,562 @@
+package dev.pbkv.net.wire;
+
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.pbkv.kv.AmoEntry;
+import dev.pbkv.kv.Command;
+import dev.pbkv.kv.Result;
+import dev.pbkv.kv.Snapshot;
+import dev.pbkv.net.proto.Forward;
+import dev.pbkv.net.proto.ForwardAck;
+import dev.pbkv.net.proto.ForwardReject;
+import dev.pbkv.net.proto.GetStatus;
+import dev.pbkv.net.proto.GetView;
+import dev.pbkv.net.proto.Op;
+import dev.pbkv.net.proto.Ping;
+import dev.pbkv.net.proto.Reply;
+import dev.pbkv.net.proto.Request;
+import dev.pbkv.net.proto.ServerHealth;
+import dev.pbkv.net.proto.StateTransfer;
+import dev.pbkv.net.proto.StateTransferAck;
+import dev.pbkv.net.proto.Status;
+import dev.pbkv.net.proto.ViewReply;
+import dev.pbkv.net.proto.WrongServer;
+import dev.pbkv.node.Address;
+import dev.pbkv.node.Message;
+import dev.pbkv.server.ClientMessage;
+import dev.pbkv.server.ReplicationMessage;
+import dev.pbkv.view.View;
+import dev.pbkv.view.ViewServiceMessage;
+import io.netty.buffer.ByteBuf;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Encodes {@link Envelope}s as the protobuf {@code pbkv.v1.Envelope} of {@code pbkv.proto} and
+ * decodes them back, mapping each message of pbkv-core explicitly, field by field, both ways.
+ *
+ * <p>Round trips are exact: {@code decode(encode(e)).equals(e)} for every envelope whose strings
+ * are well-formed UTF-16 (protobuf writes an unpaired surrogate as {@code '?'}); {@code null} and
+ * the empty string stay distinct. Encoding is deterministic (map entries are sorted by key), so
+ * equal envelopes encode to equal bytes.
+ *
+ * <p>Decoding never trusts its input: anything malformed, unknown or semantically invalid is
+ * reported as a {@link WireFormatException} with a one-line reason, and never as another exception.
+ * Unknown fields inside known messages are ignored (protobuf's usual forward compatibility), but an
+ * envelope whose payload is absent or of a type this version does not know is rejected.
+ */
+public final class WireCodec {
+
+  private WireCodec() {}
+
+  // ---------------------------------------------------------------------------------------------
+  // Public API
+  // ---------------------------------------------------------------------------------------------
+
+  /**
+   * Encodes an envelope.
+   *
+   * @param envelope the envelope
+   * @return its protobuf bytes (without a length prefix)
+   * @throws IllegalArgumentException if the envelope's message is of a type the wire format does
+   *     not know
+   */
+  public static byte[] encode(Envelope envelope) {
+    dev.pbkv.net.proto.Envelope pb = toProto(envelope);
+    byte[] bytes = new byte[pb.getSerializedSize()];
+    write(pb, CodedOutputStream.newInstance(bytes));
+    return bytes;
+  }
+
+  /**
+   * Encodes an envelope into {@code out}, at its writer index, which advances by the encoded size.
+   *
+   * @param envelope the envelope
+   * @param out where to write its protobuf bytes (without a length prefix)
+   * @throws IllegalArgumentException if the envelope's message is of a type the wire format does
+   *     not know
+   */
+  public static void encode(Envelope envelope, ByteBuf out) {
+    dev.pbkv.net.proto.Envelope pb = toProto(envelope);
+    int size = pb.getSerializedSize();
+    out.ensureWritable(size);
+    // Asked only now: a composite buffer has an array while it has one component, which
+    // ensureWritable may change.
+    if (out.hasArray()) {
+      int start = out.writerIndex();
+      write(pb, CodedOutputStream.newInstance(out.array(), out.arrayOffset() + start, size));
+      out.writerIndex(start + size);
+    } else {
+      byte[] bytes = new byte[size];
+      write(pb, CodedOutputStream.newInstance(bytes));
+      out.writeBytes(bytes);
+    }
+  }
+
+  /**
+   * Decodes an envelope.
+   *
+   * @param bytes exactly one envelope's protobuf bytes (without a length prefix)
+   * @return the envelope
+   * @throws WireFormatException if the bytes are not a valid envelope
+   */
+  public static Envelope decode(byte[] bytes) throws WireFormatException {
+    Objects.requireNonNull(bytes, "bytes");
+    return decode(CodedInputStream.newInstance(bytes));
+  }
+
+  /**
+   * Decodes an envelope from all the readable bytes of {@code in}, which are consumed whether or
+   * not they are valid. The buffer is not released.
+   *
+   * @param in exactly one envelope's protobuf bytes (without a length prefix)
+   * @return the envelope
+   * @throws WireFormatException if the bytes are not a valid envelope
+   */
+  public static Envelope decode(ByteBuf in) throws WireFormatException {
+    Objects.requireNonNull(in, "in");
+    int start = in.readerIndex();
+    int length = in.readableBytes();
+    CodedInputStream input =
+        in.hasArray()
+            ? CodedInputStream.newInstance(in.array(), in.arrayOffset() + start, length)
+            : CodedInputStream.newInstance(in.nioBuffer(start, length));
+    in.skipBytes(length);
+    return decode(input);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Encoding: Java records -> protobuf
+  // ---------------------------------------------------------------------------------------------
+
+  private static void write(dev.pbkv.net.proto.Envelope pb, CodedOutputStream out) {
+    out.useDeterministicSerialization();
+    try {
+      pb.writeTo(out);
+      out.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot happen: encoding into memory failed", e);
+    }
+    out.checkNoSpaceLeft();
+  }
+
+  private static dev.pbkv.net.proto.Envelope toProto(Envelope envelope) {
+    Objects.requireNonNull(envelope, "envelope");
+    dev.pbkv.net.proto.Envelope.Builder b =
+        dev.pbkv.net.proto.Envelope.newBuilder()
+            .setFrom(envelope.from().name())
+            .setTo(envelope.to().name())
+            .setLamport(envelope.lamport())
+            .putAllVectorClock(envelope.vectorClock());
+    Message m = envelope.message();
+    // View service.
+    if (m instanceof ViewServiceMessage.Ping p) {
+      b.setPing(Ping.newBuilder().setViewNum(p.viewNum()).setBootId(p.bootId()));
+    } else if (m instanceof ViewServiceMessage.GetView) {
+      b.setGetView(GetView.getDefaultInstance());
+    } else if (m instanceof ViewServiceMessage.ViewReply r) {
+      b.setViewReply(ViewReply.newBuilder().setView(toProto(r.view())));
+    } else if (m instanceof ViewServiceMessage.GetStatus) {
+      b.setGetStatus(GetStatus.getDefaultInstance());
+    } else if (m instanceof ViewServiceMessage.Status s) {
+      Status.Builder sb = Status.newBuilder().setView(toProto(s.view())).setAcked(s.acked());
+      for (ViewServiceMessage.ServerHealth h : s.servers()) {
+        sb.addServers(
+            ServerHealth.newBuilder()
+                .setServer(h.server().name())
+                .setBootId(h.bootId())
+                .setMissedChecks(h.missedChecks())
+                .setAlive(h.alive()));
+      }
+      if (s.problem() != null) {
+        sb.setProblem(s.problem());
+      }
+      b.setStatus(sb);
+      // Clients and servers.
+    } else if (m instanceof ClientMessage.Request r) {
+      b.setRequest(
+          Request.newBuilder()
+              .setSeq(r.seq())
+              .setCommand(toProto(r.command()))
+              .setViewNum(r.viewNum()));
+    } else if (m instanceof ClientMessage.Reply r) {
+      b.setReply(Reply.newBuilder().setSeq(r.seq()).setResult(toProto(r.result())));
+    } else if (m instanceof ClientMessage.WrongServer w) {
+      b.setWrongServer(WrongServer.newBuilder().setSeq(w.seq()).setView(toProto(w.view())));
+      // Primary and backup.
+    } else if (m instanceof ReplicationMessage.Forward f) {
+      Forward.Builder fb =
+          Forward.newBuilder().setViewNum(f.viewNum()).setFirstIndex(f.firstIndex());
+      for (ReplicationMessage.Op op : f.ops()) {
+        fb.addOps(
+            Op.newBuilder()
+                .setClient(op.client().name())
+                .setSeq(op.seq())
+                .setCommand(toProto(op.command())));
+      }
+      b.setForward(fb);
+    } else if (m instanceof ReplicationMessage.ForwardAck a) {
+      b.setForwardAck(
+          ForwardAck.newBuilder().setViewNum(a.viewNum()).setAppliedIndex(a.appliedIndex()));
+    } else if (m instanceof ReplicationMessage.ForwardReject r) {
+      ForwardReject.Builder rb = ForwardReject.newBuilder().setViewNum(r.viewNum());
+      if (r.backupView() != null) {
+        rb.setBackupView(toProto(r.backupView()));
+      }
+      if (r.reason() != null) {
+        rb.setReason(r.reason());
+      }
+      b.setForwardReject(rb);
+    } else if (m instanceof ReplicationMessage.StateTransfer t) {
+      b.setStateTransfer(
+          StateTransfer.newBuilder().setViewNum(t.viewNum()).setSnapshot(toProto(t.snapshot())));
+    } else if (m instanceof ReplicationMessage.StateTransferAck a) {
+      b.setStateTransferAck(StateTransferAck.newBuilder().setViewNum(a.viewNum()));
+    } else {
+      throw new IllegalArgumentException(
+          "the wire format has no mapping for message type " + m.getClass().getName());
+    }
+    return b.build();
+  }
+
+  private static dev.pbkv.net.proto.View toProto(View v) {
+    dev.pbkv.net.proto.View.Builder b =
+        dev.pbkv.net.proto.View.newBuilder()
+            .setViewNum(v.viewNum())
+            .setPrimaryBootId(v.primaryBootId())
+            .setBackupBootId(v.backupBootId());
+    if (v.primary() != null) {
+      b.setPrimary(v.primary().name());
+    }
+    if (v.backup() != null) {
+      b.setBackup(v.backup().name());
+    }
+    return b.build();
+  }
+
+  private static dev.pbkv.net.proto.Command toProto(Command c) {
+    dev.pbkv.net.proto.Command.Builder b = dev.pbkv.net.proto.Command.newBuilder();
+    if (c instanceof Command.Get g) {
+      b.setGet(dev.pbkv.net.proto.Command.Get.newBuilder().setKey(g.key()));
+    } else if (c instanceof Command.Put p) {
+      b.setPut(dev.pbkv.net.proto.Command.Put.newBuilder().setKey(p.key()).setValue(p.value()));
+    } else if (c instanceof Command.Append a) {
+      b.setAppend(
+          dev.pbkv.net.proto.Command.Append.newBuilder().setKey(a.key()).setValue(a.value()));
+    } else if (c instanceof Command.Delete d) {
+      b.setDelete(dev.pbkv.net.proto.Command.Delete.newBuilder().setKey(d.key()));
+    } else if (c instanceof Command.CompareAndSet cas) {
+      dev.pbkv.net.proto.Command.CompareAndSet.Builder cb =
+          dev.pbkv.net.proto.Command.CompareAndSet.newBuilder()
+              .setKey(cas.key())
+              .setUpdate(cas.update());
+      if (cas.expected() != null) {
+        cb.setExpected(cas.expected());
+      }
+      b.setCompareAndSet(cb);
+    } else {
+      throw new IllegalArgumentException(
+          "the wire format has no mapping for command type " + c.getClass().getName());
+    }
+    return b.build();
+  }
+
+  private static dev.pbkv.net.proto.Result toProto(Result r) {
+    dev.pbkv.net.proto.Result.Builder b = dev.pbkv.net.proto.Result.newBuilder();
+    if (r instanceof Result.Value v) {
+      dev.pbkv.net.proto.Result.Value.Builder vb = dev.pbkv.net.proto.Result.Value.newBuilder();
+      if (v.value() != null) {
+        vb.setValue(v.value());
+      }
+      b.setValue(vb);
+    } else if (r instanceof Result.Ok) {
+      b.setOk(dev.pbkv.net.proto.Result.Ok.getDefaultInstance());
+    } else if (r instanceof Result.Deleted d) {
+      b.setDeleted(dev.pbkv.net.proto.Result.Deleted.newBuilder().setExisted(d.existed()));
+    } else if (r instanceof Result.CasResult c) {
+      dev.pbkv.net.proto.Result.CasResult.Builder cb =
+          dev.pbkv.net.proto.Result.CasResult.newBuilder().setSwapped(c.swapped());
+      if (c.previous() != null) {
+        cb.setPrevious(c.previous());
+      }
+      b.setCasResult(cb);
+    } else if (r instanceof Result.Error e) {
+      dev.pbkv.net.proto.Result.Error.Builder eb = dev.pbkv.net.proto.Result.Error.newBuilder();
+      if (e.message() != null) {
+        eb.setMessage(e.message());
+      }
+      b.setError(eb);
+    } else {
+      throw new IllegalArgumentException(
+          "the wire format has no mapping for result type " + r.getClass().getName());
+    }
+    return b.build();
+  }
+
+  private static dev.pbkv.net.proto.Snapshot toProto(Snapshot s) {
+    dev.pbkv.net.proto.Snapshot.Builder b =
+        dev.pbkv.net.proto.Snapshot.newBuilder().putAllData(s.data());
+    for (Map.Entry<String, AmoEntry> e : s.sessions().entrySet()) {
+      AmoEntry entry = e.getValue();
+      dev.pbkv.net.proto.AmoEntry.Builder eb =
+          dev.pbkv.net.proto.AmoEntry.newBuilder().setSeq(entry.seq());
+      if (entry.result() != null) {
+        eb.setResult(toProto(entry.result()));
+      }
+      b.putSessions(e.getKey(), eb.build());
+    }
+    return b.build();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Decoding: protobuf -> Java records
+  // ---------------------------------------------------------------------------------------------
+
+  private static Envelope decode(CodedInputStream input) throws WireFormatException {
+    dev.pbkv.net.proto.Envelope pb;
+    try {
+      pb = dev.pbkv.net.proto.Envelope.parseFrom(input);
+      // Parsing stops early at a stray end-group tag; only the end of the input is a proper end.
+      input.checkLastTagWas(0);
+    } catch (InvalidProtocolBufferException e) {
+      throw new WireFormatException("malformed protobuf: " + e.getMessage(), e);
+    } catch (IOException | RuntimeException e) {
+      throw new WireFormatException("malformed protobuf: " + e, e);
+    }
+    try {
+      return fromProto(pb);
+    } catch (IllegalArgumentException | NullPointerException e) {
+      // A record constructor refused a value that protobuf could carry.
+      throw new WireFormatException("invalid " + messageName(pb) + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      throw new WireFormatException("undecodable " + messageName(pb) + ": " + e, e);
+    }
+  }
+
+  private static String messageName(dev.pbkv.net.proto.Envelope pb) {
+    return pb.getPayloadCase() == dev.pbkv.net.proto.Envelope.PayloadCase.PAYLOAD_NOT_SET
+        ? "envelope"
+        : pb.getPayloadCase().name().toLowerCase(Locale.ROOT) + " message";
+  }
+
+  private static Envelope fromProto(dev.pbkv.net.proto.Envelope pb) throws WireFormatException {
+    Message message = message(pb);
+    Address from = requiredAddress(pb.getFrom(), "Envelope.from");
+    Address to = requiredAddress(pb.getTo(), "Envelope.to");
+    return new Envelope(from, to, message, pb.getLamport(), pb.getVectorClockMap());
+  }
+
+  private static Message message(dev.pbkv.net.proto.Envelope pb) throws WireFormatException {
+    return switch (pb.getPayloadCase()) {
+      // View service.
+      case PING -> new ViewServiceMessage.Ping(pb.getPing().getViewNum(), pb.getPing().getBootId());
+      case GET_VIEW -> new ViewServiceMessage.GetView();
+      case VIEW_REPLY -> {
+        ViewReply r = pb.getViewReply();
+        require(r.hasView(), "ViewReply.view");
+        yield new ViewServiceMessage.ViewReply(view(r.getView(), "ViewReply.view"));
+      }
+      case GET_STATUS -> new ViewServiceMessage.GetStatus();
+      case STATUS -> {
+        Status s = pb.getStatus();
+        require(s.hasView(), "Status.view");
+        List<ViewServiceMessage.ServerHealth> servers = new ArrayList<>(s.getServersCount());
+        for (ServerHealth h : s.getServersList()) {
+          servers.add(
+              new ViewServiceMessage.ServerHealth(
+                  requiredAddress(h.getServer(), "ServerHealth.server"),
+                  h.getBootId(),
+                  h.getMissedChecks(),
+                  h.getAlive()));
+        }
+        yield new ViewServiceMessage.Status(
+            view(s.getView(), "Status.view"),
+            s.getAcked(),
+            servers,
+            s.hasProblem() ? s.getProblem() : null);
+      }
+      // Clients and servers.
+      case REQUEST -> {
+        Request r = pb.getRequest();
+        require(r.hasCommand(), "Request.command");
+        yield new ClientMessage.Request(
+            r.getSeq(), command(r.getCommand(), "Request.command"), r.getViewNum());
+      }
+      case REPLY -> {
+        Reply r = pb.getReply();
+        require(r.hasResult(), "Reply.result");
+        yield new ClientMessage.Reply(r.getSeq(), result(r.getResult(), "Reply.result"));
+      }
+      case WRONG_SERVER -> {
+        WrongServer w = pb.getWrongServer();
+        require(w.hasView(), "WrongServer.view");
+        yield new ClientMessage.WrongServer(w.getSeq(), view(w.getView(), "WrongServer.view"));
+      }
+      // Primary and backup.
+      case FORWARD -> {
+        Forward f = pb.getForward();
+        List<ReplicationMessage.Op> ops = new ArrayList<>(f.getOpsCount());
+        for (Op op : f.getOpsList()) {
+          require(op.hasCommand(), "Op.command");
+          ops.add(
+              new ReplicationMessage.Op(
+                  requiredAddress(op.getClient(), "Op.client"),
+                  op.getSeq(),
+                  command(op.getCommand(), "Op.command")));
+        }
+        yield new ReplicationMessage.Forward(f.getViewNum(), f.getFirstIndex(), ops);
+      }
+      case FORWARD_ACK ->
+          new ReplicationMessage.ForwardAck(
+              pb.getForwardAck().getViewNum(), pb.getForwardAck().getAppliedIndex());
+      case FORWARD_REJECT -> {
+        ForwardReject r = pb.getForwardReject();
+        yield new ReplicationMessage.ForwardReject(
+            r.getViewNum(),
+            r.hasBackupView() ? view(r.getBackupView(), "ForwardReject.backup_view") : null,
+            r.hasReason() ? r.getReason() : null);
+      }
+      case STATE_TRANSFER -> {
+        StateTransfer t = pb.getStateTransfer();
+        require(t.hasSnapshot(), "StateTransfer.snapshot");
+        yield new ReplicationMessage.StateTransfer(t.getViewNum(), snapshot(t.getSnapshot()));
+      }
+      case STATE_TRANSFER_ACK ->
+          new ReplicationMessage.StateTransferAck(pb.getStateTransferAck().getViewNum());
+      case PAYLOAD_NOT_SET ->
+          throw unknownType("message", null, pb.getUnknownFields().asMap().keySet());
+    };
+  }
+
+  private static View view(dev.pbkv.net.proto.View pb, String field) throws WireFormatException {
+    Address primary = pb.hasPrimary() ? address(pb.getPrimary(), field + ".primary") : null;
+    Address backup = pb.hasBackup() ? address(pb.getBackup(), field + ".backup") : null;
+    try {
+      return new View(
+          pb.getViewNum(), primary, backup, pb.getPrimaryBootId(), pb.getBackupBootId());
+    } catch (IllegalArgumentException e) {
+      throw new WireFormatException("invalid view in " + field + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static Command command(dev.pbkv.net.proto.Command pb, String field)
+      throws WireFormatException {
+    return switch (pb.getKindCase()) {
+      case GET -> new Command.Get(pb.getGet().getKey());
+      case PUT -> new Command.Put(pb.getPut().getKey(), pb.getPut().getValue());
+      case APPEND -> new Command.Append(pb.getAppend().getKey(), pb.getAppend().getValue());
+      case DELETE -> new Command.Delete(pb.getDelete().getKey());
+      case COMPARE_AND_SET -> {
+        dev.pbkv.net.proto.Command.CompareAndSet c = pb.getCompareAndSet();
+        yield new Command.CompareAndSet(
+            c.getKey(), c.hasExpected() ? c.getExpected() : null, c.getUpdate());
+      }
+      case KIND_NOT_SET ->
+          throw unknownType("command", field, pb.getUnknownFields().asMap().keySet());
+    };
+  }
+
+  private static Result result(dev.pbkv.net.proto.Result pb, String field)
+      throws WireFormatException {
+    return switch (pb.getKindCase()) {
+      case VALUE -> new Result.Value(pb.getValue().hasValue() ? pb.getValue().getValue() : null);
+      case OK -> Result.OK;
+      case DELETED -> new Result.Deleted(pb.getDeleted().getExisted());
+      case CAS_RESULT -> {
+        dev.pbkv.net.proto.Result.CasResult c = pb.getCasResult();
+        yield new Result.CasResult(c.getSwapped(), c.hasPrevious() ? c.getPrevious() : null);
+      }
+      case ERROR ->
+          new Result.Error(pb.getError().hasMessage() ? pb.getError().getMessage() : null);
+      case KIND_NOT_SET ->
+          throw unknownType("result", field, pb.getUnknownFields().asMap().keySet());
+    };
+  }
+
+  private static Snapshot snapshot(dev.pbkv.net.proto.Snapshot pb) throws WireFormatException {
+    Map<String, AmoEntry> sessions = new HashMap<>(Math.max(4, pb.getSessionsCount() * 2));
+    for (Map.Entry<String, dev.pbkv.net.proto.AmoEntry> e : pb.getSessionsMap().entrySet()) {
+      dev.pbkv.net.proto.AmoEntry entry = e.getValue();
+      sessions.put(
+          e.getKey(),
+          new AmoEntry(
+              entry.getSeq(),
+              entry.hasResult()
+                  ? result(entry.getResult(), "Snapshot.sessions[" + quote(e.getKey()) + "]")
+                  : null));
+    }
+    return new Snapshot(pb.getDataMap(), sessions);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Checks
+  // ---------------------------------------------------------------------------------------------
+
+  private static void require(boolean present, String field) throws WireFormatException {
+    if (!present) {
+      throw new WireFormatException("missing field " + field);
+    }
+  }
+
+  /** A non-optional address field: proto3 cannot tell empty from absent, so empty is missing. */
+  private static Address requiredAddress(String name, String field) throws WireFormatException {
+    require(!name.isEmpty(), field);
+    return address(name, field);
+  }
+
+  private static Address address(String name, String field) throws WireFormatException {
+    if (name.isBlank()) {
+      throw new WireFormatException("bad address in " + field + ": " + quote(name));
+    }
+    return new Address(name);
+  }
+
+  /**
+   * An unset oneof: nothing set, or a field this version does not know (from a newer peer).
+   *
+   * @param what "message", "command" or "result"
+   * @param where the field that holds it, or null for the envelope's payload
+   */
+  private static WireFormatException unknownType(
+      String what, String where, Set<Integer> unknownFields) {
+    String place = where == null ? "" : " in " + where;
+    return new WireFormatException(
+        unknownFields.isEmpty()
+            ? "unknown " + what + " type" + place + ": none is set"
+            : "unknown "
+                + what
+                + " type"
+                + place
+                + ": field number(s) "
+                + new TreeSet<>(unknownFields)
+                + " not known to this version");
+  }
+
+  /** A string quoted for a one-line message: control characters escaped, long ones cut. */
+  private static String quote(String s) {
+    StringBuilder b = new StringBuilder("\"");
+    int max = 60;
+    for (int i = 0; i < s.length(); i++) {
+      if (i == max) {
+        b.append("…(").append(s.length()).append(" chars)");
+        break;
+      }
+      char c = s.charAt(i);
+      if (c < 0x20 || c == 0x7f || c == '"' || c == '\\') {
+        b.append(String.format("\\u%04x", (int) c));
+      } else {
+        b.append(c);
+      }
+    }
+    return b.append('"').toString();
+  }
+}

@@ -1,0 +1,145 @@
+package dev.pbkv.net;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.pbkv.node.Address;
+import dev.pbkv.server.PbServer;
+import dev.pbkv.server.ServerConfig;
+import dev.pbkv.view.ViewServer;
+import dev.pbkv.view.ViewServiceMessage.Status;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The protocol over real TCP on loopback, in one JVM: each node its own runtime and port. */
+class NetRuntimeTest {
+  private final List<AutoCloseable> open = new ArrayList<>();
+
+  @AfterEach
+  void closeAll() throws Exception {
+    for (AutoCloseable c : open) {
+      c.close();
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  private Address startViewService() throws IOException {
+    Address vs = Address.of("127.0.0.1:" + freePort());
+    open.add(NetRuntime.listen(vs, null, a -> new ViewServer()));
+    return vs;
+  }
+
+  private NetRuntime startServer(Address vs) throws IOException {
+    Address self = Address.of("127.0.0.1:" + freePort());
+    NetRuntime rt =
+        NetRuntime.listen(
+            self, null, a -> new PbServer(a, vs, System.nanoTime(), ServerConfig.defaults()));
+    open.add(rt);
+    return rt;
+  }
+
+  private static Status await(PbkvClient c, Predicate<Status> condition)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + 20_000_000_000L;
+    Status s = null;
+    while (System.nanoTime() < deadline) {
+      s = c.status(Duration.ofSeconds(1));
+      if (condition.test(s)) {
+        return s;
+      }
+      Thread.sleep(20); // polling an observable condition
+    }
+    throw new AssertionError("not reached in 20 s; last status " + s);
+  }
+
+  @Test
+  void when_aClusterRunsOverTcp_then_opsWork_andAFailoverKeepsTheData() throws Exception {
+    Address vs = startViewService();
+    NetRuntime a = startServer(vs);
+    startServer(vs);
+    PbkvClient c =
+        PbkvClient.connect(PbkvClient.Options.of(vs.name()).withTimeout(Duration.ofSeconds(10)));
+    open.add(c);
+    Status s = await(c, st -> st.acked() && st.view().hasBackup());
+    c.put("x", "1");
+    assertThat(c.append("x", "2")).isEqualTo("12");
+    assertThat(c.compareAndSet("x", "12", "13")).isTrue();
+    assertThat(c.compareAndSet("x", "12", "14")).isFalse();
+    assertThat(c.get("x")).isEqualTo("13");
+    assertThat(c.appendAsync("y", "a").get()).isEqualTo("a");
+    assertThat(c.delete("y")).isTrue();
+    assertThat(c.get("y")).isNull();
+
+    Address primary = s.view().primary();
+    NetRuntime primaryRuntime =
+        a.port() == Integer.parseInt(primary.name().split(":")[1]) ? a : null;
+    if (primaryRuntime == null) {
+      // the other server is primary: close it through the list of runtimes
+      for (AutoCloseable o : open) {
+        if (o instanceof NetRuntime rt
+            && rt.port() == Integer.parseInt(primary.name().split(":")[1])) {
+          primaryRuntime = rt;
+        }
+      }
+    }
+    primaryRuntime.close();
+    await(c, st -> st.acked() && !st.view().isPrimary(primary));
+    assertThat(c.get("x")).isEqualTo("13");
+  }
+
+  @Test
+  void when_theViewServiceIsUnreachable_then_connectFailsWithOneLine() throws IOException {
+    int port = freePort();
+    assertThatThrownBy(
+            () ->
+                PbkvClient.connect(
+                    PbkvClient.Options.of("127.0.0.1:" + port).withTimeout(Duration.ofMillis(500))))
+        .isInstanceOf(PbkvException.class)
+        .hasMessageContaining("did not answer");
+  }
+
+  @Test
+  void when_aMalformedFrameArrives_then_onlyThatConnectionCloses() throws Exception {
+    Address vs = startViewService();
+    startServer(vs);
+    PbkvClient c = PbkvClient.connect(PbkvClient.Options.of(vs.name()));
+    open.add(c);
+    await(c, Status::acked);
+    c.put("k", "v");
+    int port = Integer.parseInt(vs.name().split(":")[1]);
+    try (Socket raw = new Socket(InetAddress.getLoopbackAddress(), port)) {
+      OutputStream out = raw.getOutputStream();
+      out.write(new byte[] {0, 0, 0, 5, 1, 2, 3, 4, 5}); // a frame of garbage
+      out.flush();
+      InputStream in = raw.getInputStream();
+      raw.setSoTimeout(5000);
+      assertThat(in.read()).as("the server closed that connection").isEqualTo(-1);
+    }
+    assertThat(c.get("k")).isEqualTo("v");
+  }
+
+  @Test
+  void when_thePortIsInUse_then_listenFailsWithOneLine() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+      Address a = Address.of("127.0.0.1:" + taken.getLocalPort());
+      assertThatThrownBy(() -> NetRuntime.listen(a, null, x -> new ViewServer()))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("cannot listen on " + a);
+    }
+  }
+}

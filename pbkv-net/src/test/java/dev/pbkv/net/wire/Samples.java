@@ -1,0 +1,187 @@
+package dev.pbkv.net.wire;
+
+import dev.pbkv.kv.AmoEntry;
+import dev.pbkv.kv.Command;
+import dev.pbkv.kv.Result;
+import dev.pbkv.kv.Snapshot;
+import dev.pbkv.node.Address;
+import dev.pbkv.node.Message;
+import dev.pbkv.server.ClientMessage;
+import dev.pbkv.server.ReplicationMessage;
+import dev.pbkv.view.View;
+import dev.pbkv.view.ViewServiceMessage;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Sample values of every message type, with edge cases, for the wire tests. */
+final class Samples {
+
+  private Samples() {}
+
+  static final Address VS = Address.of("vs");
+  static final Address S1 = Address.of("s1");
+  static final Address S2 = Address.of("s2");
+  static final Address CLIENT = Address.of("client-7");
+
+  static final String UNICODE = "ключ-鍵-🔑-e\u0301-\u0000-\u200b-end";
+  static final String LONG_STRING = "x".repeat(10_000);
+
+  static List<Command> commands() {
+    return List.of(
+        new Command.Get("k"),
+        new Command.Get(""),
+        new Command.Get(UNICODE),
+        new Command.Put("k", "v"),
+        new Command.Put("", ""),
+        new Command.Put(UNICODE, LONG_STRING),
+        new Command.Append("k", "tok-1;"),
+        new Command.Append("k", ""),
+        new Command.Delete("k"),
+        new Command.Delete(""),
+        new Command.CompareAndSet("k", "old", "new"),
+        new Command.CompareAndSet("k", null, "new"),
+        new Command.CompareAndSet("k", "", ""),
+        new Command.CompareAndSet(UNICODE, UNICODE, UNICODE));
+  }
+
+  static List<Result> results() {
+    return List.of(
+        new Result.Value("v"),
+        new Result.Value(null),
+        new Result.Value(""),
+        new Result.Value(UNICODE),
+        Result.OK,
+        new Result.Deleted(true),
+        new Result.Deleted(false),
+        new Result.CasResult(true, "old"),
+        new Result.CasResult(false, null),
+        new Result.CasResult(false, ""),
+        new Result.Error("unknown command"),
+        new Result.Error(null),
+        new Result.Error(""));
+  }
+
+  static List<View> views() {
+    return List.of(
+        View.INITIAL,
+        new View(0, null, null, 42, 0),
+        new View(1, S1, null),
+        new View(2, S1, S2),
+        new View(3, S2, S1, 7, 9),
+        new View(Long.MAX_VALUE, Address.of(UNICODE), S2, Long.MIN_VALUE, -1));
+  }
+
+  static Snapshot snapshot() {
+    Map<String, String> data = new LinkedHashMap<>();
+    data.put("a", "1");
+    data.put("", "empty key");
+    data.put("empty value", "");
+    data.put(UNICODE, UNICODE);
+    Map<String, AmoEntry> sessions = new LinkedHashMap<>();
+    sessions.put("client-1", new AmoEntry(1, Result.OK));
+    sessions.put("client-2", new AmoEntry(Long.MAX_VALUE, new Result.Value(null)));
+    sessions.put("client-3", new AmoEntry(-5, new Result.CasResult(false, "x")));
+    sessions.put("client-4", new AmoEntry(0, null));
+    sessions.put(UNICODE, new AmoEntry(3, new Result.Value("")));
+    return new Snapshot(data, sessions);
+  }
+
+  static Snapshot largeSnapshot(int keys) {
+    Map<String, String> data = new HashMap<>(keys * 2);
+    for (int i = 0; i < keys; i++) {
+      data.put("key-" + i, "value-" + i + "-" + (i % 7 == 0 ? UNICODE : ""));
+    }
+    Map<String, AmoEntry> sessions = new HashMap<>();
+    for (int i = 0; i < 1000; i++) {
+      sessions.put("client-" + i, new AmoEntry(i, new Result.Value("value-" + i)));
+    }
+    return new Snapshot(data, sessions);
+  }
+
+  /** Every message type, most of them several times with edge cases. */
+  static List<Message> messages() {
+    List<Message> m = new ArrayList<>();
+    // View service.
+    m.add(new ViewServiceMessage.Ping(0, 1));
+    m.add(new ViewServiceMessage.Ping(Long.MAX_VALUE, Long.MIN_VALUE));
+    m.add(new ViewServiceMessage.Ping(-1, -1));
+    m.add(new ViewServiceMessage.GetView());
+    for (View v : views()) {
+      m.add(new ViewServiceMessage.ViewReply(v));
+    }
+    m.add(new ViewServiceMessage.GetStatus());
+    m.add(new ViewServiceMessage.Status(View.INITIAL, false, List.of(), null));
+    m.add(
+        new ViewServiceMessage.Status(
+            new View(4, S1, S2, 2, 3),
+            true,
+            List.of(
+                new ViewServiceMessage.ServerHealth(S1, 2, 0, true),
+                new ViewServiceMessage.ServerHealth(S2, Long.MAX_VALUE, Integer.MAX_VALUE, false),
+                new ViewServiceMessage.ServerHealth(Address.of(UNICODE), -1, -1, true)),
+            "primary s1 has not acked view 4"));
+    m.add(new ViewServiceMessage.Status(new View(1, S1, null), false, List.of(), ""));
+    // Clients and servers.
+    long seq = 0;
+    for (Command c : commands()) {
+      m.add(new ClientMessage.Request(seq++, c, seq % 3));
+    }
+    m.add(new ClientMessage.Request(Long.MIN_VALUE, new Command.Get("k"), Long.MAX_VALUE));
+    for (Result r : results()) {
+      m.add(new ClientMessage.Reply(seq++, r));
+    }
+    m.add(new ClientMessage.Reply(Long.MAX_VALUE, Result.OK));
+    for (View v : views()) {
+      m.add(new ClientMessage.WrongServer(seq++, v));
+    }
+    // Primary and backup.
+    m.add(new ReplicationMessage.Forward(1, 1, List.of()));
+    m.add(
+        new ReplicationMessage.Forward(
+            2, 1, List.of(new ReplicationMessage.Op(CLIENT, 1, new Command.Put("k", "v")))));
+    List<ReplicationMessage.Op> ops = new ArrayList<>();
+    long opSeq = 0;
+    for (Command c : commands()) {
+      ops.add(new ReplicationMessage.Op(Address.of("c" + (opSeq % 3)), opSeq++, c));
+    }
+    ops.add(new ReplicationMessage.Op(Address.of(UNICODE), Long.MIN_VALUE, new Command.Get("")));
+    m.add(new ReplicationMessage.Forward(Long.MAX_VALUE, Long.MAX_VALUE, ops));
+    m.add(new ReplicationMessage.ForwardAck(3, 0));
+    m.add(new ReplicationMessage.ForwardAck(Long.MAX_VALUE, Long.MIN_VALUE));
+    m.add(new ReplicationMessage.ForwardReject(3, new View(4, S2, S1), "stale view 3 < 4"));
+    m.add(new ReplicationMessage.ForwardReject(3, null, null));
+    m.add(new ReplicationMessage.ForwardReject(3, View.INITIAL, ""));
+    m.add(new ReplicationMessage.ForwardReject(-3, null, UNICODE));
+    m.add(new ReplicationMessage.StateTransfer(2, Snapshot.EMPTY));
+    m.add(new ReplicationMessage.StateTransfer(2, snapshot()));
+    m.add(new ReplicationMessage.StateTransfer(2, snapshot().withoutSessions()));
+    m.add(new ReplicationMessage.StateTransferAck(2));
+    m.add(new ReplicationMessage.StateTransferAck(Long.MIN_VALUE));
+    return m;
+  }
+
+  /** Every sample message in an envelope, with and without clocks. */
+  static List<Envelope> envelopes() {
+    List<Envelope> envelopes = new ArrayList<>();
+    int i = 0;
+    for (Message m : messages()) {
+      switch (i++ % 4) {
+        case 0 -> envelopes.add(new Envelope(S1, VS, m));
+        case 1 -> envelopes.add(new Envelope(CLIENT, S1, m, i, Map.of("s1", 3L, "vs", 1L)));
+        case 2 ->
+            envelopes.add(
+                new Envelope(
+                    Address.of(UNICODE),
+                    Address.of(" padded "),
+                    m,
+                    Long.MAX_VALUE,
+                    Map.of("", 0L, UNICODE, Long.MAX_VALUE, "neg", Long.MIN_VALUE)));
+        default -> envelopes.add(new Envelope(S2, S1, m, -1, Map.of("s2", -1L)));
+      }
+    }
+    return envelopes;
+  }
+}
