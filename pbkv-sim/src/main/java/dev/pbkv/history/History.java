@@ -9,11 +9,19 @@ import java.util.List;
 /** Records client operations as they are called and as they return. */
 public final class History {
   private final List<HistoryOp> ops = new ArrayList<>();
+  private final List<java.util.function.Consumer<HistoryOp>> listeners = new ArrayList<>();
+
+  /** Tells {@code listener} about every call and every return from now on. */
+  public void addListener(java.util.function.Consumer<HistoryOp> listener) {
+    listeners.add(listener);
+  }
 
   /** Records a call; returns its id for {@link #complete}. */
   public int call(String client, long callMicros, Command command) {
     int id = ops.size();
-    ops.add(new HistoryOp(id, client, callMicros, HistoryOp.NEVER, command, null));
+    HistoryOp op = new HistoryOp(id, client, callMicros, HistoryOp.NEVER, command, null);
+    ops.add(op);
+    listeners.forEach(l -> l.accept(op));
     return id;
   }
 
@@ -23,8 +31,10 @@ public final class History {
     if (op.result() != null) {
       throw new IllegalStateException("op " + id + " returned twice");
     }
-    ops.set(
-        id, new HistoryOp(id, op.client(), op.callMicros(), returnMicros, op.command(), result));
+    HistoryOp done =
+        new HistoryOp(id, op.client(), op.callMicros(), returnMicros, op.command(), result);
+    ops.set(id, done);
+    listeners.forEach(l -> l.accept(done));
   }
 
   public HistoryOp get(int id) {

@@ -1,7 +1,9 @@
 package dev.pbkv.sim;
 
 import dev.pbkv.history.AppendCheck;
+import dev.pbkv.history.CheckResult;
 import dev.pbkv.history.HistoryOp;
+import dev.pbkv.history.LinearizabilityChecker;
 import dev.pbkv.kv.Command;
 import dev.pbkv.kv.Result;
 import dev.pbkv.kv.Snapshot;
@@ -10,6 +12,7 @@ import dev.pbkv.server.PbServer;
 import dev.pbkv.view.View;
 import dev.pbkv.view.ViewServer;
 import dev.pbkv.view.ViewServiceConfig;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -24,7 +27,7 @@ import java.util.random.RandomGenerator;
  * exactly ({@link RandomRunReport#fingerprint()}).
  *
  * <p>Safety, checked on every run: never two servers answering clients as primary of the same view
- * ({@link PrimaryPerViewCheck}); the history is linearizable ({@link HistoryChecker}); on
+ * ({@link PrimaryPerViewCheck}); the history is linearizable ({@link LinearizabilityChecker}); on
  * append-only keys nothing acknowledged is lost or applied twice ({@link AppendCheck}). Liveness:
  * once every fault is healed and every crashed server restarted, every pending op completes and
  * primary and backup hold equal state (data and at-most-once table). Faults come one at a time (the
@@ -36,17 +39,8 @@ public final class RandomRun {
   private static final long DEAD_MILLIS =
       ViewServiceConfig.DEFAULT_PING_INTERVAL_MILLIS * ViewServiceConfig.DEFAULT_DEAD_PINGS;
 
-  /** Checks a whole history; returns violations in words (empty when it passes). */
-  public interface HistoryChecker {
-    List<String> check(List<HistoryOp> history);
-  }
-
-  private static volatile HistoryChecker historyChecker = history -> List.of();
-
-  /** Installs the checker every run applies to its whole history (the linearizability checker). */
-  public static void useHistoryChecker(HistoryChecker checker) {
-    historyChecker = checker;
-  }
+  /** The linearizability checker's time budget per run; UNKNOWN never counts as a pass. */
+  private static final Duration CHECK_BUDGET = Duration.ofSeconds(20);
 
   private final RandomRunOptions options;
   private final Cluster cluster;
@@ -149,7 +143,10 @@ public final class RandomRun {
 
     List<HistoryOp> ops = cluster.history().ops();
     violations.addAll(primaryPerView.violations());
-    violations.addAll(historyChecker.check(ops));
+    CheckResult linearizable = LinearizabilityChecker.check(ops, CHECK_BUDGET);
+    if (!linearizable.passed()) {
+      violations.add("history " + linearizable.verdict() + ": " + linearizable.explanation());
+    }
     if (drained) {
       List<HistoryOp> appendOnly =
           ops.stream().filter(op -> op.command().key().startsWith("a")).toList();

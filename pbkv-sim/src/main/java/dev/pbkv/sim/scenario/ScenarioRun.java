@@ -1,5 +1,7 @@
 package dev.pbkv.sim.scenario;
 
+import dev.pbkv.history.CheckResult;
+import dev.pbkv.history.LinearizabilityChecker;
 import dev.pbkv.kv.Command;
 import dev.pbkv.kv.Result;
 import dev.pbkv.node.Address;
@@ -17,6 +19,7 @@ import dev.pbkv.sim.SimListener;
 import dev.pbkv.sim.Simulation;
 import dev.pbkv.view.View;
 import dev.pbkv.view.ViewServer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -46,11 +49,12 @@ public final class ScenarioRun {
   private final List<String> narration = new ArrayList<>();
   private final Consumer<String> live;
 
-  ScenarioRun(long seed, Set<RuleSwitch> rules, Consumer<String> live) {
+  ScenarioRun(long seed, Set<RuleSwitch> rules, Consumer<String> live, Consumer<Cluster> setup) {
     this.seed = seed;
     this.rules = Set.copyOf(rules);
     this.live = live;
     this.cluster = Cluster.withRules(seed, rules);
+    setup.accept(cluster);
     cluster.sim().recordSends(true);
     cluster.sim().addListener(new Narrator());
   }
@@ -97,6 +101,16 @@ public final class ScenarioRun {
     if (!expect(expectation, held, detail)) {
       throw new Aborted(expectation);
     }
+  }
+
+  /** Runs the linearizability checker over every client op of the run, as one more check. */
+  void checkLinearizable() {
+    CheckResult r = LinearizabilityChecker.check(cluster.history().ops(), Duration.ofSeconds(10));
+    String detail =
+        r.passed()
+            ? r.ops() + " ops on " + r.keys() + " keys"
+            : r.verdict() + "\n" + r.explanation();
+    expect("the clients' history is linearizable", r.passed(), detail);
   }
 
   ScenarioResult result(String name) {

@@ -35,7 +35,20 @@ public final class Scenarios {
   /** Runs {@code scenario}; {@code live} receives each narration line as it happens. */
   public static ScenarioResult run(
       Scenario scenario, long seed, Set<RuleSwitch> rules, Consumer<String> live) {
-    ScenarioRun run = new ScenarioRun(seed, rules, live);
+    return run(scenario, seed, rules, live, cluster -> {});
+  }
+
+  /**
+   * Runs {@code scenario}; {@code setup} sees the cluster before any node starts (e.g. to record a
+   * trace); {@code live} receives each narration line as it happens.
+   */
+  public static ScenarioResult run(
+      Scenario scenario,
+      long seed,
+      Set<RuleSwitch> rules,
+      Consumer<String> live,
+      Consumer<dev.pbkv.sim.Cluster> setup) {
+    ScenarioRun run = new ScenarioRun(seed, rules, live, setup);
     if (!rules.isEmpty()) {
       run.say("rules broken on purpose: " + rules);
     }
@@ -44,6 +57,7 @@ public final class Scenarios {
     } catch (ScenarioRun.Aborted aborted) {
       run.say("script stopped: a precondition did not hold");
     }
+    run.checkLinearizable();
     return run.result(scenario.name());
   }
 
