@@ -9,6 +9,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class MainTest {
+  /** What a command printed and its exit code. */
   record Run(int exit, String out, String err) {}
 
   static Run run(String... args) {
@@ -101,8 +102,8 @@ class MainTest {
   }
 
   @Test
-  void when_demoRuns_then_failoversHappen_andNothingIsLost() {
-    Run r = run("demo");
+  void when_theSimulatedDemoRuns_then_failoversHappen_andNothingIsLost() {
+    Run r = run("demo", "--simulated");
     assertThat(r.exit()).isZero();
     assertThat(r.out()).contains("killing the primary", "2 failovers", "lost = 0");
   }

@@ -1,0 +1,39 @@
+package dev.pbkv.cli;
+
+import ch.qos.logback.classic.Level;
+import dev.pbkv.net.PbkvClient;
+import java.time.Duration;
+import picocli.CommandLine.Option;
+
+/** The options every client command shares. */
+final class ClientOptions {
+  @Option(
+      names = "--viewserver",
+      paramLabel = "HOST:PORT",
+      defaultValue = "${env:PBKV_VIEWSERVER:-127.0.0.1:7000}",
+      description = "the view service (default: ${DEFAULT-VALUE}) [PBKV_VIEWSERVER]")
+  String viewServer;
+
+  @Option(
+      names = "--timeout",
+      converter = DurationConverter.class,
+      defaultValue = "${env:PBKV_TIMEOUT:-5s}",
+      description =
+          "give up after this long; the op is then indeterminate (default: ${DEFAULT-VALUE})")
+  long timeoutMillis;
+
+  @Option(
+      names = "--log-level",
+      converter = Logging.LevelConverter.class,
+      defaultValue = "${env:PBKV_LOG_LEVEL:-warn}",
+      description = "error, warn, info, debug or trace (default: ${DEFAULT-VALUE})")
+  Level logLevel;
+
+  PbkvClient connect(int sessions) {
+    Logging.setLevel(logLevel);
+    return PbkvClient.connect(
+        PbkvClient.Options.of(viewServer)
+            .withSessions(sessions)
+            .withTimeout(Duration.ofMillis(timeoutMillis)));
+  }
+}

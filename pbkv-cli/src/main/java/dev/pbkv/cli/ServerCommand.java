@@ -1,0 +1,84 @@
+package dev.pbkv.cli;
+
+import ch.qos.logback.classic.Level;
+import dev.pbkv.net.Addresses;
+import dev.pbkv.net.NetRuntime;
+import dev.pbkv.node.Address;
+import dev.pbkv.server.PbServer;
+import dev.pbkv.server.ServerConfig;
+import java.net.InetSocketAddress;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code pbkv server}: one primary/backup server process. */
+@Command(
+    name = "server",
+    header = "Run a key-value server (its role comes from the view service).",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs one pbkv server until it is stopped (Ctrl-C or SIGTERM). It pings the view service,",
+      "which decides whether it is primary, backup or idle. Its state lives in memory: a",
+      "restarted server starts empty and gets the state from the primary when it becomes backup.",
+      "Every flag can also be set by an environment variable (shown in brackets)."
+    })
+final class ServerCommand implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger("dev.pbkv.server");
+
+  @Option(
+      names = "--listen",
+      paramLabel = "HOST:PORT",
+      defaultValue = "${env:PBKV_LISTEN}",
+      description = "address to listen on and to be known by [PBKV_LISTEN]")
+  String listen;
+
+  @Option(
+      names = "--viewserver",
+      paramLabel = "HOST:PORT",
+      defaultValue = "${env:PBKV_VIEWSERVER:-127.0.0.1:7000}",
+      description = "the view service (default: ${DEFAULT-VALUE}) [PBKV_VIEWSERVER]")
+  String viewServer;
+
+  @Option(
+      names = "--ping-interval",
+      converter = DurationConverter.class,
+      defaultValue = "${env:PBKV_PING_INTERVAL:-100ms}",
+      description = "how often to ping the view service (default: ${DEFAULT-VALUE})")
+  long pingMillis;
+
+  @Option(
+      names = "--log-level",
+      converter = Logging.LevelConverter.class,
+      defaultValue = "${env:PBKV_LOG_LEVEL:-info}",
+      description =
+          "error, warn, info, debug or trace (default: ${DEFAULT-VALUE}) [PBKV_LOG_LEVEL]")
+  Level logLevel;
+
+  @Option(
+      names = "--trace",
+      paramLabel = "FILE.jsonl",
+      description = "record this process's events with their logical clocks (pbkv trace merge)")
+  java.nio.file.Path trace;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    Logging.setLevel(logLevel);
+    if (listen == null || listen.isBlank()) {
+      throw new UserError("--listen HOST:PORT is required (or set PBKV_LISTEN)");
+    }
+    Address self = Addresses.of(listen);
+    Address vs = Addresses.of(viewServer);
+    ServerConfig config = ServerConfig.defaults().withPingIntervalMillis(pingMillis);
+    long bootId = System.currentTimeMillis();
+    NetRuntime runtime =
+        NetRuntime.listen(
+            self,
+            (InetSocketAddress) null,
+            a -> new ObservedNode(new PbServer(a, vs, bootId, config), new ViewLogger(a, log)),
+            trace);
+    log.info("server {} listening (boot id {}); view service {}", self, bootId, vs);
+    return ProcessLife.runUntilStopped(runtime, log, "server " + self);
+  }
+}

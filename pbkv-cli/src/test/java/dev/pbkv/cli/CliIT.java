@@ -1,0 +1,135 @@
+package dev.pbkv.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pbkv.net.PbkvClient;
+import dev.pbkv.node.Address;
+import dev.pbkv.view.ViewServiceMessage.Status;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The client commands against a live cluster of processes, and their one-line errors. */
+class CliIT {
+  private static ProcessCluster cluster;
+  private static Address vs;
+
+  @BeforeAll
+  static void startCluster() throws InterruptedException {
+    cluster = new ProcessCluster();
+    vs = cluster.startViewService();
+    cluster.startServer(0);
+    cluster.startServer(0);
+    try (PbkvClient c = PbkvClient.connect(PbkvClient.Options.of(vs.name()))) {
+      long deadline = System.nanoTime() + 30_000_000_000L;
+      while (System.nanoTime() < deadline) {
+        Status s = c.status(Duration.ofSeconds(1));
+        if (s.acked() && s.view().hasBackup()) {
+          return;
+        }
+        Thread.sleep(50);
+      }
+    }
+    throw new AssertionError("cluster did not form in 30 s");
+  }
+
+  @AfterAll
+  static void stopCluster() {
+    cluster.close();
+  }
+
+  private static MainTest.Run run(String... args) {
+    String[] all = new String[args.length + 2];
+    System.arraycopy(args, 0, all, 0, args.length);
+    all[args.length] = "--viewserver";
+    all[args.length + 1] = vs.name();
+    return MainTest.run(all);
+  }
+
+  @Test
+  void when_keysAreWrittenAndRead_then_theCommandsPrintResults() {
+    assertThat(run("put", "city", "Oslo").out()).isEqualTo("OK\n");
+    assertThat(run("get", "city").out()).isEqualTo("Oslo\n");
+    assertThat(run("append", "city", "!").out()).isEqualTo("Oslo!\n");
+    assertThat(run("cas", "city", "Oslo!", "Bergen").out()).isEqualTo("swapped\n");
+    MainTest.Run notSwapped = run("cas", "city", "Oslo", "Tromsø");
+    assertThat(notSwapped.exit()).isEqualTo(1);
+    assertThat(notSwapped.err()).contains("the value is \"Bergen\"");
+    assertThat(run("cas", "--create", "town", "Bodø").out()).isEqualTo("swapped\n");
+    assertThat(run("delete", "city").out()).isEqualTo("deleted\n");
+    MainTest.Run absent = run("get", "city");
+    assertThat(absent.exit()).isEqualTo(1);
+    assertThat(absent.err()).contains("has no value");
+  }
+
+  @Test
+  void when_casNamesAKeyWithoutValue_then_oneClearLine() {
+    MainTest.Run r = run("cas", "nothing-here", "a", "b");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err().strip().lines()).hasSize(1);
+    assertThat(r.err()).contains("has no value", "--create");
+  }
+
+  @Test
+  void when_statusIsAsked_then_itShowsTheViewAndTheServers() {
+    MainTest.Run r = run("status");
+    assertThat(r.exit()).isZero();
+    assertThat(r.out())
+        .contains("view service", "primary", "backup", "acked", "alive", "progress: OK");
+  }
+
+  @Test
+  void when_theViewServiceIsUnreachable_then_oneLineAndNonZeroExit() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    MainTest.Run r =
+        MainTest.run("get", "k", "--viewserver", "127.0.0.1:" + port, "--timeout", "500ms");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err().strip().lines()).hasSize(1);
+    assertThat(r.err()).contains("did not answer");
+    MainTest.Run status =
+        MainTest.run("status", "--viewserver", "127.0.0.1:" + port, "--timeout", "500ms");
+    assertThat(status.exit()).isEqualTo(1);
+    assertThat(status.out()).contains("DOWN", "progress: the view service is down");
+  }
+
+  @Test
+  void when_addressesOrPortsAreBad_then_oneLineAndExit2() throws Exception {
+    MainTest.Run bad = MainTest.run("get", "k", "--viewserver", "nonsense");
+    assertThat(bad.exit()).isEqualTo(2);
+    assertThat(bad.err()).contains("'nonsense' is not HOST:PORT");
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      MainTest.Run inUse =
+          MainTest.run("viewserver", "--listen", "127.0.0.1:" + taken.getLocalPort());
+      assertThat(inUse.exit()).isEqualTo(2);
+      assertThat(inUse.err()).contains("cannot listen on");
+      assertThat(inUse.err().strip().lines()).hasSize(1);
+    }
+  }
+
+  @Test
+  void when_theShellReadsCommands_then_itRunsThem_andKeepsAHistory() {
+    InputStream stdin = System.in;
+    try {
+      System.setIn(
+          new ByteArrayInputStream(
+              "put s 1\nappend s 2\nhistory\n!1\nget s\nbogus\nquit\n"
+                  .getBytes(StandardCharsets.UTF_8)));
+      MainTest.Run r = run("shell");
+      assertThat(r.exit()).isZero();
+      assertThat(r.out())
+          .contains("ok", "\"12\"", "   1  put s 1", "   2  append s 2", "\"1\"")
+          .contains("error: unknown command 'bogus'");
+    } finally {
+      System.setIn(stdin);
+    }
+  }
+}

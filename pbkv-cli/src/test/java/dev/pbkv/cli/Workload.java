@@ -1,0 +1,100 @@
+package dev.pbkv.cli;
+
+import dev.pbkv.history.History;
+import dev.pbkv.history.HistoryOp;
+import dev.pbkv.kv.Command;
+import dev.pbkv.kv.Result;
+import dev.pbkv.net.IndeterminateException;
+import dev.pbkv.net.PbkvClient;
+import dev.pbkv.net.PbkvException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Concurrent clients appending unique tokens and reading, recording every op's call, return and
+ * result (or indeterminate) for the checks. For tests only.
+ */
+final class Workload implements AutoCloseable {
+  private final long start = System.nanoTime();
+  private final History history = new History();
+  private final AtomicBoolean stop = new AtomicBoolean();
+  private final AtomicLong completed = new AtomicLong();
+  private final List<Thread> threads = new ArrayList<>();
+  final int keys;
+
+  Workload(PbkvClient client, int workers, int keys, long seed) {
+    this.keys = keys;
+    for (int w = 0; w < workers; w++) {
+      String name = "w" + w;
+      SplittableRandom r = new SplittableRandom(seed * 31 + w);
+      Thread t =
+          new Thread(
+              () -> {
+                long n = 0;
+                while (!stop.get()) {
+                  String key = "k" + r.nextInt(keys);
+                  Command command =
+                      r.nextInt(100) < 70
+                          ? new Command.Append(key, name + "." + (++n) + ";")
+                          : new Command.Get(key);
+                  int id;
+                  synchronized (history) {
+                    id = history.call(name, micros(), command);
+                  }
+                  try {
+                    Result result = client.execute(command);
+                    synchronized (history) {
+                      history.complete(id, micros(), result);
+                    }
+                    completed.incrementAndGet();
+                  } catch (IndeterminateException | PbkvException e) {
+                    // indeterminate: it may or may not have happened
+                  }
+                }
+              },
+              "workload-" + name);
+      t.setDaemon(true);
+      t.start();
+      threads.add(t);
+    }
+  }
+
+  private long micros() {
+    return (System.nanoTime() - start) / 1000;
+  }
+
+  long completed() {
+    return completed.get();
+  }
+
+  /** Waits until {@code more} further ops have completed; false if that takes over the limit. */
+  boolean awaitProgress(long more, long limitMillis) throws InterruptedException {
+    long target = completed.get() + more;
+    long deadline = System.nanoTime() + limitMillis * 1_000_000;
+    while (completed.get() < target) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      Thread.sleep(20); // polling an observable counter
+    }
+    return true;
+  }
+
+  /** Stops the clients and waits for their last ops. */
+  @Override
+  public void close() throws InterruptedException {
+    stop.set(true);
+    for (Thread t : threads) {
+      t.join(60_000);
+    }
+  }
+
+  List<HistoryOp> history() {
+    synchronized (history) {
+      return List.copyOf(history.ops());
+    }
+  }
+}
