@@ -1,5 +1,7 @@
 package dev.pbkv.cli;
 
+import dev.pbkv.net.IndeterminateException;
+import dev.pbkv.net.PbkvException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -20,15 +22,30 @@ import picocli.CommandLine.ParseResult;
     },
     subcommands = {
       DemoCommand.class,
+      ViewServerCommand.class,
+      ServerCommand.class,
+      KvCommands.Get.class,
+      KvCommands.Put.class,
+      KvCommands.Append.class,
+      KvCommands.Delete.class,
+      KvCommands.Cas.class,
+      ShellCommand.class,
+      StatusCommand.class,
       ScenarioCommand.class,
       SimCommand.class,
       SimBenchCommand.class,
+      LincheckCommand.class,
+      MutexDemoCommand.class,
+      TraceCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {
       "",
-      "Start with:  pbkv demo            (a failover, end to end)",
-      "             pbkv scenario list   (the lecture's failure scenarios)",
+      "Start with:  pbkv demo            (a failover, end to end, with real processes)",
+      "             pbkv scenario list   (the lecture's failure scenarios, simulated)",
+      "A cluster:   pbkv viewserver --listen 127.0.0.1:7000",
+      "             pbkv server --listen 127.0.0.1:7001 --viewserver 127.0.0.1:7000   (and 7002…)",
+      "             pbkv put k v; pbkv get k; pbkv status; pbkv shell",
       "Details:     pbkv help COMMAND"
     })
 public final class Main implements Runnable {
@@ -43,12 +60,16 @@ public final class Main implements Runnable {
     System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
   }
 
-  /** Runs the command line; returns the exit code (0 success, 1 failed outcome, 2 usage error). */
+  /**
+   * Runs the command line; returns the exit code: 0 success, 1 a failed outcome (or nothing found),
+   * 2 a usage error or unreachable cluster, 3 an indeterminate operation.
+   */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
     CommandLine cli = new CommandLine(new Main());
     cli.setOut(out);
     cli.setErr(err);
     cli.setCaseInsensitiveEnumValuesAllowed(true);
+    cli.setUsageHelpWidth(100);
     cli.setParameterExceptionHandler(new OneLineUsageError());
     cli.setExecutionExceptionHandler(new OneLineUserError());
     return cli.execute(args);
@@ -70,9 +91,16 @@ public final class Main implements Runnable {
     @Override
     public int handleExecutionException(Exception ex, CommandLine cmd, ParseResult parseResult)
         throws Exception {
-      if (ex instanceof UserError || ex instanceof IllegalArgumentException) {
-        cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + ex.getMessage());
+      String name = cmd.getCommandSpec().qualifiedName();
+      if (ex instanceof UserError
+          || ex instanceof IllegalArgumentException
+          || ex instanceof PbkvException) {
+        cmd.getErr().println(name + ": " + ex.getMessage());
         return 2;
+      }
+      if (ex instanceof IndeterminateException) {
+        cmd.getErr().println(name + ": indeterminate: " + ex.getMessage());
+        return 3;
       }
       throw ex; // a bug: show everything
     }

@@ -51,6 +51,8 @@ final class ScenarioCommand implements Callable<Integer> {
           "break a rule on purpose to see the anomaly it prevents; one of: ${COMPLETION-CANDIDATES}")
   List<RuleSwitch> broken = List.of();
 
+  @picocli.CommandLine.Mixin TraceOutput traceOutput;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -74,7 +76,23 @@ final class ScenarioCommand implements Callable<Integer> {
     out.println();
     EnumSet<RuleSwitch> rules =
         broken.isEmpty() ? EnumSet.noneOf(RuleSwitch.class) : EnumSet.copyOf(broken);
-    ScenarioResult result = Scenarios.run(scenario, seed, rules, out::println);
+    dev.pbkv.sim.TraceRecorder[] recorder = new dev.pbkv.sim.TraceRecorder[1];
+    ScenarioResult result =
+        Scenarios.run(
+            scenario,
+            seed,
+            rules,
+            out::println,
+            cluster -> {
+              if (traceOutput.wanted()) {
+                recorder[0] =
+                    dev.pbkv.sim.TraceRecorder.attach(cluster.sim()).recordCalls(cluster.history());
+              }
+            });
+    if (recorder[0] != null) {
+      out.println();
+      traceOutput.write(recorder[0].trace(), out);
+    }
     out.println();
     List<Check> failures = result.failures();
     if (result.passed()) {

@@ -119,10 +119,15 @@ final class SimCommand implements Callable<Integer> {
       description = "list every fault injected")
   boolean verbose;
 
+  @picocli.CommandLine.Mixin TraceOutput traceOutput;
+
   @Override
   public Integer call() {
     Set<RuleSwitch> rules = broken.isEmpty() ? Set.of() : EnumSet.copyOf(broken);
     if (seeds != null) {
+      if (traceOutput.wanted()) {
+        throw new UserError("--trace and --diagram record one run: use them with --seed");
+      }
       if (seed != null || swarm) {
         throw new UserError("--seeds runs a swarm over a range; use it without --seed and --swarm");
       }
@@ -157,10 +162,19 @@ final class SimCommand implements Callable<Integer> {
     out.println("seed " + options.seed() + "  (replay: " + replayCommand(options) + ")");
     out.println(options.describe());
     long t0 = System.nanoTime();
-    RandomRunReport report = new RandomRun(options).run();
+    RandomRun run = new RandomRun(options);
+    dev.pbkv.sim.TraceRecorder recorder =
+        traceOutput.wanted()
+            ? dev.pbkv.sim.TraceRecorder.attach(run.cluster().sim())
+                .recordCalls(run.cluster().history())
+            : null;
+    RandomRunReport report = run.run();
     double seconds = (System.nanoTime() - t0) / 1e9;
     if (verbose) {
       report.faults().forEach(f -> out.println("  fault " + f));
+    }
+    if (recorder != null) {
+      traceOutput.write(recorder.trace(), out);
     }
     out.printf(
         Locale.ROOT,

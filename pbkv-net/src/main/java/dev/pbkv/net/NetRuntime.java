@@ -1,5 +1,7 @@
 package dev.pbkv.net;
 
+import dev.pbkv.clock.LamportClock;
+import dev.pbkv.clock.VectorClock;
 import dev.pbkv.net.wire.Envelope;
 import dev.pbkv.net.wire.Frames;
 import dev.pbkv.node.Address;
@@ -7,6 +9,9 @@ import dev.pbkv.node.Effects;
 import dev.pbkv.node.Message;
 import dev.pbkv.node.Node;
 import dev.pbkv.node.Timer;
+import dev.pbkv.trace.Trace;
+import dev.pbkv.trace.TraceEvent;
+import dev.pbkv.trace.TraceWriter;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -21,8 +26,10 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -64,6 +71,7 @@ public final class NetRuntime implements AutoCloseable {
   private final Set<Channel> dirty = new LinkedHashSet<>();
   private final SplittableRandom random = new SplittableRandom();
   private Channel listener;
+  private TraceWriter tracer; // event loop only
   private final java.util.concurrent.atomic.AtomicBoolean closed =
       new java.util.concurrent.atomic.AtomicBoolean();
   private Hosted listeningNode;
@@ -73,15 +81,46 @@ public final class NetRuntime implements AutoCloseable {
     final Address address;
     final Node node;
     boolean removed;
+    final LamportClock lamport; // runtime state, outside the node (DESIGN 1.7)
+    VectorClock vector = VectorClock.EMPTY;
 
     Hosted(Address address, Node node) {
       this.address = address;
       this.node = node;
+      this.lamport = new LamportClock(address.name());
+    }
+
+    /** A local event: both clocks tick. */
+    void tick() {
+      lamport.tick();
+      vector = vector.increment(address.name());
+    }
+
+    /** A message arrives stamped {@code (time, clock)}: merge, then tick. */
+    void receive(long time, Map<String, Long> clock) {
+      lamport.receive(time);
+      vector = vector.merge(VectorClock.of(clock)).increment(address.name());
+    }
+
+    void trace(TraceEvent.Kind kind, String messageId, Address peer, String label, String detail) {
+      if (tracer != null) {
+        tracer.write(
+            new TraceEvent(
+                address.name(),
+                kind,
+                lamport.time(),
+                vector.asMap(),
+                System.currentTimeMillis() * 1000,
+                messageId,
+                peer == null ? null : peer.name(),
+                label,
+                detail));
+      }
     }
 
     @Override
     public void send(Address to, Message msg) {
-      NetRuntime.this.send(address, to, msg);
+      NetRuntime.this.send(this, to, msg);
     }
 
     @Override
@@ -93,6 +132,8 @@ public final class NetRuntime implements AutoCloseable {
       loop.schedule(
           () -> {
             if (!removed) {
+              tick();
+              trace(TraceEvent.Kind.TIMER, null, null, timer.getClass().getSimpleName(), "");
               run(() -> node.onTimer(timer, this), "timer " + timer);
               flushDirty();
             }
@@ -144,7 +185,22 @@ public final class NetRuntime implements AutoCloseable {
    */
   public static NetRuntime listen(
       Address address, InetSocketAddress bindTo, Function<Address, Node> factory) {
+    return listen(address, bindTo, factory, null);
+  }
+
+  /** Like {@link #listen(Address, InetSocketAddress, Function)}, tracing to {@code trace}. */
+  public static NetRuntime listen(
+      Address address, InetSocketAddress bindTo, Function<Address, Node> factory, Path trace) {
     NetRuntime rt = new NetRuntime(Frames.DEFAULT_MAX_FRAME_BYTES);
+    if (trace != null) {
+      try {
+        rt.traceTo(trace);
+      } catch (IOException e) {
+        rt.close();
+        throw new IllegalArgumentException(
+            "cannot write the trace " + trace + ": " + e.getMessage());
+      }
+    }
     InetSocketAddress bind =
         bindTo != null ? bindTo : Objects.requireNonNull(Addresses.socketAddress(address));
     InetSocketAddress resolved = new InetSocketAddress(bind.getHostString(), bind.getPort());
@@ -185,6 +241,21 @@ public final class NetRuntime implements AutoCloseable {
     };
   }
 
+  /**
+   * Records every event of this process's nodes (sends, receives, timers) with their Lamport time
+   * and vector clock to {@code file}, as JSON Lines; {@code pbkv trace merge} combines the files of
+   * several processes.
+   */
+  public void traceTo(Path file) throws IOException {
+    TraceWriter w = new TraceWriter(file, Trace.REAL);
+    call(() -> {
+          tracer = w;
+          return null;
+        })
+        .join();
+    loop.scheduleAtFixedRate(w::flush, 1, 1, TimeUnit.SECONDS);
+  }
+
   /** The port this runtime listens on, or -1. */
   public int port() {
     return listener == null ? -1 : ((InetSocketAddress) listener.localAddress()).getPort();
@@ -207,6 +278,8 @@ public final class NetRuntime implements AutoCloseable {
     }
     Hosted h = new Hosted(address, node);
     nodes.put(address, h);
+    h.tick();
+    h.trace(TraceEvent.Kind.NOTE, null, null, "start", "");
     h.run(() -> node.init(h), "init");
     flushDirty();
     return h;
@@ -236,6 +309,7 @@ public final class NetRuntime implements AutoCloseable {
           if (h == null) {
             throw new IllegalStateException("no node at " + address);
           }
+          h.tick();
           return action.apply(type.cast(h.node), h);
         });
   }
@@ -279,12 +353,21 @@ public final class NetRuntime implements AutoCloseable {
 
   // --- the network ----------------------------------------------------------------------------
 
-  private void send(Address from, Address to, Message msg) {
+  private void send(Hosted sender, Address to, Message msg) {
+    Address from = sender.address;
+    sender.tick();
+    long stamp = sender.lamport.time();
+    Map<String, Long> clock = sender.vector.asMap();
+    String messageId = from.name() + "@" + stamp; // a sender's Lamport time grows with each send
+    sender.trace(TraceEvent.Kind.SEND, messageId, to, msg.getClass().getSimpleName(), "" + msg);
     Hosted local = nodes.get(to);
     if (local != null) {
       loop.execute(
           () -> {
             if (!local.removed) {
+              local.receive(stamp, clock);
+              local.trace(
+                  TraceEvent.Kind.RECEIVE, messageId, from, msg.getClass().getSimpleName(), "");
               local.run(
                   () -> local.node.onMessage(from, msg, local), msg.getClass().getSimpleName());
               flushDirty();
@@ -292,7 +375,7 @@ public final class NetRuntime implements AutoCloseable {
           });
       return;
     }
-    Envelope envelope = new Envelope(from, to, msg);
+    Envelope envelope = new Envelope(from, to, msg, stamp, clock);
     Channel ch = routes.get(to);
     if (ch != null && ch.isActive()) {
       ch.write(envelope, ch.voidPromise());
@@ -376,6 +459,13 @@ public final class NetRuntime implements AutoCloseable {
         return;
       }
       Hosted target = h;
+      target.receive(env.lamport(), env.vectorClock());
+      target.trace(
+          TraceEvent.Kind.RECEIVE,
+          env.from().name() + "@" + env.lamport(),
+          env.from(),
+          env.message().getClass().getSimpleName(),
+          "");
       target.run(() -> target.node.onMessage(env.from(), env.message(), target), "message");
     }
 
@@ -403,6 +493,18 @@ public final class NetRuntime implements AutoCloseable {
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
+    }
+    if (tracer != null) {
+      TraceWriter w = tracer;
+      try {
+        call(() -> {
+              w.close();
+              return null;
+            })
+            .get(2, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        log.warn("could not close the trace: {}", e.toString());
+      }
     }
     try {
       if (listener != null) {

@@ -142,4 +142,44 @@ class NetRuntimeTest {
           .hasMessageContaining("cannot listen on " + a);
     }
   }
+
+  @Test
+  void when_processesTrace_then_mergedTracesLinkEverySendToItsReceive(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    Address vs = Address.of("127.0.0.1:" + freePort());
+    java.nio.file.Path vsTrace = dir.resolve("vs.jsonl");
+    java.nio.file.Path serverTrace = dir.resolve("s.jsonl");
+    NetRuntime vsRuntime = NetRuntime.listen(vs, null, a -> new ViewServer(), vsTrace);
+    Address self = Address.of("127.0.0.1:" + freePort());
+    NetRuntime server =
+        NetRuntime.listen(
+            self, null, a -> new PbServer(a, vs, 1, ServerConfig.defaults()), serverTrace);
+    try (PbkvClient c = PbkvClient.connect(PbkvClient.Options.of(vs.name()))) {
+      await(c, Status::acked);
+      c.put("k", "v");
+    }
+    server.close();
+    vsRuntime.close();
+    dev.pbkv.trace.Trace merged =
+        dev.pbkv.trace.Trace.merge(
+            List.of(dev.pbkv.trace.Trace.read(vsTrace), dev.pbkv.trace.Trace.read(serverTrace)));
+    java.util.Map<String, dev.pbkv.trace.TraceEvent> sends = new java.util.HashMap<>();
+    int linked = 0;
+    for (dev.pbkv.trace.TraceEvent e : merged.events()) {
+      if (e.kind() == dev.pbkv.trace.TraceEvent.Kind.SEND) {
+        sends.put(e.messageId(), e);
+      } else if (e.kind() == dev.pbkv.trace.TraceEvent.Kind.RECEIVE
+          && sends.containsKey(e.messageId())) {
+        dev.pbkv.trace.TraceEvent send = sends.get(e.messageId());
+        assertThat(e.lamport()).isGreaterThan(send.lamport());
+        assertThat(
+                dev.pbkv.clock.VectorClock.of(send.clock())
+                    .happenedBefore(dev.pbkv.clock.VectorClock.of(e.clock())))
+            .isTrue();
+        linked++;
+      }
+    }
+    assertThat(linked).as("pings and replies between the two processes").isGreaterThan(2);
+    assertThat(merged.nodes()).contains(vs.name(), self.name());
+  }
 }

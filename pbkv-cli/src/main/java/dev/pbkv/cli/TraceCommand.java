@@ -1,0 +1,147 @@
+package dev.pbkv.cli;
+
+import dev.pbkv.trace.DiagramRenderer;
+import dev.pbkv.trace.ShiVizExporter;
+import dev.pbkv.trace.Trace;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code pbkv trace render|merge|export}: work with recorded traces. */
+@Command(
+    name = "trace",
+    header = "Render, merge or export recorded traces (space-time diagrams, ShiViz).",
+    mixinStandardHelpOptions = true,
+    subcommands = {TraceCommand.Render.class, TraceCommand.Merge.class, TraceCommand.Export.class},
+    description = {
+      "Traces are JSON Lines of events stamped with Lamport time and vector clocks (see",
+      "docs/trace-format.md). Record one with: pbkv scenario NAME --trace t.jsonl,",
+      "pbkv sim … --trace t.jsonl, or pbkv server … --trace t.jsonl (one per process)."
+    })
+final class TraceCommand implements Runnable {
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  static Trace read(Path file) {
+    if (!Files.isRegularFile(file)) {
+      throw new UserError("no such file: " + file);
+    }
+    try {
+      return Trace.read(file);
+    } catch (IOException e) {
+      throw new UserError(e.getMessage());
+    }
+  }
+
+  @Command(
+      name = "render",
+      header = "Draw a trace as a self-contained HTML page with an SVG space-time diagram.",
+      mixinStandardHelpOptions = true)
+  static final class Render implements Callable<Integer> {
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Parameters(paramLabel = "TRACE.jsonl")
+    Path input;
+
+    @Option(
+        names = {"-o", "--output"},
+        required = true,
+        paramLabel = "diagram.html")
+    Path output;
+
+    @Override
+    public Integer call() throws IOException {
+      Trace t = read(input);
+      DiagramRenderer.render(t, output);
+      spec.commandLine()
+          .getOut()
+          .println(
+              "wrote "
+                  + output
+                  + ": "
+                  + t.events().size()
+                  + " events of "
+                  + t.nodes().size()
+                  + " nodes; open it in any browser");
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "merge",
+      header = "Merge the traces of several processes into one, in Lamport order.",
+      mixinStandardHelpOptions = true)
+  static final class Merge implements Callable<Integer> {
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Parameters(paramLabel = "TRACE.jsonl", arity = "1..*")
+    List<Path> inputs;
+
+    @Option(
+        names = {"-o", "--output"},
+        required = true,
+        paramLabel = "merged.jsonl")
+    Path output;
+
+    @Override
+    public Integer call() throws IOException {
+      List<Trace> traces = new ArrayList<>();
+      for (Path p : inputs) {
+        traces.add(read(p));
+      }
+      Trace merged = Trace.merge(traces);
+      merged.write(output);
+      spec.commandLine()
+          .getOut()
+          .println(
+              "wrote "
+                  + output
+                  + ": "
+                  + merged.events().size()
+                  + " events of "
+                  + merged.nodes().size()
+                  + " nodes");
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "export",
+      header = "Export a trace for other tools (ShiViz).",
+      mixinStandardHelpOptions = true)
+  static final class Export implements Callable<Integer> {
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--shiviz", required = true, description = "write the ShiViz log format")
+    boolean shiviz;
+
+    @Parameters(paramLabel = "TRACE.jsonl")
+    Path input;
+
+    @Option(
+        names = {"-o", "--output"},
+        required = true,
+        paramLabel = "shiviz.log")
+    Path output;
+
+    @Override
+    public Integer call() throws IOException {
+      ShiVizExporter.export(read(input), output);
+      PrintWriter out = spec.commandLine().getOut();
+      out.println("wrote " + output + "; load it in ShiViz (its first line is the parser)");
+      return 0;
+    }
+  }
+}
