@@ -483,7 +483,12 @@ public final class NetRuntime implements AutoCloseable {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      log.warn("closing connection {}: {}", ctx.channel().remoteAddress(), cause.toString());
+      if (cause instanceof IOException) {
+        // a peer that died or went away: expected, and the protocol copes
+        log.debug("connection {} lost: {}", ctx.channel().remoteAddress(), cause.toString());
+      } else {
+        log.warn("closing connection {}: {}", ctx.channel().remoteAddress(), cause.toString());
+      }
       ctx.close();
     }
   }
