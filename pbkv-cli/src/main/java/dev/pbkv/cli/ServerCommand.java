@@ -1,6 +1,5 @@
 package dev.pbkv.cli;
 
-import ch.qos.logback.classic.Level;
 import dev.pbkv.net.Addresses;
 import dev.pbkv.net.NetRuntime;
 import dev.pbkv.node.Address;
@@ -11,6 +10,7 @@ import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code pbkv server}: one primary/backup server process. */
@@ -41,43 +41,24 @@ final class ServerCommand implements Callable<Integer> {
       description = "the view service (default: ${DEFAULT-VALUE}) [PBKV_VIEWSERVER]")
   String viewServer;
 
-  @Option(
-      names = "--ping-interval",
-      converter = DurationConverter.class,
-      defaultValue = "${env:PBKV_PING_INTERVAL:-100ms}",
-      description = "how often to ping the view service (default: ${DEFAULT-VALUE})")
-  long pingMillis;
-
-  @Option(
-      names = "--log-level",
-      converter = Logging.LevelConverter.class,
-      defaultValue = "${env:PBKV_LOG_LEVEL:-info}",
-      description =
-          "error, warn, info, debug or trace (default: ${DEFAULT-VALUE}) [PBKV_LOG_LEVEL]")
-  Level logLevel;
-
-  @Option(
-      names = "--trace",
-      paramLabel = "FILE.jsonl",
-      description = "record this process's events with their logical clocks (pbkv trace merge)")
-  java.nio.file.Path trace;
+  @Mixin ServiceOptions service;
 
   @Override
   public Integer call() throws InterruptedException {
-    Logging.setLevel(logLevel);
+    Logging.setLevel(service.logLevel);
     if (listen == null || listen.isBlank()) {
       throw new UserError("--listen HOST:PORT is required (or set PBKV_LISTEN)");
     }
     Address self = Addresses.of(listen);
     Address vs = Addresses.of(viewServer);
-    ServerConfig config = ServerConfig.defaults().withPingIntervalMillis(pingMillis);
+    ServerConfig config = ServerConfig.defaults().withPingIntervalMillis(service.pingMillis);
     long bootId = System.currentTimeMillis();
     NetRuntime runtime =
         NetRuntime.listen(
             self,
             (InetSocketAddress) null,
             a -> new ObservedNode(new PbServer(a, vs, bootId, config), new ViewLogger(a, log)),
-            trace);
+            service.trace);
     log.info("server {} listening (boot id {}); view service {}", self, bootId, vs);
     return ProcessLife.runUntilStopped(runtime, log, "server " + self);
   }

@@ -1,6 +1,5 @@
 package dev.pbkv.cli;
 
-import ch.qos.logback.classic.Level;
 import dev.pbkv.net.Addresses;
 import dev.pbkv.net.NetRuntime;
 import dev.pbkv.node.Address;
@@ -12,6 +11,7 @@ import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code pbkv viewserver}: the view service process. */
@@ -35,39 +35,19 @@ final class ViewServerCommand implements Callable<Integer> {
   String listen;
 
   @Option(
-      names = "--ping-interval",
-      converter = DurationConverter.class,
-      defaultValue = "${env:PBKV_PING_INTERVAL:-100ms}",
-      description =
-          "liveness check interval; servers must use the same (default: ${DEFAULT-VALUE})")
-  long pingMillis;
-
-  @Option(
       names = "--dead-pings",
       defaultValue = "${env:PBKV_DEAD_PINGS:-5}",
       description = "missed intervals after which a server is dead (default: ${DEFAULT-VALUE})")
   int deadPings;
 
-  @Option(
-      names = "--log-level",
-      converter = Logging.LevelConverter.class,
-      defaultValue = "${env:PBKV_LOG_LEVEL:-info}",
-      description =
-          "error, warn, info, debug or trace (default: ${DEFAULT-VALUE}) [PBKV_LOG_LEVEL]")
-  Level logLevel;
-
-  @Option(
-      names = "--trace",
-      paramLabel = "FILE.jsonl",
-      description = "record this process's events with their logical clocks (pbkv trace merge)")
-  java.nio.file.Path trace;
+  @Mixin ServiceOptions service;
 
   @Override
   public Integer call() throws InterruptedException {
-    Logging.setLevel(logLevel);
+    Logging.setLevel(service.logLevel);
     ViewServiceConfig config;
     try {
-      config = new ViewServiceConfig(pingMillis, deadPings, Set.of());
+      config = new ViewServiceConfig(service.pingMillis, deadPings, Set.of());
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage());
     }
@@ -77,11 +57,11 @@ final class ViewServerCommand implements Callable<Integer> {
             self,
             (InetSocketAddress) null,
             a -> new ObservedNode(new ViewServer(config), new ViewLogger(a, log)),
-            trace);
+            service.trace);
     log.info(
         "view service {} listening; ping interval {} ms, dead after {} missed",
         self,
-        pingMillis,
+        service.pingMillis,
         deadPings);
     return ProcessLife.runUntilStopped(runtime, log, "view service " + self);
   }
