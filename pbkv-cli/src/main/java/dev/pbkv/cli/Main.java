@@ -31,6 +31,7 @@ import picocli.CommandLine.ParseResult;
       KvCommands.Cas.class,
       ShellCommand.class,
       StatusCommand.class,
+      BenchCommand.class,
       ScenarioCommand.class,
       SimCommand.class,
       SimBenchCommand.class,

@@ -41,6 +41,9 @@ class MainTest {
         "scenario split-brain --break NOT_A_RULE | '--break'",
         "frobnicate                  | Unmatched argument",
         "sim --seeds 5..1            | is not a range",
+        "bench --mix put:x           | 'x' is not a whole number",
+        "bench --mix swap:5          | unknown op 'swap'",
+        "bench --target http://x:1   | is not redis://HOST:PORT",
         "sim --seeds 1..5 --seed 3   | --seeds runs a swarm",
       })
   void when_inputIsWrong_then_oneClearLine_andExitCode2(String args, String expected) {

@@ -1,0 +1,303 @@
+package dev.pbkv.cli;
+
+import dev.pbkv.net.IndeterminateException;
+import dev.pbkv.net.PbkvClient;
+import dev.pbkv.net.PbkvException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import redis.clients.jedis.Jedis;
+
+/**
+ * {@code pbkv bench}: a closed-loop load generator for a pbkv cluster, or — with {@code --target
+ * redis://HOST:PORT} — for Redis with the same sessions, keys and values ({@code SET} followed by
+ * {@code WAIT n 0}, and {@code GET}), so that the two can be compared side by side.
+ */
+@Command(
+    name = "bench",
+    header = "Load a cluster (or Redis) in a closed loop; print throughput and latency.",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Each session sends one operation, waits for the answer, sends the next. Prints the",
+      "throughput, latency percentiles (HdrHistogram) and errors, with a progress line each",
+      "second. With --target redis://HOST:PORT the same load goes to Redis: SET then WAIT",
+      "(--redis-wait replicas, no timeout) for a put, GET for a get."
+    },
+    footer = {
+      "",
+      "Example:  pbkv bench --viewserver 127.0.0.1:7000 --sessions 8 --duration 30s",
+      "          pbkv bench --target redis://127.0.0.1:6379 --sessions 8 --duration 30s"
+    })
+final class BenchCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = "--viewserver",
+      paramLabel = "HOST:PORT",
+      defaultValue = "${env:PBKV_VIEWSERVER:-127.0.0.1:7000}",
+      description = "the pbkv cluster's view service (default: ${DEFAULT-VALUE})")
+  String viewServer;
+
+  @Option(names = "--target", paramLabel = "redis://HOST:PORT", description = "load Redis instead")
+  String target;
+
+  @Option(
+      names = "--redis-wait",
+      description = "replicas a Redis SET waits for (default: ${DEFAULT-VALUE})")
+  int redisWait = 1;
+
+  @Option(names = "--sessions", description = "concurrent sessions (default: ${DEFAULT-VALUE})")
+  int sessions = 8;
+
+  @Option(
+      names = "--duration",
+      converter = DurationConverter.class,
+      description = "measured time (default: 30s)")
+  long durationMillis = 30_000;
+
+  @Option(
+      names = "--warmup",
+      converter = DurationConverter.class,
+      description = "unmeasured time first (default: 2s)")
+  long warmupMillis = 2_000;
+
+  @Option(
+      names = "--mix",
+      description = "op mix, e.g. put:50,get:50 or put:100 (default: ${DEFAULT-VALUE})")
+  String mix = "put:50,get:50";
+
+  @Option(names = "--keys", description = "distinct keys (default: ${DEFAULT-VALUE})")
+  int keys = 100_000;
+
+  @Option(names = "--value-size", description = "bytes per value (default: ${DEFAULT-VALUE})")
+  int valueSize = 16;
+
+  /** One session's connection: pbkv or Redis. */
+  private interface Session extends AutoCloseable {
+    void put(String key, String value);
+
+    void get(String key);
+
+    @Override
+    void close();
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    if (sessions < 1 || keys < 1 || valueSize < 1) {
+      throw new UserError("--sessions, --keys and --value-size must be at least 1");
+    }
+    int putPercent = parseMix(mix);
+    PrintWriter out = spec.commandLine().getOut();
+    String value = "v".repeat(valueSize);
+    List<Session> open = new ArrayList<>();
+    PbkvClient pbkv = null;
+    try {
+      if (target == null) {
+        pbkv =
+            PbkvClient.connect(
+                PbkvClient.Options.of(viewServer)
+                    .withSessions(sessions)
+                    .withTimeout(Duration.ofSeconds(10)));
+        PbkvClient c = pbkv;
+        for (int i = 0; i < sessions; i++) {
+          open.add(
+              new Session() {
+                @Override
+                public void put(String key, String v) {
+                  c.put(key, v);
+                }
+
+                @Override
+                public void get(String key) {
+                  c.get(key);
+                }
+
+                @Override
+                public void close() {}
+              });
+        }
+      } else {
+        URI uri = parseRedis(target);
+        for (int i = 0; i < sessions; i++) {
+          Jedis jedis = new Jedis(uri.getHost(), uri.getPort());
+          open.add(
+              new Session() {
+                @Override
+                public void put(String key, String v) {
+                  jedis.set(key, v);
+                  if (redisWait > 0) {
+                    jedis.waitReplicas(redisWait, 0);
+                  }
+                }
+
+                @Override
+                public void get(String key) {
+                  jedis.get(key);
+                }
+
+                @Override
+                public void close() {
+                  jedis.close();
+                }
+              });
+        }
+      }
+      return run(open, putPercent, value, out);
+    } finally {
+      for (Session s : open) {
+        s.close();
+      }
+      if (pbkv != null) {
+        pbkv.close();
+      }
+    }
+  }
+
+  private int run(List<Session> open, int putPercent, String value, PrintWriter out)
+      throws InterruptedException {
+    String what =
+        target == null
+            ? "pbkv at " + viewServer
+            : target + (redisWait > 0 ? " (SET + WAIT " + redisWait + " 0)" : "");
+    out.printf(
+        Locale.ROOT,
+        "bench %s: %d sessions, %s, %,d keys, %d-byte values, %.0f s%n",
+        what,
+        sessions,
+        mix,
+        keys,
+        valueSize,
+        durationMillis / 1000.0);
+    AtomicBoolean measuring = new AtomicBoolean();
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicLong done = new AtomicLong();
+    AtomicLong errors = new AtomicLong();
+    List<Histogram> histograms = new ArrayList<>();
+    List<Thread> threads = new ArrayList<>();
+    for (int i = 0; i < open.size(); i++) {
+      Session s = open.get(i);
+      Histogram h = new Histogram(60_000_000_000L, 3);
+      histograms.add(h);
+      SplittableRandom r = new SplittableRandom(i * 7919L + 1);
+      Thread t =
+          new Thread(
+              () -> {
+                while (!stop.get()) {
+                  String key = "key:" + r.nextInt(keys);
+                  boolean put = r.nextInt(100) < putPercent;
+                  long t0 = System.nanoTime();
+                  try {
+                    if (put) {
+                      s.put(key, value);
+                    } else {
+                      s.get(key);
+                    }
+                    if (measuring.get()) {
+                      h.recordValue(System.nanoTime() - t0);
+                      done.incrementAndGet();
+                    }
+                  } catch (IndeterminateException
+                      | PbkvException
+                      | redis.clients.jedis.exceptions.JedisException e) {
+                    if (measuring.get()) {
+                      errors.incrementAndGet();
+                    }
+                  }
+                }
+              },
+              "bench-" + i);
+      t.setDaemon(true);
+      t.start();
+      threads.add(t);
+    }
+    Thread.sleep(warmupMillis);
+    measuring.set(true);
+    long start = System.nanoTime();
+    long last = 0;
+    for (long elapsed = 0; elapsed < durationMillis; elapsed += 1000) {
+      Thread.sleep(Math.min(1000, durationMillis - elapsed));
+      long n = done.get();
+      out.printf(Locale.ROOT, "  %5.1f s  %,10d ops/s%n", (elapsed + 1000) / 1000.0, n - last);
+      out.flush();
+      last = n;
+    }
+    measuring.set(false);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    stop.set(true);
+    for (Thread t : threads) {
+      t.join(15_000);
+    }
+    Histogram all = new Histogram(60_000_000_000L, 3);
+    histograms.forEach(all::add);
+    out.printf(
+        Locale.ROOT,
+        "RESULT target=%s sessions=%d throughput=%.0f ops/s p50=%.3f ms p90=%.3f ms p99=%.3f ms"
+            + " p99.9=%.3f ms max=%.3f ms errors=%d%n",
+        target == null ? "pbkv" : "redis",
+        sessions,
+        done.get() / seconds,
+        ms(all.getValueAtPercentile(50)),
+        ms(all.getValueAtPercentile(90)),
+        ms(all.getValueAtPercentile(99)),
+        ms(all.getValueAtPercentile(99.9)),
+        ms(all.getMaxValue()),
+        errors.get());
+    return 0;
+  }
+
+  private static double ms(long nanos) {
+    return nanos / 1e6;
+  }
+
+  /** The put percentage of a mix like {@code put:50,get:50}. */
+  static int parseMix(String mix) {
+    int put = 0;
+    int get = 0;
+    for (String part : mix.split(",")) {
+      String[] kv = part.trim().split(":");
+      if (kv.length != 2) {
+        throw new UserError("--mix '" + mix + "': expected OP:WEIGHT pairs, e.g. put:50,get:50");
+      }
+      int w;
+      try {
+        w = Integer.parseInt(kv[1].trim());
+      } catch (NumberFormatException e) {
+        throw new UserError("--mix '" + mix + "': '" + kv[1] + "' is not a whole number");
+      }
+      switch (kv[0].trim()) {
+        case "put" -> put += w;
+        case "get" -> get += w;
+        default ->
+            throw new UserError("--mix '" + mix + "': unknown op '" + kv[0] + "' (put, get)");
+      }
+    }
+    if (put < 0 || get < 0 || put + get == 0) {
+      throw new UserError("--mix '" + mix + "': weights must be >= 0 and not all 0");
+    }
+    return Math.round(100f * put / (put + get));
+  }
+
+  private static URI parseRedis(String target) {
+    try {
+      URI uri = URI.create(target);
+      if ("redis".equals(uri.getScheme()) && uri.getHost() != null && uri.getPort() > 0) {
+        return uri;
+      }
+    } catch (IllegalArgumentException e) {
+      // fall through
+    }
+    throw new UserError("--target '" + target + "' is not redis://HOST:PORT");
+  }
+}
