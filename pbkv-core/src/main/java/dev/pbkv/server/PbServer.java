@@ -487,7 +487,10 @@ public final class PbServer implements Node {
         installedViewNum,
         appliedIndex,
         app,
-        log);
+        log,
+        forwardTimerArmed,
+        transferSnapshot,
+        outOfOrder);
   }
 
   @Override
