@@ -36,6 +36,7 @@ import picocli.CommandLine.ParseResult;
       SimCommand.class,
       SimBenchCommand.class,
       LincheckCommand.class,
+      CheckCommand.class,
       MutexDemoCommand.class,
       TraceCommand.class,
       CommandLine.HelpCommand.class

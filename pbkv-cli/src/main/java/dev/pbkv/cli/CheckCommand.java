@@ -1,0 +1,212 @@
+package dev.pbkv.cli;
+
+import dev.pbkv.check.Outcome;
+import dev.pbkv.check.Search;
+import dev.pbkv.check.SearchResult;
+import dev.pbkv.check.SearchScenario;
+import dev.pbkv.check.SearchScenarios;
+import dev.pbkv.rules.RuleSwitch;
+import java.io.PrintWriter;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code pbkv check}: the model checker on a named search of a small configuration. */
+@Command(
+    name = "check",
+    header = "Search every interleaving of a small configuration (model checker).",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs a named search: setup phases reach their goals breadth-first, then the last phase",
+      "searches breadth-first (shortest counterexample) or by random depth-first probes.",
+      "Exit 0 when the outcome is the expected one: a violation when a rule this search catches",
+      "is broken, none otherwise. 'pbkv check list' shows the searches."
+    })
+final class CheckCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "NAME", description = "'list', or a search name")
+  String name;
+
+  @Option(names = "--bfs", description = "breadth-first search of the last phase (the default)")
+  boolean bfs;
+
+  @Option(names = "--dfs", description = "random depth-first probes in the last phase")
+  boolean dfs;
+
+  @Option(names = "--depth", paramLabel = "N", description = "depth limit of the last phase")
+  Integer depth;
+
+  @Option(
+      names = "--time",
+      converter = DurationConverter.class,
+      description = "time limit of the last phase (default: the search's own)")
+  Long timeMillis;
+
+  @Option(
+      names = "--break",
+      paramLabel = "RULE",
+      description = "break a rule on purpose; one of: ${COMPLETION-CANDIDATES}")
+  List<RuleSwitch> broken = List.of();
+
+  @Option(names = "--seed", description = "seed of the DFS probes (default: from the clock)")
+  Long seed;
+
+  @Option(names = "--threads", description = "threads (default: the number of cores)")
+  Integer threads;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    if (name.equals("list")) {
+      for (SearchScenario s : SearchScenarios.all()) {
+        out.printf(
+            Locale.ROOT,
+            "%-20s %s%n%-20s expects %s; catches %s%n",
+            s.name(),
+            s.description(),
+            "",
+            s.expected(),
+            s.catches().isEmpty() ? "-" : s.catches());
+      }
+      return 0;
+    }
+    SearchScenario scenario = SearchScenarios.byName(name);
+    if (scenario == null) {
+      throw new UserError(
+          "unknown search '"
+              + name
+              + "'; expected one of: "
+              + SearchScenarios.all().stream()
+                  .map(SearchScenario::name)
+                  .collect(Collectors.joining(", ")));
+    }
+    if (bfs && dfs) {
+      throw new UserError("--bfs and --dfs exclude each other; give one");
+    }
+    if (depth != null && depth < 1) {
+      throw new UserError("--depth must be at least 1, got " + depth);
+    }
+    if (threads != null && threads < 1) {
+      throw new UserError("--threads must be at least 1, got " + threads);
+    }
+    Set<RuleSwitch> rules =
+        broken.isEmpty() ? EnumSet.noneOf(RuleSwitch.class) : EnumSet.copyOf(broken);
+    Long dfsSeed = null;
+    if (dfs) {
+      dfsSeed = seed != null ? seed : System.nanoTime() & 0xFFFFFFFFL;
+    }
+    out.println(
+        "search "
+            + scenario.name()
+            + ": "
+            + scenario.description()
+            + (rules.isEmpty() ? "" : "; broken on purpose: " + rules)
+            + (dfs ? "; DFS seed " + dfsSeed : "; BFS"));
+    out.flush();
+    Search.Stats stats = new Search.Stats();
+    Thread progress = progressLine(stats, System.console() != null);
+    SearchScenario.Run run;
+    try {
+      run =
+          scenario.run(
+              rules,
+              s -> {
+                if (depth != null) {
+                  s.maxDepth(depth);
+                }
+                if (timeMillis != null) {
+                  s.maxTimeMillis(timeMillis);
+                }
+                if (threads != null) {
+                  s.threads(threads);
+                }
+                return s;
+              },
+              dfsSeed,
+              stats);
+    } finally {
+      progress.interrupt();
+      try {
+        progress.join(1000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      if (System.console() != null) {
+        System.err.print("\r\033[K");
+        System.err.flush();
+      }
+    }
+    int i = 1;
+    for (SearchResult r : run.phases()) {
+      String phase = scenario.phases().get(i - 1).name();
+      out.println("phase " + i++ + " (" + phase + "): " + r.summary());
+    }
+    SearchResult last = run.last();
+    if (last.outcome() == Outcome.INVARIANT_VIOLATED) {
+      out.println("counterexample (" + run.fullTrace().size() + " events from the start):");
+      int n = 1;
+      for (var e : run.fullTrace()) {
+        out.printf(Locale.ROOT, "%3d. %s%n", n++, e);
+      }
+      out.println("final state:");
+      out.println(last.state());
+    }
+    boolean setupOk = run.phases().size() == scenario.phases().size();
+    boolean expected = setupOk && scenario.isExpected(last.outcome(), rules);
+    out.println(
+        (expected ? "as expected" : "NOT as expected")
+            + ": "
+            + last.outcome()
+            + " (expected "
+            + scenario.expectedWith(rules)
+            + (scenario.expectedWith(rules) == Outcome.SPACE_EXHAUSTED
+                ? ", or a depth/time limit without a violation"
+                : "")
+            + ")");
+    return expected ? 0 : 1;
+  }
+
+  private static Thread progressLine(Search.Stats stats, boolean live) {
+    Thread t =
+        new Thread(
+            () -> {
+              long lastStates = 0;
+              long lastMillis = stats.elapsedMillis();
+              try {
+                while (!Thread.currentThread().isInterrupted()) {
+                  Thread.sleep(500);
+                  long states = stats.states.get();
+                  long now = stats.elapsedMillis();
+                  double rate = (states - lastStates) * 1000.0 / Math.max(1, now - lastMillis);
+                  lastStates = states;
+                  lastMillis = now;
+                  if (!live) {
+                    continue;
+                  }
+                  System.err.printf(
+                      Locale.ROOT,
+                      "\r\033[K%,d states, depth %d, %,.0f states/s, %.1f s",
+                      states,
+                      stats.depth.get(),
+                      rate,
+                      now / 1000.0);
+                  System.err.flush();
+                }
+              } catch (InterruptedException e) {
+                // done
+              }
+            },
+            "pbkv-check-progress");
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+}

@@ -1,0 +1,108 @@
+package dev.pbkv.check;
+
+import dev.pbkv.client.ClientConfig;
+import dev.pbkv.client.PbClient;
+import dev.pbkv.kv.Command;
+import dev.pbkv.node.Address;
+import dev.pbkv.node.Node;
+import dev.pbkv.rules.RuleSwitch;
+import dev.pbkv.server.PbServer;
+import dev.pbkv.server.ServerConfig;
+import dev.pbkv.view.ViewServer;
+import dev.pbkv.view.ViewServiceConfig;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Builds the initial state of a primary/backup system for the model checker, with the same node
+ * classes the simulator and the TCP runtime drive: a view service {@code vs}, servers {@code s1…}
+ * and clients {@code c1…} with fixed workloads.
+ */
+public final class CheckSystem {
+  public static final Address VS = Address.of("vs");
+
+  private int servers = 1;
+  private final List<List<Command>> workloads = new ArrayList<>();
+  private Set<RuleSwitch> rules = Set.of();
+  private int deadPings = 1;
+
+  public static CheckSystem create() {
+    return new CheckSystem();
+  }
+
+  public static Address server(int i) {
+    return Address.of("s" + i);
+  }
+
+  public static Address client(int i) {
+    return Address.of("c" + i);
+  }
+
+  public CheckSystem servers(int n) {
+    this.servers = n;
+    return this;
+  }
+
+  /** Adds a client with this workload (called in order, one at a time). */
+  public CheckSystem client(Command... workload) {
+    workloads.add(List.of(workload));
+    return this;
+  }
+
+  public CheckSystem rules(Set<RuleSwitch> rules) {
+    this.rules = Set.copyOf(rules);
+    return this;
+  }
+
+  public CheckSystem deadPings(int n) {
+    this.deadPings = n;
+    return this;
+  }
+
+  public List<Address> serverAddresses() {
+    List<Address> out = new ArrayList<>();
+    for (int i = 1; i <= servers; i++) {
+      out.add(server(i));
+    }
+    return out;
+  }
+
+  public List<Address> clientAddresses() {
+    List<Address> out = new ArrayList<>();
+    for (int i = 1; i <= workloads.size(); i++) {
+      out.add(client(i));
+    }
+    return out;
+  }
+
+  /** The initial state: every node has run {@code init}. */
+  public SearchState initialState() {
+    ViewServiceConfig vsc =
+        new ViewServiceConfig(ViewServiceConfig.DEFAULT_PING_INTERVAL_MILLIS, deadPings, rules);
+    ServerConfig sc = ServerConfig.defaults().withRules(rules);
+    ClientConfig cc = ClientConfig.defaults().withRules(rules);
+    LinkedHashMap<Address, Node> nodes = new LinkedHashMap<>();
+    nodes.put(VS, new ViewServer(vsc));
+    for (int i = 1; i <= servers; i++) {
+      nodes.put(server(i), new PbServer(server(i), VS, 1, sc));
+    }
+    for (int i = 1; i <= workloads.size(); i++) {
+      nodes.put(client(i), new CheckClient(new PbClient(client(i), VS, cc), workloads.get(i - 1)));
+    }
+    return SearchState.initial(nodes);
+  }
+
+  public static Command append(String key, String value) {
+    return new Command.Append(key, value);
+  }
+
+  public static Command get(String key) {
+    return new Command.Get(key);
+  }
+
+  public static Command put(String key, String value) {
+    return new Command.Put(key, value);
+  }
+}

@@ -1,0 +1,191 @@
+package dev.pbkv.check;
+
+import dev.pbkv.kv.Command;
+import dev.pbkv.kv.KvStore;
+import dev.pbkv.kv.Result;
+import dev.pbkv.node.Address;
+import dev.pbkv.server.PbServer;
+import dev.pbkv.view.ViewServer;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** Invariants, goals and prunes that the search tests and the {@code check} command use. */
+public final class Predicates {
+  private Predicates() {}
+
+  // --- invariants ---------------------------------------------------------------------------
+
+  /**
+   * The clients' results so far are linearizable: there is a total order of the ops, consistent
+   * with each client's order and with real time (an op called after another returned comes after
+   * it), in which every returned op gets its result from a single copy of the store; an op that has
+   * not returned may take effect or not.
+   */
+  public static StatePredicate resultsLinearizable() {
+    return StatePredicate.of(
+        "results linearizable", s -> linearizable(lastClientChange(s).clients()));
+  }
+
+  /** No server's value holds an append of the workload more than once (at-most-once). */
+  public static StatePredicate appendsNotDuplicated() {
+    return StatePredicate.of(
+        "no append applied twice",
+        s -> {
+          for (PbServer server : s.servers()) {
+            for (CheckClient c : s.clients()) {
+              for (Command cmd : c.workload()) {
+                if (cmd instanceof Command.Append a) {
+                  String v = server.valueOf(a.key());
+                  if (v != null && v.indexOf(a.value()) != v.lastIndexOf(a.value())) {
+                    return false;
+                  }
+                }
+              }
+            }
+          }
+          return true;
+        });
+  }
+
+  // --- goals --------------------------------------------------------------------------------
+
+  public static StatePredicate clientsDone() {
+    return StatePredicate.of(
+        "all clients done", s -> s.clients().stream().allMatch(CheckClient::isDone));
+  }
+
+  public static StatePredicate clientDone(Address client) {
+    return StatePredicate.of(client + " done", s -> s.client(client).isDone());
+  }
+
+  /** The client has completed at least {@code n} ops. */
+  public static StatePredicate clientCompleted(Address client, int n) {
+    return StatePredicate.of(
+        client + " completed " + n + " ops", s -> s.client(client).completed() >= n);
+  }
+
+  /**
+   * The view service is in view {@code viewNum} with this primary and backup (null: none), acked,
+   * and the primary is serving it.
+   */
+  public static StatePredicate viewReady(long viewNum, Address primary, Address backup) {
+    return StatePredicate.of(
+        "view " + viewNum + " (" + primary + ", " + backup + ") acked and serving",
+        s -> {
+          ViewServer vs = s.viewServer();
+          return vs.view().viewNum() == viewNum
+              && primary.equals(vs.view().primary())
+              && java.util.Objects.equals(backup, vs.view().backup())
+              && vs.isAcked()
+              && s.server(primary).isServing();
+        });
+  }
+
+  // --- prunes -------------------------------------------------------------------------------
+
+  /** The view service has moved beyond view {@code n}. */
+  public static StatePredicate viewNumAbove(long n) {
+    return StatePredicate.of("view number above " + n, s -> s.viewServer().view().viewNum() > n);
+  }
+
+  /** The view service counts more than {@code n} missed checks for some server. */
+  public static StatePredicate missedChecksAbove(Iterable<Address> servers, int n) {
+    return StatePredicate.of(
+        "missed checks above " + n,
+        s -> {
+          ViewServer vs = s.viewServer();
+          for (Address a : servers) {
+            if (vs.missedChecks(a) > n) {
+              return true;
+            }
+          }
+          return false;
+        });
+  }
+
+  /** More than {@code n} messages are in flight. */
+  public static StatePredicate networkAbove(int n) {
+    return StatePredicate.of("more than " + n + " messages in flight", s -> s.networkSize() > n);
+  }
+
+  /**
+   * The nearest state at or above {@code s} whose event was handled by a client: above it up to
+   * {@code s} the clients are unchanged, so a predicate over clients only has the same value.
+   */
+  static SearchState lastClientChange(SearchState s) {
+    SearchState cur = s;
+    while (cur.event() != null && !(cur.node(cur.event().node()) instanceof CheckClient)) {
+      cur = cur.parent();
+    }
+    return cur;
+  }
+
+  // --- linearizability by brute force (workloads of a few ops) -----------------------------
+
+  record Op(int client, int index, Command command, Result result, int[] callAfter) {}
+
+  static boolean linearizable(List<CheckClient> clients) {
+    List<Op> ops = new ArrayList<>();
+    for (int c = 0; c < clients.size(); c++) {
+      CheckClient cc = clients.get(c);
+      for (int i = 0; i < cc.submitted(); i++) {
+        ops.add(new Op(c, i, cc.workload().get(i), cc.result(i), cc.callAfter(i)));
+      }
+    }
+    if (ops.size() > 62) {
+      throw new IllegalArgumentException("too many ops for the brute-force check: " + ops.size());
+    }
+    // pred[k]: ops that must come before op k (returned before it was called)
+    long[] pred = new long[ops.size()];
+    long mustDo = 0;
+    for (int k = 0; k < ops.size(); k++) {
+      Op b = ops.get(k);
+      if (b.result() != null) {
+        mustDo |= 1L << k;
+      }
+      for (int j = 0; j < ops.size(); j++) {
+        Op a = ops.get(j);
+        if (a.result() == null) {
+          continue;
+        }
+        boolean before =
+            a.client() == b.client()
+                ? a.index() < b.index()
+                : b.callAfter() != null && a.index() < b.callAfter()[a.client()];
+        if (before) {
+          pred[k] |= 1L << j;
+        }
+      }
+    }
+    return search(ops, pred, mustDo, 0L, new KvStore(), new HashSet<>());
+  }
+
+  private static boolean search(
+      List<Op> ops, long[] pred, long mustDo, long done, KvStore store, Set<Object> failed) {
+    if ((done & mustDo) == mustDo) {
+      return true;
+    }
+    Object key = List.of(done, store.copyOfData());
+    if (!failed.add(key)) {
+      return false;
+    }
+    for (int k = 0; k < ops.size(); k++) {
+      long bit = 1L << k;
+      if ((done & bit) != 0 || (pred[k] & done) != pred[k]) {
+        continue;
+      }
+      Op op = ops.get(k);
+      KvStore next = KvStore.of(store.copyOfData());
+      Result r = next.execute(op.command());
+      if (op.result() != null && !op.result().equals(r)) {
+        continue;
+      }
+      if (search(ops, pred, mustDo, done | bit, next, failed)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

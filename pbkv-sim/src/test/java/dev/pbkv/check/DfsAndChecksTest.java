@@ -1,0 +1,130 @@
+package dev.pbkv.check;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pbkv.node.Address;
+import dev.pbkv.node.Effects;
+import dev.pbkv.node.Message;
+import dev.pbkv.node.Node;
+import dev.pbkv.node.Timer;
+import dev.pbkv.rules.RuleSwitch;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class DfsAndChecksTest {
+
+  private static SearchSettings lastPhaseAsDfs(SearchSettings s) {
+    return s.maxDepth(40).maxTimeMillis(3_000);
+  }
+
+  @Test
+  void when_clientRetriesWithNewSeq_then_randomDfsFindsItAndTheTraceIsMinimized() {
+    SearchScenario scenario = SearchScenarios.singleServerSpace();
+    Set<RuleSwitch> rules = Set.of(RuleSwitch.CLIENT_RETRIES_WITH_NEW_SEQ);
+    long seed = 42;
+    SearchScenario.Run run =
+        scenario.run(rules, DfsAndChecksTest::lastPhaseAsDfs, seed, new Search.Stats());
+    SearchResult r = run.last();
+    System.out.println("DFS: " + r.summary() + "\n" + r.traceText());
+    assertThat(r.outcome()).isEqualTo(Outcome.INVARIANT_VIOLATED);
+    assertThat(r.seed()).isBetween(seed, seed + 16);
+    // minimized: no shorter than BFS's shortest (7), and close to it
+    assertThat(r.trace()).hasSizeBetween(7, 12);
+    SearchState end =
+        Search.replay(
+            scenario.system().apply(rules).initialState(), r.trace(), new SearchSettings());
+    assertThat(r.predicate().holds(end)).isFalse();
+  }
+
+  @Test
+  void when_theProtocolIsCorrect_then_randomDfsProbesOfTheFailoverFindNoViolation() {
+    SearchScenario scenario = SearchScenarios.failover();
+    SearchScenario.Run run =
+        scenario.run(Set.of(), s -> s.maxDepth(30).maxTimeMillis(2_000), 7L, new Search.Stats());
+    SearchResult r = run.last();
+    System.out.println("DFS: " + r.summary());
+    assertThat(r.outcome()).isEqualTo(Outcome.TIME_EXHAUSTED);
+    assertThat(r.states()).isGreaterThan(1000);
+  }
+
+  @Test
+  void when_anAppendIsRepliedBeforeTheBackupAck_then_randomDfsFindsTheLostAppend() {
+    SearchScenario scenario = SearchScenarios.failover();
+    Set<RuleSwitch> rules = Set.of(RuleSwitch.REPLY_BEFORE_BACKUP_ACK);
+    SearchScenario.Run run =
+        scenario.run(rules, s -> s.maxDepth(30).maxTimeMillis(10_000), 1L, new Search.Stats());
+    SearchResult r = run.last();
+    System.out.println("DFS: " + r.summary() + "\n" + r.traceText());
+    assertThat(r.outcome()).isEqualTo(Outcome.INVARIANT_VIOLATED);
+    assertThat(r.trace().size()).isLessThanOrEqualTo(run.phases().get(1).trace().size() + 12);
+  }
+
+  @Test
+  void when_theNodesAreDeterministicAndCopyable_then_checksModeFindsNothing() {
+    SearchState init =
+        CheckSystem.create()
+            .servers(2)
+            .client(CheckSystem.append("k", "x"), CheckSystem.get("k"))
+            .initialState();
+    List<String> problems = Search.checks(init, new SearchSettings(), 3_000);
+    assertThat(problems).isEmpty();
+  }
+
+  record Go() implements Timer {}
+
+  record Hello() implements Message {}
+
+  /** A node whose handler is nondeterministic (static mutable state), or whose copy is shallow. */
+  static final class Bad implements Copyable {
+    static int calls; // static mutable state: forbidden, and what the checks mode must catch
+    final boolean shallow;
+    int[] seen = new int[1];
+
+    Bad(boolean shallow) {
+      this.shallow = shallow;
+    }
+
+    @Override
+    public void init(Effects fx) {
+      fx.setTimer(new Go(), 10);
+    }
+
+    @Override
+    public void onMessage(Address from, Message msg, Effects fx) {}
+
+    @Override
+    public void onTimer(Timer timer, Effects fx) {
+      seen[0] += shallow ? 1 : ++calls;
+    }
+
+    @Override
+    public Bad copy() {
+      Bad b = new Bad(shallow);
+      b.seen = shallow ? seen : seen.clone();
+      return b;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Bad b && b.seen[0] == seen[0];
+    }
+
+    @Override
+    public int hashCode() {
+      return seen[0];
+    }
+  }
+
+  @Test
+  void when_aHandlerIsNondeterministicOrACopyShallow_then_checksModeReportsIt() {
+    LinkedHashMap<Address, Node> nodes = new LinkedHashMap<>();
+    nodes.put(Address.of("random"), new Bad(false));
+    nodes.put(Address.of("shallow"), new Bad(true));
+    List<String> problems = Search.checks(SearchState.initial(nodes), new SearchSettings(), 10);
+    System.out.println(problems);
+    assertThat(problems).anyMatch(p -> p.contains("nondeterministic"));
+    assertThat(problems).anyMatch(p -> p.contains("shallow"));
+  }
+}

@@ -1,0 +1,92 @@
+package dev.pbkv.check;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pbkv.rules.RuleSwitch;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The classic primary/backup search tests: each named search reaches its expected outcome with the
+ * correct protocol, and with each rule switch it is meant to catch, BFS finds a short violation.
+ */
+class SearchScenariosTest {
+
+  static Stream<SearchScenario> scenarios() {
+    return SearchScenarios.all().stream();
+  }
+
+  static Stream<Arguments> caught() {
+    List<Arguments> out = new ArrayList<>();
+    for (SearchScenario s : SearchScenarios.all()) {
+      for (RuleSwitch r : RuleSwitch.values()) {
+        if (s.catches().contains(r)) {
+          out.add(Arguments.of(s, r));
+        }
+      }
+    }
+    return out.stream();
+  }
+
+  private static void print(String what, SearchScenario.Run run) {
+    System.out.println("== " + what);
+    for (SearchResult r : run.phases()) {
+      System.out.println("   " + r.summary());
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("scenarios")
+  void when_theProtocolIsCorrect_then_theSearchEndsAsExpected(SearchScenario scenario) {
+    SearchScenario.Run run = scenario.run(Set.of());
+    print(scenario.name() + " (correct protocol)", run);
+    assertThat(run.phases()).hasSize(scenario.phases().size());
+    for (SearchResult setup : run.phases().subList(0, run.phases().size() - 1)) {
+      assertThat(setup.outcome()).isEqualTo(Outcome.GOAL_FOUND);
+    }
+    assertThat(run.last().outcome()).isNotEqualTo(Outcome.INVARIANT_VIOLATED);
+    assertThat(run.last().outcome()).isNotEqualTo(Outcome.TIME_EXHAUSTED);
+    assertThat(scenario.isExpected(run.last().outcome(), Set.of())).isTrue();
+    if (scenario.expected() == Outcome.SPACE_EXHAUSTED
+        && run.last().outcome() != Outcome.SPACE_EXHAUSTED) {
+      // a depth-bounded search: the depth limit was reached without a violation
+      assertThat(run.last().outcome()).isEqualTo(Outcome.DEPTH_EXHAUSTED);
+    }
+  }
+
+  @ParameterizedTest(name = "{0} catches {1}")
+  @MethodSource("caught")
+  void when_aRuleIsBroken_then_bfsFindsAShortViolation(SearchScenario scenario, RuleSwitch rule) {
+    SearchScenario.Run run = scenario.run(Set.of(rule));
+    print(scenario.name() + " with " + rule, run);
+    SearchResult last = run.last();
+    assertThat(run.phases()).hasSize(scenario.phases().size());
+    assertThat(last.outcome()).isEqualTo(Outcome.INVARIANT_VIOLATED);
+
+    System.out.println(
+        "   trace: "
+            + run.fullTrace().size()
+            + " events in all, "
+            + last.depth()
+            + " in the last phase; broken: "
+            + last.predicate());
+    System.out.print(last.traceText());
+    assertThat(last.depth()).isLessThanOrEqualTo(8);
+    assertThat(run.fullTrace()).hasSizeLessThanOrEqualTo(32);
+    // the trace replays from the initial state to a violating state
+    SearchState replayed =
+        Search.replay(
+            scenario.system().apply(Set.of(rule)).initialState(), run.fullTrace(), everything());
+    assertThat(last.predicate().holds(replayed)).isFalse();
+  }
+
+  /** Settings that forbid nothing, for replaying a trace across phases. */
+  private static SearchSettings everything() {
+    return new SearchSettings();
+  }
+}
