@@ -98,16 +98,8 @@ public final class SearchScenarios {
         "two servers: append completes, the primary stops, the backup takes over; get sees it",
         rules -> CheckSystem.create().servers(2).client(append("k", "x"), get("k")).rules(rules),
         List.of(
-            new Phase(
-                "view 2 ready",
-                () ->
-                    new SearchSettings()
-                        .stop(C1)
-                        .goal(Predicates.viewReady(2, S1, S2))
-                        .maxTimeMillis(20_000)),
-            new Phase(
-                "append done",
-                () -> safety().goal(Predicates.clientCompleted(C1, 1)).maxTimeMillis(20_000)),
+            viewTwoReady(),
+            firstOpDone(),
             new Phase(
                 "primary stopped",
                 () ->
@@ -126,16 +118,8 @@ public final class SearchScenarios {
         "three servers, one client: failover with an idle third server, views bounded to 4",
         rules -> CheckSystem.create().servers(3).client(append("k", "x"), get("k")).rules(rules),
         List.of(
-            new Phase(
-                "view 2 ready",
-                () ->
-                    new SearchSettings()
-                        .stop(C1)
-                        .goal(Predicates.viewReady(2, S1, S2))
-                        .maxTimeMillis(20_000)),
-            new Phase(
-                "append done",
-                () -> safety().goal(Predicates.clientCompleted(C1, 1)).maxTimeMillis(20_000)),
+            viewTwoReady(),
+            firstOpDone(),
             new Phase(
                 "primary stopped",
                 () ->
@@ -278,13 +262,7 @@ public final class SearchScenarios {
             + " the state by transfer",
         rules -> CheckSystem.create().servers(3).client(append("k", "x")).rules(rules),
         List.of(
-            new Phase(
-                "view 2 ready",
-                () ->
-                    new SearchSettings()
-                        .stop(C1)
-                        .goal(Predicates.viewReady(2, S1, S2))
-                        .maxTimeMillis(20_000)),
+            viewTwoReady(),
             new Phase(
                 "append executed, reply lost",
                 () ->
@@ -480,5 +458,23 @@ public final class SearchScenarios {
                     && "ab".equals(s.server(S1).valueOf("k"))),
         Set.of(RuleSwitch.SERVE_DURING_TRANSFER),
         new Command[] {append("k", "a"), append("k", "b"), get("k")});
+  }
+
+  /** Setup phase: the client waits while view 2 = (s1, s2) forms and is acked. */
+  private static Phase viewTwoReady() {
+    return new Phase(
+        "view 2 ready",
+        () ->
+            new SearchSettings()
+                .stop(C1)
+                .goal(Predicates.viewReady(2, S1, S2))
+                .maxTimeMillis(20_000));
+  }
+
+  /** Setup phase: the client's first op completes, under the safety invariants. */
+  private static Phase firstOpDone() {
+    return new Phase(
+        "append done",
+        () -> safety().goal(Predicates.clientCompleted(C1, 1)).maxTimeMillis(20_000));
   }
 }
