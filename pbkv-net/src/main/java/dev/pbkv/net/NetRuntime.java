@@ -359,7 +359,9 @@ public final class NetRuntime implements AutoCloseable {
     long stamp = sender.lamport.time();
     Map<String, Long> clock = sender.vector.asMap();
     String messageId = from.name() + "@" + stamp; // a sender's Lamport time grows with each send
-    sender.trace(TraceEvent.Kind.SEND, messageId, to, msg.getClass().getSimpleName(), "" + msg);
+    if (tracer != null) { // the detail is built only when someone records it
+      sender.trace(TraceEvent.Kind.SEND, messageId, to, msg.getClass().getSimpleName(), "" + msg);
+    }
     Hosted local = nodes.get(to);
     if (local != null) {
       loop.execute(
@@ -460,12 +462,14 @@ public final class NetRuntime implements AutoCloseable {
       }
       Hosted target = h;
       target.receive(env.lamport(), env.vectorClock());
-      target.trace(
-          TraceEvent.Kind.RECEIVE,
-          env.from().name() + "@" + env.lamport(),
-          env.from(),
-          env.message().getClass().getSimpleName(),
-          "");
+      if (tracer != null) {
+        target.trace(
+            TraceEvent.Kind.RECEIVE,
+            env.from().name() + "@" + env.lamport(),
+            env.from(),
+            env.message().getClass().getSimpleName(),
+            "");
+      }
       target.run(() -> target.node.onMessage(env.from(), env.message(), target), "message");
     }
 
