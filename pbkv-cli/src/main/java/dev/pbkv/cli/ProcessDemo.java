@@ -1,11 +1,7 @@
 package dev.pbkv.cli;
 
 import dev.pbkv.history.AppendCheck;
-import dev.pbkv.history.History;
 import dev.pbkv.history.HistoryOp;
-import dev.pbkv.kv.Command;
-import dev.pbkv.kv.Result;
-import dev.pbkv.net.IndeterminateException;
 import dev.pbkv.net.PbkvClient;
 import dev.pbkv.net.PbkvException;
 import dev.pbkv.node.Address;
@@ -18,8 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The real demo: a view service and three servers as separate processes on loopback, concurrent
@@ -32,11 +26,6 @@ final class ProcessDemo {
   private final PrintWriter out;
   private final int clients;
   private final long startNanos = System.nanoTime();
-  private final History history = new History();
-  private final AtomicBoolean stop = new AtomicBoolean();
-  private final AtomicLong completed = new AtomicLong();
-  private final AtomicLong lastCompletionMicros = new AtomicLong();
-  private final AtomicLong longestGapMicros = new AtomicLong();
 
   ProcessDemo(PrintWriter out, int clients) {
     this.out = out;
@@ -80,7 +69,7 @@ final class ProcessDemo {
           return 1;
         }
         say("view " + describe(first.view()) + " is acked: starting the clients");
-        List<Thread> workers = startWorkers(client);
+        Workload workload = new Workload(client, clients, KEYS, 0, 1);
         List<View> views = new ArrayList<>(List.of(first.view()));
         List<Address> killed = new ArrayList<>();
         long lastCount = 0;
@@ -90,7 +79,7 @@ final class ProcessDemo {
           if (s != null && !s.view().equals(views.get(views.size() - 1))) {
             views.add(s.view());
           }
-          long count = completed.get();
+          long count = workload.completed();
           say(
               String.format(
                   Locale.ROOT,
@@ -112,17 +101,14 @@ final class ProcessDemo {
             }
           }
         }
-        stop.set(true);
-        for (Thread t : workers) {
-          t.join(30_000);
-        }
+        workload.close();
         say("clients stopped; reading every key back");
         Map<String, String> finalValues = new LinkedHashMap<>();
         for (int k = 0; k < KEYS; k++) {
           String value = client.get("k" + k);
           finalValues.put("k" + k, value == null ? "" : value);
         }
-        return summarize(views, finalValues);
+        return summarize(views, finalValues, workload);
       }
     } catch (PbkvException e) {
       out.println("FAILED: " + e.getMessage());
@@ -130,50 +116,8 @@ final class ProcessDemo {
     }
   }
 
-  private List<Thread> startWorkers(PbkvClient client) {
-    List<Thread> workers = new ArrayList<>();
-    for (int w = 0; w < clients; w++) {
-      String name = "w" + w;
-      Thread t =
-          new Thread(
-              () -> {
-                java.util.SplittableRandom r = new java.util.SplittableRandom(name.hashCode());
-                long n = 0;
-                while (!stop.get()) {
-                  String key = "k" + r.nextInt(KEYS);
-                  Command.Append append = new Command.Append(key, name + "." + (++n) + ";");
-                  int id;
-                  synchronized (history) {
-                    id = history.call(name, micros(), append);
-                  }
-                  try {
-                    Result result = client.execute(append);
-                    long now = micros();
-                    synchronized (history) {
-                      history.complete(id, now, result);
-                    }
-                    completed.incrementAndGet();
-                    long last = lastCompletionMicros.getAndSet(now);
-                    if (last > 0) {
-                      longestGapMicros.accumulateAndGet(now - last, Math::max);
-                    }
-                  } catch (IndeterminateException e) {
-                    // stays indeterminate in the history: it may or may not have happened
-                  }
-                }
-              },
-              "demo-" + name);
-      t.start();
-      workers.add(t);
-    }
-    return workers;
-  }
-
-  private int summarize(List<View> views, Map<String, String> finalValues) {
-    List<HistoryOp> ops;
-    synchronized (history) {
-      ops = List.copyOf(history.ops());
-    }
+  private int summarize(List<View> views, Map<String, String> finalValues, Workload workload) {
+    List<HistoryOp> ops = workload.history();
     List<String> violations = AppendCheck.check(ops, finalValues);
     long acked = ops.stream().filter(op -> !op.isIndeterminate()).count();
     long indeterminate = ops.size() - acked;
@@ -192,7 +136,7 @@ final class ProcessDemo {
         acked,
         indeterminate,
         failovers,
-        longestGapMicros.get() / 1000.0,
+        workload.longestGapMicros() / 1000.0,
         lost);
     if (!violations.isEmpty()) {
       out.println("FAILED: " + violations.size() + " violations, e.g. " + violations.get(0));

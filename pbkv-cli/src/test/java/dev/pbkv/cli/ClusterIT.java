@@ -99,7 +99,7 @@ class ClusterIT {
   void when_thePrimaryIsKilled_then_theBackupTakesOver_andNothingIsLost() throws Exception {
     startServers(3);
     View v = awaitStatus(ClusterIT::ackedWithBackup).view();
-    Workload w = new Workload(client, 6, 5, 1);
+    Workload w = new Workload(client, 6, 5, 30, 1);
     try {
       assertThat(w.awaitProgress(100, LIMIT_MILLIS)).isTrue();
       cluster.kill(v.primary());
@@ -116,7 +116,7 @@ class ClusterIT {
   void when_theBackupIsKilled_then_thePrimaryKeepsServing_withANewBackup() throws Exception {
     startServers(3);
     View v = awaitStatus(ClusterIT::ackedWithBackup).view();
-    Workload w = new Workload(client, 6, 5, 2);
+    Workload w = new Workload(client, 6, 5, 30, 2);
     try {
       assertThat(w.awaitProgress(100, LIMIT_MILLIS)).isTrue();
       cluster.kill(v.backup());
@@ -134,7 +134,7 @@ class ClusterIT {
       throws Exception {
     startServers(3);
     View v = awaitStatus(ClusterIT::ackedWithBackup).view();
-    Workload w = new Workload(client, 6, 5, 3);
+    Workload w = new Workload(client, 6, 5, 30, 3);
     try {
       assertThat(w.awaitProgress(100, LIMIT_MILLIS)).isTrue();
       cluster.pause(v.primary()); // SIGSTOP
@@ -152,7 +152,7 @@ class ClusterIT {
   void when_aServerRestartsEmpty_then_itRejoinsWithTheState_andCanTakeOver() throws Exception {
     startServers(2);
     View v = awaitStatus(ClusterIT::ackedWithBackup).view();
-    Workload w = new Workload(client, 6, 5, 4);
+    Workload w = new Workload(client, 6, 5, 30, 4);
     try {
       assertThat(w.awaitProgress(100, LIMIT_MILLIS)).isTrue();
       Address b = v.backup();
@@ -187,7 +187,7 @@ class ClusterIT {
       }
       connectClient();
       View v = awaitStatus(ClusterIT::ackedWithBackup).view();
-      Workload w = new Workload(client, 6, 5, 5);
+      Workload w = new Workload(client, 6, 5, 30, 5);
       try {
         assertThat(w.awaitProgress(100, LIMIT_MILLIS)).isTrue();
         proxyOf.get(v.primary()).cut(); // the view service stops hearing the primary

@@ -15,17 +15,24 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Concurrent clients appending unique tokens and reading, recording every op's call, return and
- * result (or indeterminate) for the checks. For tests only.
+ * result (or indeterminate) for the checks, and the longest time without any op completing. Used by
+ * {@code pbkv demo} and the multi-process tests.
  */
 final class Workload implements AutoCloseable {
   private final long start = System.nanoTime();
   private final History history = new History();
   private final AtomicBoolean stop = new AtomicBoolean();
   private final AtomicLong completed = new AtomicLong();
+  private final AtomicLong lastCompletionMicros = new AtomicLong();
+  private final AtomicLong longestGapMicros = new AtomicLong();
   private final List<Thread> threads = new ArrayList<>();
   final int keys;
 
-  Workload(PbkvClient client, int workers, int keys, long seed) {
+  /**
+   * Starts {@code workers} threads; each op is a read with probability {@code readPercent}%, else
+   * an append of a unique token, on one of {@code keys} keys.
+   */
+  Workload(PbkvClient client, int workers, int keys, int readPercent, long seed) {
     this.keys = keys;
     for (int w = 0; w < workers; w++) {
       String name = "w" + w;
@@ -37,19 +44,24 @@ final class Workload implements AutoCloseable {
                 while (!stop.get()) {
                   String key = "k" + r.nextInt(keys);
                   Command command =
-                      r.nextInt(100) < 70
-                          ? new Command.Append(key, name + "." + (++n) + ";")
-                          : new Command.Get(key);
+                      r.nextInt(100) < readPercent
+                          ? new Command.Get(key)
+                          : new Command.Append(key, name + "." + (++n) + ";");
                   int id;
                   synchronized (history) {
                     id = history.call(name, micros(), command);
                   }
                   try {
                     Result result = client.execute(command);
+                    long now = micros();
                     synchronized (history) {
-                      history.complete(id, micros(), result);
+                      history.complete(id, now, result);
                     }
                     completed.incrementAndGet();
+                    long last = lastCompletionMicros.getAndSet(now);
+                    if (last > 0) {
+                      longestGapMicros.accumulateAndGet(now - last, Math::max);
+                    }
                   } catch (IndeterminateException | PbkvException e) {
                     // indeterminate: it may or may not have happened
                   }
@@ -68,6 +80,11 @@ final class Workload implements AutoCloseable {
 
   long completed() {
     return completed.get();
+  }
+
+  /** The longest time between two completed ops, in microseconds (the unavailability seen). */
+  long longestGapMicros() {
+    return longestGapMicros.get();
   }
 
   /** Waits until {@code more} further ops have completed; false if that takes over the limit. */
