@@ -119,7 +119,7 @@ class FrameFuzzIT {
             new ClientMessage.WrongServer(r.nextLong(), stale),
             new ViewServiceMessage.Status(stale, true, List.of(), null),
             new ReplicationMessage.ForwardAck(r.nextInt(1000), r.nextInt(1000)),
-            new ReplicationMessage.StateTransferAck(r.nextInt(1000)),
+            new ReplicationMessage.StateTransferAck(r.nextInt(1000), r.nextInt(10)),
             new ReplicationMessage.Forward(
                 1 + r.nextInt(3),
                 1,

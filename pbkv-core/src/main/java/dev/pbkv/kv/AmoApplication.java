@@ -1,6 +1,8 @@
 package dev.pbkv.kv;
 
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -12,6 +14,7 @@ import java.util.Objects;
 public final class AmoApplication {
   private final KvStore store;
   private final HashMap<String, AmoEntry> sessions;
+  private long mutations; // counts changes; not part of the state (see mutations())
 
   public AmoApplication() {
     this(new KvStore(), new HashMap<>());
@@ -27,9 +30,56 @@ public final class AmoApplication {
     return new AmoApplication(KvStore.of(snapshot.data()), new HashMap<>(snapshot.sessions()));
   }
 
-  /** A consistent, immutable copy of the state. */
+  /** A consistent, immutable copy of the state (a full copy: for checks and small stores). */
   public Snapshot snapshot() {
     return new Snapshot(store.copyOfData(), sessions);
+  }
+
+  /** An independent copy of this application (the store's entries are shared, immutable). */
+  public AmoApplication copy() {
+    AmoApplication c = new AmoApplication(store.copy(), new HashMap<>(sessions));
+    c.mutations = mutations;
+    return c;
+  }
+
+  /** A fresh application holding the first chunk of a state transfer and the session table. */
+  public static AmoApplication fromChunk(DataChunk data, Map<String, AmoEntry> sessions) {
+    AmoApplication app = new AmoApplication(new KvStore(), new HashMap<>(sessions));
+    app.store.install(data);
+    return app;
+  }
+
+  /** Adds the data of a later chunk of a state transfer (the first one: {@link #fromChunk}). */
+  public void installChunk(DataChunk data) {
+    store.install(data);
+    mutations++;
+  }
+
+  /** Puts an entry outside any session (to preload a store before it serves). */
+  public void preload(String key, String value) {
+    store.put(key, value);
+    mutations++;
+  }
+
+  /**
+   * The key-value data, read-only: a state transfer reads it in chunks with {@link KvStore#scan}.
+   * Callers must not change it.
+   */
+  public KvStore data() {
+    return store;
+  }
+
+  /** The at-most-once table, read-only. */
+  public Map<String, AmoEntry> sessions() {
+    return Collections.unmodifiableMap(sessions);
+  }
+
+  /**
+   * How many times this application has changed. Not part of its state (equality ignores it): a
+   * primary uses it to check that its store stays unchanged while it streams a state transfer.
+   */
+  public long mutations() {
+    return mutations;
   }
 
   /**
@@ -62,12 +112,14 @@ public final class AmoApplication {
     Result result = store.execute(command);
     if (!command.isRead()) {
       sessions.put(clientId, new AmoEntry(seq, result));
+      mutations++;
     }
     return result;
   }
 
   /** Executes without any at-most-once check (only for rule switches that break it on purpose). */
   public Result executeUnchecked(Command command) {
+    mutations++;
     return store.execute(command);
   }
 

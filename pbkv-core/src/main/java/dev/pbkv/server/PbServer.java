@@ -48,12 +48,13 @@ public final class PbServer implements Node {
 
   // Primary of the current view.
   private boolean transferDone;
-  private Snapshot transferSnapshot;
+  private OutgoingTransfer transfer; // while the state transfer to the backup runs
   private final PrimaryLog log = new PrimaryLog();
   private boolean forwardTimerArmed;
 
   // Backup of the current view.
   private long installedViewNum; // the view whose state transfer this server installed
+  private int receivedChunks; // chunks of this view's state transfer installed so far, in order
   private long appliedIndex;
   private final TreeMap<Long, Op> outOfOrder = new TreeMap<>();
 
@@ -110,9 +111,7 @@ public final class PbServer implements Node {
       fx.send(viewService, new Ping(acceptedViewNum, bootId));
       fx.setTimer(new PingTick(), config.pingIntervalMillis());
     } else if (timer instanceof TransferRetry retry) {
-      if (retry.viewNum() == view.viewNum() && isPrimary() && !transferDone) {
-        sendTransfer(fx);
-      }
+      onTransferRetry(retry, fx);
     } else if (timer instanceof ForwardRetry retry) {
       onForwardRetry(retry, fx);
     } else {
@@ -138,6 +137,7 @@ public final class PbServer implements Node {
     forwardTimerArmed = false;
     outOfOrder.clear();
     appliedIndex = 0;
+    receivedChunks = 0; // a transfer of an earlier view is useless now: the next starts at 0
     if (isPrimary()) {
       if (!wasPrimary) {
         log.clear(); // a former backup starts with what it applied; clients retry the rest
@@ -145,20 +145,26 @@ public final class PbServer implements Node {
       log.renumberForNewView(); // unacknowledged ops are re-sent after the transfer
       if (view.hasBackup()) {
         transferDone = false;
-        Snapshot snapshot = app.snapshot();
-        transferSnapshot =
-            config.breaks(RuleSwitch.TRANSFER_WITHOUT_AMO) ? snapshot.withoutSessions() : snapshot;
+        // Rule 5 keeps the store unchanged while the transfer runs, so it streams from the live
+        // store; with rule switches (tests only) the store may change, so it streams from a copy.
+        transfer =
+            new OutgoingTransfer(
+                view.viewNum(),
+                app,
+                !config.rules().isEmpty(),
+                !config.breaks(RuleSwitch.TRANSFER_WITHOUT_AMO));
         if (config.breaks(RuleSwitch.ACK_VIEW_BEFORE_TRANSFER)) {
           accept(fx);
         }
-        sendTransfer(fx);
+        sendChunks(fx);
+        fx.setTimer(new TransferRetry(view.viewNum(), 0), config.transferRetryMillis());
       } else {
         finishTransfer(fx);
       }
     } else {
       log.clear();
       transferDone = false;
-      transferSnapshot = null;
+      transfer = null;
       accept(fx);
     }
   }
@@ -173,24 +179,51 @@ public final class PbServer implements Node {
 
   // --- primary: state transfer (rule 5) -------------------------------------------------------
 
-  private void sendTransfer(Effects fx) {
-    fx.send(view.backup(), new StateTransfer(view.viewNum(), transferSnapshot));
-    fx.setTimer(new TransferRetry(view.viewNum()), config.transferRetryMillis());
+  /** Sends the next chunks of the transfer, up to the window of unacknowledged ones. */
+  private void sendChunks(Effects fx) {
+    for (StateTransfer chunk :
+        transfer.nextChunks(app, config.transferChunkBytes(), config.transferWindowChunks())) {
+      fx.send(view.backup(), chunk);
+    }
+  }
+
+  /**
+   * No chunk acknowledged for a whole interval: re-send the oldest unacknowledged chunk. Only that
+   * one: over TCP a chunk is late far more often than lost, and re-sending the whole window to a
+   * backup that is still busy installing it would only add to its work. (The backup ignores chunks
+   * after a gap, so after a real loss the rest follow one per ack or per interval.)
+   */
+  private void onTransferRetry(TransferRetry retry, Effects fx) {
+    if (retry.viewNum() != view.viewNum() || !isPrimary() || transferDone || transfer == null) {
+      return; // stale: the transfer of that view is over
+    }
+    if (transfer.ackedChunks() == retry.ackedChunks() && !transfer.unacked().isEmpty()) {
+      fx.send(view.backup(), transfer.unacked().get(0));
+    }
+    fx.setTimer(
+        new TransferRetry(view.viewNum(), transfer.ackedChunks()), config.transferRetryMillis());
   }
 
   private void handleStateTransferAck(Address from, StateTransferAck ack, Effects fx) {
-    if (ack.viewNum() == view.viewNum()
-        && isPrimary()
-        && from.equals(view.backup())
-        && !transferDone) {
+    if (ack.viewNum() != view.viewNum()
+        || !isPrimary()
+        || !from.equals(view.backup())
+        || transferDone
+        || transfer == null) {
+      return;
+    }
+    transfer.acknowledge(ack.chunkIndex());
+    if (transfer.isComplete()) {
       finishTransfer(fx);
+    } else {
+      sendChunks(fx);
     }
   }
 
   /** The backup holds the state (or there is no backup): ack the view and start serving. */
   private void finishTransfer(Effects fx) {
     transferDone = true;
-    transferSnapshot = null;
+    transfer = null;
     accept(fx);
     if (view.hasBackup()) {
       sendForwards(fx);
@@ -314,18 +347,33 @@ public final class PbServer implements Node {
 
   // --- backup (rule 3) --------------------------------------------------------------------
 
-  private void handleStateTransfer(Address from, StateTransfer transfer, Effects fx) {
-    noticeView(transfer.viewNum(), fx);
-    if (transfer.viewNum() != view.viewNum() || !isBackup() || !from.equals(view.primary())) {
+  /**
+   * Installs the chunks of this view's state transfer strictly in order: chunk 0 replaces the state
+   * (and brings the at-most-once table), later ones add data, the last one completes it. A chunk of
+   * another view, from another server, or out of order is not installed; a duplicate of an
+   * installed chunk is acknowledged again (its ack may have been lost) and ignored.
+   */
+  private void handleStateTransfer(Address from, StateTransfer chunk, Effects fx) {
+    noticeView(chunk.viewNum(), fx);
+    if (chunk.viewNum() != view.viewNum() || !isBackup() || !from.equals(view.primary())) {
       return; // not for our view: the primary retries once we have learned it
     }
-    if (installedViewNum != view.viewNum()) {
-      app = AmoApplication.restore(transfer.snapshot()); // once per view: a duplicate is ignored
-      installedViewNum = view.viewNum();
-      appliedIndex = 0;
-      outOfOrder.clear();
+    if (installedViewNum != view.viewNum() && chunk.chunkIndex() == receivedChunks) {
+      if (chunk.chunkIndex() == 0) {
+        app = AmoApplication.fromChunk(chunk.data(), chunk.sessions());
+      } else {
+        app.installChunk(chunk.data());
+      }
+      receivedChunks++;
+      if (chunk.lastChunk()) {
+        installedViewNum = view.viewNum(); // once per view: a later duplicate is ignored
+        appliedIndex = 0;
+        outOfOrder.clear();
+      }
     }
-    fx.send(from, new StateTransferAck(view.viewNum()));
+    if (receivedChunks > 0) {
+      fx.send(from, new StateTransferAck(view.viewNum(), receivedChunks - 1));
+    }
   }
 
   private void handleForward(Address from, Forward forward, Effects fx) {
@@ -431,6 +479,24 @@ public final class PbServer implements Node {
     return app.snapshot();
   }
 
+  /** How many keys this server's copy of the store holds. */
+  public int storeSize() {
+    return app.size();
+  }
+
+  /**
+   * Puts an entry straight into this server's store, outside the protocol, before it has learned
+   * any view (to measure a state transfer of a big store without first writing it through clients).
+   *
+   * @throws IllegalStateException once the server is in a view
+   */
+  public void preload(String key, String value) {
+    if (view.viewNum() != 0) {
+      throw new IllegalStateException("preload only before the first view; in " + view);
+    }
+    app.preload(key, value);
+  }
+
   /** Ops waiting at the primary for the backup. */
   public int queuedOps() {
     return log.size();
@@ -447,12 +513,13 @@ public final class PbServer implements Node {
     PbServer c = new PbServer(self, viewService, bootId, config);
     c.view = view;
     c.acceptedViewNum = acceptedViewNum;
-    c.app = AmoApplication.restore(app.snapshot());
+    c.app = app.copy();
     c.transferDone = transferDone;
-    c.transferSnapshot = transferSnapshot;
+    c.transfer = transfer == null ? null : transfer.copy();
     c.log.copyFrom(log);
     c.forwardTimerArmed = forwardTimerArmed;
     c.installedViewNum = installedViewNum;
+    c.receivedChunks = receivedChunks;
     c.appliedIndex = appliedIndex;
     c.outOfOrder.putAll(outOfOrder);
     return c;
@@ -468,8 +535,9 @@ public final class PbServer implements Node {
         && transferDone == other.transferDone
         && forwardTimerArmed == other.forwardTimerArmed
         && installedViewNum == other.installedViewNum
+        && receivedChunks == other.receivedChunks
         && appliedIndex == other.appliedIndex
-        && Objects.equals(transferSnapshot, other.transferSnapshot)
+        && Objects.equals(transfer, other.transfer)
         && app.equals(other.app)
         && log.equals(other.log)
         && outOfOrder.equals(other.outOfOrder)
@@ -485,11 +553,12 @@ public final class PbServer implements Node {
         acceptedViewNum,
         transferDone,
         installedViewNum,
+        receivedChunks,
         appliedIndex,
         app,
         log,
         forwardTimerArmed,
-        transferSnapshot,
+        transfer,
         outOfOrder);
   }
 

@@ -1,11 +1,14 @@
 package dev.pbkv.server;
 
+import dev.pbkv.kv.AmoEntry;
 import dev.pbkv.kv.Command;
+import dev.pbkv.kv.DataChunk;
 import dev.pbkv.kv.Snapshot;
 import dev.pbkv.node.Address;
 import dev.pbkv.node.Message;
 import dev.pbkv.view.View;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /** Messages between the primary and the backup. Every one carries the view it belongs to. */
@@ -42,13 +45,59 @@ public sealed interface ReplicationMessage extends Message {
   record ForwardReject(long viewNum, View backupView, String reason)
       implements ReplicationMessage {}
 
-  /** The primary's state for the backup of view {@code viewNum} (rule 5). */
-  record StateTransfer(long viewNum, Snapshot snapshot) implements ReplicationMessage {
+  /**
+   * Chunk {@code chunkIndex} (0, 1, 2, …) of the primary's state for the backup of view {@code
+   * viewNum} (rule 5): {@code data} holds some of the key-value entries; chunk 0 also carries the
+   * whole at-most-once table in {@code sessions} (the other chunks have none). {@code lastChunk}
+   * marks the final chunk: once the backup has installed chunks 0 to this one, in order, it holds
+   * the state.
+   */
+  record StateTransfer(
+      long viewNum,
+      int chunkIndex,
+      boolean lastChunk,
+      DataChunk data,
+      Map<String, AmoEntry> sessions)
+      implements ReplicationMessage {
     public StateTransfer {
-      Objects.requireNonNull(snapshot, "snapshot");
+      Objects.requireNonNull(data, "data");
+      sessions = Map.copyOf(sessions);
+      if (chunkIndex < 0) {
+        throw new IllegalArgumentException("chunk indexes start at 0, got " + chunkIndex);
+      }
+    }
+
+    /** The whole of {@code snapshot} in one chunk (chunk 0, the last). */
+    public static StateTransfer whole(long viewNum, Snapshot snapshot) {
+      return new StateTransfer(
+          viewNum, 0, true, DataChunk.of(snapshot.data()), snapshot.sessions());
+    }
+
+    @Override
+    public String toString() {
+      return "StateTransfer[view "
+          + viewNum
+          + ", chunk "
+          + chunkIndex
+          + (lastChunk ? " (last)" : "")
+          + ", "
+          + data.count()
+          + " keys, "
+          + sessions.size()
+          + " sessions]";
     }
   }
 
-  /** The backup holds the state of view {@code viewNum}. */
-  record StateTransferAck(long viewNum) implements ReplicationMessage {}
+  /**
+   * The backup has installed chunks 0 to {@code chunkIndex} of the state transfer of view {@code
+   * viewNum} (cumulative, like {@link ForwardAck}); when that includes the last chunk, it holds the
+   * state.
+   */
+  record StateTransferAck(long viewNum, int chunkIndex) implements ReplicationMessage {
+    public StateTransferAck {
+      if (chunkIndex < 0) {
+        throw new IllegalArgumentException("chunk indexes start at 0, got " + chunkIndex);
+      }
+    }
+  }
 }

@@ -8,8 +8,11 @@ public sealed interface ServerTimer extends Timer {
   /** Time to ping the view service. */
   record PingTick() implements ServerTimer {}
 
-  /** Re-send the state transfer of view {@code viewNum} if it is still unacknowledged. */
-  record TransferRetry(long viewNum) implements ServerTimer {}
+  /**
+   * Re-send the unacknowledged chunks of the state transfer of view {@code viewNum} if the backup
+   * has acknowledged no chunk beyond the first {@code ackedChunks} since the timer was set.
+   */
+  record TransferRetry(long viewNum, int ackedChunks) implements ServerTimer {}
 
   /**
    * Re-send unacknowledged forwards of view {@code viewNum} if the backup has acknowledged nothing

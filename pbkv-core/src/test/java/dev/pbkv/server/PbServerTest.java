@@ -86,7 +86,7 @@ class PbServerTest {
   private PbServer servingPrimary(ServerConfig config) {
     PbServer a = start(A, config, 1);
     learn(a, V1_A_B);
-    deliver(a, B, new StateTransferAck(1));
+    deliver(a, B, new StateTransferAck(1, 0));
     assertThat(a.isServing()).isTrue();
     fx.clear();
     return a;
@@ -100,15 +100,15 @@ class PbServerTest {
   private PbServer installedBackup(Snapshot snapshot) {
     PbServer b = start(B);
     learn(b, V2_A_B);
-    deliver(b, A, new StateTransfer(2, snapshot));
+    deliver(b, A, StateTransfer.whole(2, snapshot));
     assertThat(b.hasInstalledState()).isTrue();
-    assertThat(fx.sentTo(A)).containsExactly(new StateTransferAck(2));
+    assertThat(fx.sentTo(A)).containsExactly(new StateTransferAck(2, 0));
     fx.clear();
     return b;
   }
 
   private static ServerConfig withForwardLimits(int maxForwardsInFlight, int maxBatchOps) {
-    return new ServerConfig(100, 50, 100, maxForwardsInFlight, maxBatchOps, 100_000, Set.of());
+    return ServerConfig.defaults().withForwardLimits(maxForwardsInFlight, maxBatchOps);
   }
 
   private static Op append(Address client, long seq, String value) {
@@ -360,9 +360,9 @@ class PbServerTest {
     learn(a, V1_A_B);
 
     assertThat(fx.sent())
-        .containsExactly(new RecordingEffects.Sent(B, new StateTransfer(1, Snapshot.EMPTY)));
+        .containsExactly(new RecordingEffects.Sent(B, StateTransfer.whole(1, Snapshot.EMPTY)));
     assertThat(fx.timers())
-        .containsExactly(new RecordingEffects.TimerSet(new TransferRetry(1), 100, 100));
+        .containsExactly(new RecordingEffects.TimerSet(new TransferRetry(1, 0), 100, 100));
     assertThat(a.acceptedViewNum()).isZero();
     assertThat(a.isPrimary()).isTrue();
     assertThat(a.isServing()).isFalse();
@@ -383,7 +383,7 @@ class PbServerTest {
     assertThat(a.queuedOps()).isEqualTo(2);
     assertThat(a.valueOf("k")).isNull();
 
-    deliver(a, B, new StateTransferAck(1));
+    deliver(a, B, new StateTransferAck(1, 0));
 
     assertThat(fx.sentTo(VS)).as("the view is acked now").containsExactly(new Ping(1, 1));
     assertThat(a.acceptedViewNum()).isEqualTo(1);
@@ -411,9 +411,9 @@ class PbServerTest {
     PbServer a = start(A);
     learn(a, V1_A_B);
 
-    deliver(a, B, new StateTransferAck(0));
-    deliver(a, C, new StateTransferAck(1));
-    deliver(a, B, new StateTransferAck(2));
+    deliver(a, B, new StateTransferAck(0, 0));
+    deliver(a, C, new StateTransferAck(1, 0));
+    deliver(a, B, new StateTransferAck(2, 0));
 
     assertThat(a.isServing()).isFalse();
     assertThat(a.acceptedViewNum()).isZero();
@@ -425,12 +425,12 @@ class PbServerTest {
     PbServer a = start(A);
     learn(a, V1_A_B);
 
-    fire(a, new TransferRetry(1));
-    assertThat(fx.sentTo(B)).containsExactly(new StateTransfer(1, Snapshot.EMPTY));
-    assertThat(fx.timers(TransferRetry.class)).containsExactly(new TransferRetry(1));
+    fire(a, new TransferRetry(1, 0));
+    assertThat(fx.sentTo(B)).containsExactly(StateTransfer.whole(1, Snapshot.EMPTY));
+    assertThat(fx.timers(TransferRetry.class)).containsExactly(new TransferRetry(1, 0));
 
-    deliver(a, B, new StateTransferAck(1));
-    fire(a, new TransferRetry(1));
+    deliver(a, B, new StateTransferAck(1, 0));
+    fire(a, new TransferRetry(1, 0));
 
     assertThat(fx.nothingSent()).isTrue();
     assertThat(fx.timers()).isEmpty();
@@ -446,8 +446,8 @@ class PbServerTest {
 
     StateTransfer transfer = fx.single(B, StateTransfer.class);
     assertThat(transfer.viewNum()).isEqualTo(2);
-    assertThat(transfer.snapshot().data()).containsExactly(Map.entry("k", "a"));
-    assertThat(transfer.snapshot().sessions())
+    assertThat(transfer.data().toMap()).containsExactly(Map.entry("k", "a"));
+    assertThat(transfer.sessions())
         .containsExactly(Map.entry("client1", new AmoEntry(1, new Result.Value("a"))));
   }
 
@@ -461,8 +461,8 @@ class PbServerTest {
     learn(a, V2_A_B);
 
     StateTransfer transfer = fx.single(B, StateTransfer.class);
-    assertThat(transfer.snapshot().data()).containsExactly(Map.entry("k", "a"));
-    assertThat(transfer.snapshot().sessions()).isEmpty();
+    assertThat(transfer.data().toMap()).containsExactly(Map.entry("k", "a"));
+    assertThat(transfer.sessions()).isEmpty();
   }
 
   @Test
@@ -474,8 +474,8 @@ class PbServerTest {
     learn(a, new View(2, A, C)); // B died before acking
 
     assertThat(fx.sent())
-        .containsExactly(new RecordingEffects.Sent(C, new StateTransfer(2, Snapshot.EMPTY)));
-    deliver(a, C, new StateTransferAck(2));
+        .containsExactly(new RecordingEffects.Sent(C, StateTransfer.whole(2, Snapshot.EMPTY)));
+    deliver(a, C, new StateTransferAck(2, 0));
     assertThat(fx.sentTo(C)).containsExactly(new Forward(2, 1, List.of(op)));
     deliver(a, B, new ForwardAck(1, 1));
     assertThat(fx.messages(Reply.class)).as("the old backup's ack is void").isEmpty();
@@ -559,9 +559,9 @@ class PbServerTest {
     learn(b, V2_A_B);
     Snapshot snapshot = new Snapshot(Map.of("k", "forged"), Map.of());
 
-    deliver(b, C, new StateTransfer(2, snapshot));
+    deliver(b, C, StateTransfer.whole(2, snapshot));
     assertThat(fx.nothingSent()).isTrue();
-    deliver(b, A, new StateTransfer(1, snapshot));
+    deliver(b, A, StateTransfer.whole(1, snapshot));
     assertThat(fx.nothingSent()).isTrue();
 
     assertThat(b.hasInstalledState()).isFalse();
@@ -597,9 +597,9 @@ class PbServerTest {
     deliver(b, A, new Forward(2, 1, List.of(append(CLIENT, 1, "a"))));
     assertThat(b.valueOf("k")).isEqualTo("1a");
 
-    deliver(b, A, new StateTransfer(2, snapshot));
+    deliver(b, A, StateTransfer.whole(2, snapshot));
 
-    assertThat(fx.sent()).containsExactly(new RecordingEffects.Sent(A, new StateTransferAck(2)));
+    assertThat(fx.sent()).containsExactly(new RecordingEffects.Sent(A, new StateTransferAck(2, 0)));
     assertThat(b.valueOf("k")).as("applied ops survive").isEqualTo("1a");
 
     deliver(b, A, new Forward(2, 2, List.of(append(CLIENT, 2, "b"))));
@@ -685,7 +685,7 @@ class PbServerTest {
       deliver(a, Address.of("c" + i), request(1, new Command.Append("k", String.valueOf(i))));
     }
 
-    deliver(a, B, new StateTransferAck(1));
+    deliver(a, B, new StateTransferAck(1, 0));
 
     List<Forward> forwards = fx.messagesTo(B, Forward.class);
     assertThat(forwards).extracting(Forward::firstIndex).containsExactly(1L, 3L);
@@ -734,7 +734,7 @@ class PbServerTest {
     assertThat(fx.messages(StateTransfer.class)).as("it has no state to transfer").isEmpty();
     assertThat(a.isPrimary()).isFalse();
 
-    deliver(a, B, new StateTransferAck(3));
+    deliver(a, B, new StateTransferAck(3, 0));
     assertThat(a.isServing()).as("it must not serve from an empty store").isFalse();
 
     deliver(a, CLIENT, new Request(1, new Command.Get("k"), 3));
@@ -760,7 +760,7 @@ class PbServerTest {
     learn(b, new View(2, A, B, 1, 1));
     assertThat(b.isBackup()).isFalse();
 
-    deliver(b, A, new StateTransfer(2, new Snapshot(Map.of("k", "v"), Map.of())));
+    deliver(b, A, StateTransfer.whole(2, new Snapshot(Map.of("k", "v"), Map.of())));
     assertThat(fx.messages(StateTransferAck.class)).isEmpty();
     assertThat(b.hasInstalledState()).isFalse();
 

@@ -3,10 +3,11 @@ package dev.pbkv.net.wire;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.UnsafeByteOperations;
 import dev.pbkv.kv.AmoEntry;
 import dev.pbkv.kv.Command;
+import dev.pbkv.kv.DataChunk;
 import dev.pbkv.kv.Result;
-import dev.pbkv.kv.Snapshot;
 import dev.pbkv.net.proto.Forward;
 import dev.pbkv.net.proto.ForwardAck;
 import dev.pbkv.net.proto.ForwardReject;
@@ -218,9 +219,15 @@ public final class WireCodec {
       b.setForwardReject(rb);
     } else if (m instanceof ReplicationMessage.StateTransfer t) {
       b.setStateTransfer(
-          StateTransfer.newBuilder().setViewNum(t.viewNum()).setSnapshot(toProto(t.snapshot())));
+          StateTransfer.newBuilder()
+              .setViewNum(t.viewNum())
+              .setData(UnsafeByteOperations.unsafeWrap(t.data().toByteArray()))
+              .putAllSessions(toProto(t.sessions()))
+              .setChunkIndex(t.chunkIndex())
+              .setLastChunk(t.lastChunk()));
     } else if (m instanceof ReplicationMessage.StateTransferAck a) {
-      b.setStateTransferAck(StateTransferAck.newBuilder().setViewNum(a.viewNum()));
+      b.setStateTransferAck(
+          StateTransferAck.newBuilder().setViewNum(a.viewNum()).setChunkIndex(a.chunkIndex()));
     } else {
       throw new IllegalArgumentException(
           "the wire format has no mapping for message type " + m.getClass().getName());
@@ -302,19 +309,18 @@ public final class WireCodec {
     return b.build();
   }
 
-  private static dev.pbkv.net.proto.Snapshot toProto(Snapshot s) {
-    dev.pbkv.net.proto.Snapshot.Builder b =
-        dev.pbkv.net.proto.Snapshot.newBuilder().putAllData(s.data());
-    for (Map.Entry<String, AmoEntry> e : s.sessions().entrySet()) {
+  private static Map<String, dev.pbkv.net.proto.AmoEntry> toProto(Map<String, AmoEntry> sessions) {
+    Map<String, dev.pbkv.net.proto.AmoEntry> out = new HashMap<>();
+    for (Map.Entry<String, AmoEntry> e : sessions.entrySet()) {
       AmoEntry entry = e.getValue();
       dev.pbkv.net.proto.AmoEntry.Builder eb =
           dev.pbkv.net.proto.AmoEntry.newBuilder().setSeq(entry.seq());
       if (entry.result() != null) {
         eb.setResult(toProto(entry.result()));
       }
-      b.putSessions(e.getKey(), eb.build());
+      out.put(e.getKey(), eb.build());
     }
-    return b.build();
+    return out;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -427,11 +433,16 @@ public final class WireCodec {
       }
       case STATE_TRANSFER -> {
         StateTransfer t = pb.getStateTransfer();
-        require(t.hasSnapshot(), "StateTransfer.snapshot");
-        yield new ReplicationMessage.StateTransfer(t.getViewNum(), snapshot(t.getSnapshot()));
+        yield new ReplicationMessage.StateTransfer(
+            t.getViewNum(),
+            t.getChunkIndex(),
+            t.getLastChunk(),
+            new DataChunk(t.getData().toByteArray()),
+            sessions(t.getSessionsMap()));
       }
       case STATE_TRANSFER_ACK ->
-          new ReplicationMessage.StateTransferAck(pb.getStateTransferAck().getViewNum());
+          new ReplicationMessage.StateTransferAck(
+              pb.getStateTransferAck().getViewNum(), pb.getStateTransferAck().getChunkIndex());
       case PAYLOAD_NOT_SET ->
           throw unknownType("message", null, pb.getUnknownFields().asMap().keySet());
     };
@@ -482,19 +493,20 @@ public final class WireCodec {
     };
   }
 
-  private static Snapshot snapshot(dev.pbkv.net.proto.Snapshot pb) throws WireFormatException {
-    Map<String, AmoEntry> sessions = new HashMap<>(Math.max(4, pb.getSessionsCount() * 2));
-    for (Map.Entry<String, dev.pbkv.net.proto.AmoEntry> e : pb.getSessionsMap().entrySet()) {
+  private static Map<String, AmoEntry> sessions(Map<String, dev.pbkv.net.proto.AmoEntry> pb)
+      throws WireFormatException {
+    Map<String, AmoEntry> sessions = new HashMap<>(Math.max(4, pb.size() * 2));
+    for (Map.Entry<String, dev.pbkv.net.proto.AmoEntry> e : pb.entrySet()) {
       dev.pbkv.net.proto.AmoEntry entry = e.getValue();
       sessions.put(
           e.getKey(),
           new AmoEntry(
               entry.getSeq(),
               entry.hasResult()
-                  ? result(entry.getResult(), "Snapshot.sessions[" + quote(e.getKey()) + "]")
+                  ? result(entry.getResult(), "StateTransfer.sessions[" + quote(e.getKey()) + "]")
                   : null));
     }
-    return new Snapshot(pb.getDataMap(), sessions);
+    return sessions;
   }
 
   // ---------------------------------------------------------------------------------------------

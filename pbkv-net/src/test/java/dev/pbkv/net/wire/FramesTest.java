@@ -73,7 +73,8 @@ class FramesTest {
   void when_envelopeIsWritten_then_itIsOneLengthPrefixedFrameThatAPeerDecodes() {
     EmbeddedChannel sender = channel();
     EmbeddedChannel receiver = channel();
-    Envelope e = new Envelope(Samples.S1, Samples.S2, new ReplicationMessage.StateTransferAck(9));
+    Envelope e =
+        new Envelope(Samples.S1, Samples.S2, new ReplicationMessage.StateTransferAck(9, 0));
 
     assertThat(sender.writeOutbound(e)).isTrue();
     ByteBuf wire = Unpooled.buffer();

@@ -2,6 +2,7 @@ package dev.pbkv.net.wire;
 
 import dev.pbkv.kv.AmoEntry;
 import dev.pbkv.kv.Command;
+import dev.pbkv.kv.DataChunk;
 import dev.pbkv.kv.Result;
 import dev.pbkv.kv.Snapshot;
 import dev.pbkv.node.Address;
@@ -155,11 +156,20 @@ final class Samples {
     m.add(new ReplicationMessage.ForwardReject(3, null, null));
     m.add(new ReplicationMessage.ForwardReject(3, View.INITIAL, ""));
     m.add(new ReplicationMessage.ForwardReject(-3, null, UNICODE));
-    m.add(new ReplicationMessage.StateTransfer(2, Snapshot.EMPTY));
-    m.add(new ReplicationMessage.StateTransfer(2, snapshot()));
-    m.add(new ReplicationMessage.StateTransfer(2, snapshot().withoutSessions()));
-    m.add(new ReplicationMessage.StateTransferAck(2));
-    m.add(new ReplicationMessage.StateTransferAck(Long.MIN_VALUE));
+    m.add(ReplicationMessage.StateTransfer.whole(2, Snapshot.EMPTY));
+    m.add(ReplicationMessage.StateTransfer.whole(2, snapshot()));
+    m.add(
+        new ReplicationMessage.StateTransfer(
+            2, 0, false, DataChunk.of(snapshot().data()), snapshot().sessions()));
+    m.add(
+        new ReplicationMessage.StateTransfer(
+            2, 7, false, DataChunk.of(Map.of(LONG_STRING, UNICODE)), Map.of()));
+    m.add(
+        new ReplicationMessage.StateTransfer(
+            2, Integer.MAX_VALUE, true, DataChunk.EMPTY, snapshot().sessions()));
+    m.add(new ReplicationMessage.StateTransferAck(2, 0));
+    m.add(new ReplicationMessage.StateTransferAck(2, 41));
+    m.add(new ReplicationMessage.StateTransferAck(Long.MIN_VALUE, Integer.MAX_VALUE));
     return m;
   }
 

@@ -91,14 +91,15 @@ class WireCodecBadInputTest {
   void when_unknownFieldsAccompanyAKnownPayload_then_theyAreIgnored() throws Exception {
     Envelope pb =
         envelope()
-            .setStateTransferAck(dev.pbkv.net.proto.StateTransferAck.newBuilder().setViewNum(3))
+            .setStateTransferAck(
+                dev.pbkv.net.proto.StateTransferAck.newBuilder().setViewNum(3).setChunkIndex(2))
             .setUnknownFields(
                 UnknownFieldSet.newBuilder()
                     .addField(5, UnknownFieldSet.Field.newBuilder().addVarint(99).build())
                     .build())
             .build();
     assertThat(WireCodec.decode(pb.toByteArray()).message())
-        .isEqualTo(new dev.pbkv.server.ReplicationMessage.StateTransferAck(3));
+        .isEqualTo(new dev.pbkv.server.ReplicationMessage.StateTransferAck(3, 2));
   }
 
   @Test
@@ -203,6 +204,44 @@ class WireCodecBadInputTest {
   }
 
   @Test
+  void when_aChunkIndexIsNegative_then_theTransferOrAckIsRefused() {
+    assertThat(
+            refused(
+                envelope()
+                    .setStateTransfer(StateTransfer.newBuilder().setViewNum(1).setChunkIndex(-1))))
+        .isEqualTo("invalid state_transfer message: chunk indexes start at 0, got -1");
+    assertThat(
+            refused(
+                envelope()
+                    .setStateTransferAck(
+                        dev.pbkv.net.proto.StateTransferAck.newBuilder()
+                            .setViewNum(1)
+                            .setChunkIndex(-5))))
+        .isEqualTo("invalid state_transfer_ack message: chunk indexes start at 0, got -5");
+  }
+
+  @Test
+  void when_transferDataIsMalformed_then_itIsRefused() {
+    assertThat(refused(transferData(0x05, 'a'))).contains("overruns the chunk");
+    assertThat(refused(transferData(0x80))).contains("bad entry length");
+    // An entry whose header promises a 4-byte key in a 2-byte entry.
+    assertThat(refused(transferData(0x02, 4 << 2, 'k'))).contains("entry 0 is malformed");
+    // A wide (UTF-16) key of odd length.
+    assertThat(refused(transferData(0x02, (1 << 2) | 2, 'k'))).contains("entry 0 is malformed");
+    // A wide key whose chars are all below 256: not the canonical (Latin-1) encoding.
+    assertThat(refused(transferData(0x03, (2 << 2) | 2, 0, 'k'))).contains("not canonical");
+  }
+
+  private static Envelope.Builder transferData(int... bytes) {
+    byte[] b = new byte[bytes.length];
+    for (int i = 0; i < bytes.length; i++) {
+      b[i] = (byte) bytes[i];
+    }
+    return envelope()
+        .setStateTransfer(StateTransfer.newBuilder().setViewNum(1).setData(ByteString.copyFrom(b)));
+  }
+
+  @Test
   void when_aRequiredMessageIsMissing_then_itIsRefused() {
     assertThat(refused(envelope().setViewReply(ViewReply.getDefaultInstance())))
         .isEqualTo("missing field ViewReply.view");
@@ -214,8 +253,6 @@ class WireCodecBadInputTest {
         .isEqualTo("missing field Reply.result");
     assertThat(refused(envelope().setWrongServer(WrongServer.newBuilder().setSeq(1))))
         .isEqualTo("missing field WrongServer.view");
-    assertThat(refused(envelope().setStateTransfer(StateTransfer.newBuilder().setViewNum(1))))
-        .isEqualTo("missing field StateTransfer.snapshot");
     assertThat(
             refused(
                 envelope()
@@ -236,18 +273,16 @@ class WireCodecBadInputTest {
     assertThat(
             refused(envelope().setReply(Reply.newBuilder().setResult(Result.getDefaultInstance()))))
         .isEqualTo("unknown result type in Reply.result: none is set");
-    dev.pbkv.net.proto.Snapshot snapshot =
-        dev.pbkv.net.proto.Snapshot.newBuilder()
+    StateTransfer.Builder transfer =
+        StateTransfer.newBuilder()
             .putSessions(
                 "c1\nc2",
                 dev.pbkv.net.proto.AmoEntry.newBuilder()
                     .setSeq(1)
                     .setResult(Result.getDefaultInstance())
-                    .build())
-            .build();
-    assertThat(
-            refused(envelope().setStateTransfer(StateTransfer.newBuilder().setSnapshot(snapshot))))
-        .isEqualTo("unknown result type in Snapshot.sessions[\"c1\\u000ac2\"]: none is set");
+                    .build());
+    assertThat(refused(envelope().setStateTransfer(transfer)))
+        .isEqualTo("unknown result type in StateTransfer.sessions[\"c1\\u000ac2\"]: none is set");
   }
 
   @Test
