@@ -29,40 +29,61 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 
 # Redis: a primary and a replica, no persistence.
 rp=$(free_port); rr=$(free_port)
-redis-server --port "$rp" --bind 127.0.0.1 --save "" --appendonly no --dir "$work" >"$work/redis-p.log" 2>&1 & pids+=($!)
-redis-server --port "$rr" --bind 127.0.0.1 --save "" --appendonly no --dir "$work" --replicaof 127.0.0.1 "$rp" >"$work/redis-r.log" 2>&1 & pids+=($!)
+redis-server --port "$rp" --bind 127.0.0.1 --save "" --appendonly no --dir "$work" >"$work/redis-p.log" 2>&1 & pids+=($!); redis_pids="$!"
+redis-server --port "$rr" --bind 127.0.0.1 --save "" --appendonly no --dir "$work" --replicaof 127.0.0.1 "$rp" >"$work/redis-r.log" 2>&1 & pids+=($!); redis_pids="$redis_pids,$!"
 
 # pbkv: a view service, a primary and a backup.
 vs=$(free_port); s1=$(free_port); s2=$(free_port)
-java -jar "$jar" viewserver --listen "127.0.0.1:$vs" --log-level warn >"$work/vs.log" 2>&1 & pids+=($!)
-java -jar "$jar" server --listen "127.0.0.1:$s1" --viewserver "127.0.0.1:$vs" --log-level warn >"$work/s1.log" 2>&1 & pids+=($!)
-java -jar "$jar" server --listen "127.0.0.1:$s2" --viewserver "127.0.0.1:$vs" --log-level warn >"$work/s2.log" 2>&1 & pids+=($!)
+java -jar "$jar" viewserver --listen "127.0.0.1:$vs" --log-level warn >"$work/vs.log" 2>&1 & pids+=($!); pbkv_pids="$!"
+java -jar "$jar" server --listen "127.0.0.1:$s1" --viewserver "127.0.0.1:$vs" --log-level warn >"$work/s1.log" 2>&1 & pids+=($!); pbkv_pids="$pbkv_pids,$!"
+java -jar "$jar" server --listen "127.0.0.1:$s2" --viewserver "127.0.0.1:$vs" --log-level warn >"$work/s2.log" 2>&1 & pids+=($!); pbkv_pids="$pbkv_pids,$!"
 
+ready=""
 for _ in $(seq 100); do
   if redis-cli -p "$rp" info replication 2>/dev/null | grep -q "connected_slaves:1" \
      && java -jar "$jar" status --viewserver "127.0.0.1:$vs" --log-level error 2>/dev/null | grep -q "backup 127.0.0.1"; then
-    break
+    ready=yes; break
   fi
   sleep 0.3
 done
+if [ -z "$ready" ]; then
+  echo "compare.sh: the clusters did not come up in 30 s; logs in $work:" >&2
+  tail -n 5 "$work"/*.log >&2
+  exit 1
+fi
 
-bench() { # TARGET SESSIONS
+bench() { # TARGET SESSIONS -> "ops/s p50 cpu_per_op"
   local args=(--sessions "$2" --duration "${seconds}s" --warmup 2s --mix put:50,get:50 --keys 100000 --value-size 16)
+  local out
   if [ "$1" = pbkv ]; then
-    java -jar "$jar" bench --viewserver "127.0.0.1:$vs" "${args[@]}"
+    out=$(java -jar "$jar" bench --viewserver "127.0.0.1:$vs" --cpu-pids "$pbkv_pids" "${args[@]}")
   else
-    java -jar "$jar" bench --target "redis://127.0.0.1:$rp" --redis-wait 1 "${args[@]}"
-  fi | grep '^RESULT'
+    out=$(java -jar "$jar" bench --target "redis://127.0.0.1:$rp" --redis-wait 1 --cpu-pids "$redis_pids" "${args[@]}")
+  fi
+  local result cpu
+  result=$(grep '^RESULT' <<<"$out"); cpu=$(grep '^CPU' <<<"$out")
+  if [ -z "$result" ]; then echo "compare.sh: the $1 run failed:" >&2; echo "$out" >&2; exit 1; fi
+  local t p c s
+  t=$(sed 's/.*throughput=\([0-9.]*\).*/\1/' <<<"$result")
+  p=$(sed 's/.* p50=\([0-9.]*\) ms.*/\1/' <<<"$result")
+  c=$(sed 's/.* client=\([0-9.]*\) us.*/\1/' <<<"$cpu")
+  s=$(sed 's/.*\]=\([0-9.]*\) us.*/\1/' <<<"$cpu")
+  echo "$t $p $(python3 -c "print(f'{$c+$s:.0f}')")"
 }
 
 echo "pbkv vs Redis (SET + WAIT 1 0), put:50,get:50, 100k keys, 16-byte values, ${seconds}s per run, $rounds rounds (A B A B); $(nproc) cores, $(date -u +%F)"
-printf '%-9s %-7s %14s %14s %8s %10s %10s\n' sessions round pbkv_ops/s redis_ops/s ratio pbkv_p50 redis_p50
+echo "cpu = CPU time per op of the load generator plus the servers (pbkv: view service, primary, backup; Redis: primary, replica)"
+printf '%-9s %-6s %12s %12s %7s %9s %9s %9s %9s\n' sessions round pbkv_ops/s redis_ops/s ratio pbkv_p50 redis_p50 pbkv_cpu redis_cpu
+summary=()
 for n in $sessions_list; do
+  sum_ratio=0
   for r in $(seq "$rounds"); do
-    a=$(bench pbkv "$n"); b=$(bench redis "$n")
-    ta=$(sed 's/.*throughput=\([0-9.]*\).*/\1/' <<<"$a"); tb=$(sed 's/.*throughput=\([0-9.]*\).*/\1/' <<<"$b")
-    pa=$(sed 's/.* p50=\([0-9.]*\) ms.*/\1/' <<<"$a"); pb=$(sed 's/.* p50=\([0-9.]*\) ms.*/\1/' <<<"$b")
-    ratio=$(python3 -c "print(f'{$ta/$tb:.2f}' if $tb > 0 else 'n/a')")
-    printf '%-9s %-7s %14.0f %14.0f %8s %8sms %8sms\n' "$n" "$r" "$ta" "$tb" "$ratio" "$pa" "$pb"
+    read -r ta pa ca <<<"$(bench pbkv "$n")"
+    read -r tb pb cb <<<"$(bench redis "$n")"
+    ratio=$(python3 -c "print(f'{$ta/$tb:.2f}' if $tb > 0 else '0')")
+    sum_ratio=$(python3 -c "print($sum_ratio + $ratio)")
+    printf '%-9s %-6s %12.0f %12.0f %7s %7sms %7sms %7sus %7sus\n' "$n" "$r" "$ta" "$tb" "$ratio" "$pa" "$pb" "$ca" "$cb"
   done
+  summary+=("$n sessions: mean ratio pbkv/redis $(python3 -c "print(f'{$sum_ratio/$rounds:.2f}')")")
 done
+printf '%s\n' "${summary[@]}"

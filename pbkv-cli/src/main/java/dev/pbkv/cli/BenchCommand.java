@@ -83,6 +83,15 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--value-size", description = "bytes per value (default: ${DEFAULT-VALUE})")
   int valueSize = 16;
 
+  @Option(
+      names = "--cpu-pids",
+      split = ",",
+      paramLabel = "PID",
+      description =
+          "Linux: also report the CPU time these processes (e.g. the servers) used per op during"
+              + " the measurement")
+  List<Long> cpuPids = List.of();
+
   /** One session's connection: pbkv or Redis. */
   private interface Session extends AutoCloseable {
     void put(String key, String value);
@@ -99,6 +108,7 @@ final class BenchCommand implements Callable<Integer> {
       throw new UserError("--sessions, --keys and --value-size must be at least 1");
     }
     int putPercent = parseMix(mix);
+    ProcCpu.nanos(cpuPids); // an unreadable PID fails here, before any load
     PrintWriter out = spec.commandLine().getOut();
     String value = "v".repeat(valueSize);
     List<Session> open = new ArrayList<>();
@@ -184,6 +194,8 @@ final class BenchCommand implements Callable<Integer> {
     AtomicBoolean stop = new AtomicBoolean();
     AtomicLong done = new AtomicLong();
     AtomicLong errors = new AtomicLong();
+    java.util.concurrent.atomic.AtomicReference<String> firstError =
+        new java.util.concurrent.atomic.AtomicReference<>();
     List<Histogram> histograms = new ArrayList<>();
     List<Thread> threads = new ArrayList<>();
     for (int i = 0; i < open.size(); i++) {
@@ -214,6 +226,8 @@ final class BenchCommand implements Callable<Integer> {
                     if (measuring.get()) {
                       errors.incrementAndGet();
                     }
+                    firstError.compareAndSet(null, e.toString());
+                    pauseAfterError(); // a failing target must not turn the loop into a spin
                   }
                 }
               },
@@ -225,6 +239,8 @@ final class BenchCommand implements Callable<Integer> {
     Thread.sleep(warmupMillis);
     measuring.set(true);
     long start = System.nanoTime();
+    long cpuStart = processCpuNanos();
+    long serverCpuStart = ProcCpu.nanos(cpuPids);
     long last = 0;
     for (long elapsed = 0; elapsed < durationMillis; elapsed += 1000) {
       Thread.sleep(Math.min(1000, durationMillis - elapsed));
@@ -235,6 +251,8 @@ final class BenchCommand implements Callable<Integer> {
     }
     measuring.set(false);
     double seconds = (System.nanoTime() - start) / 1e9;
+    long cpu = processCpuNanos() - cpuStart;
+    long serverCpu = ProcCpu.nanos(cpuPids) - serverCpuStart;
     stop.set(true);
     for (Thread t : threads) {
       t.join(15_000);
@@ -244,7 +262,7 @@ final class BenchCommand implements Callable<Integer> {
     out.printf(
         Locale.ROOT,
         "RESULT target=%s sessions=%d throughput=%.0f ops/s p50=%.3f ms p90=%.3f ms p99=%.3f ms"
-            + " p99.9=%.3f ms max=%.3f ms errors=%d%n",
+            + " p99.9=%.3f ms max=%.3f ms errors=%d client_cpu=%.1f us/op%n",
         target == null ? "pbkv" : "redis",
         sessions,
         done.get() / seconds,
@@ -253,7 +271,42 @@ final class BenchCommand implements Callable<Integer> {
         ms(all.getValueAtPercentile(99)),
         ms(all.getValueAtPercentile(99.9)),
         ms(all.getMaxValue()),
-        errors.get());
+        errors.get(),
+        done.get() == 0 ? 0.0 : cpu / 1e3 / done.get());
+    if (!cpuPids.isEmpty()) {
+      out.printf(
+          Locale.ROOT,
+          "CPU target=%s sessions=%d client=%.1f us/op processes %s=%.1f us/op%n",
+          target == null ? "pbkv" : "redis",
+          sessions,
+          done.get() == 0 ? 0.0 : cpu / 1e3 / done.get(),
+          cpuPids,
+          done.get() == 0 ? 0.0 : serverCpu / 1e3 / done.get());
+    }
+    if (firstError.get() != null) {
+      out.println("first error: " + firstError.get());
+    }
+    if (done.get() == 0) {
+      out.println("no operation completed in the measured time");
+      return 1;
+    }
+    return 0;
+  }
+
+  private static void pauseAfterError() {
+    try {
+      Thread.sleep(10);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** CPU time this process has used, or 0 where the JVM cannot tell. */
+  private static long processCpuNanos() {
+    if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      return Math.max(0, os.getProcessCpuTime());
+    }
     return 0;
   }
 

@@ -72,6 +72,7 @@ final class ProcessDemo {
         Workload workload = new Workload(client, clients, KEYS, 0, 1);
         List<View> views = new ArrayList<>(List.of(first.view()));
         List<Address> killed = new ArrayList<>();
+        List<Long> killMicros = new ArrayList<>();
         long lastCount = 0;
         for (int second = 1; second <= 18; second++) {
           Thread.sleep(1000); // the pace of the show, not a synchronisation
@@ -90,6 +91,7 @@ final class ProcessDemo {
           if ((second == 4 || second == 10) && s != null) {
             Address primary = s.view().primary();
             say("killing the primary " + primary + " (SIGKILL)");
+            killMicros.add(workload.micros());
             cluster.kill(primary);
             killed.add(primary);
           }
@@ -108,7 +110,7 @@ final class ProcessDemo {
           String value = client.get("k" + k);
           finalValues.put("k" + k, value == null ? "" : value);
         }
-        return summarize(views, finalValues, workload);
+        return summarize(views, finalValues, workload, killMicros);
       }
     } catch (PbkvException e) {
       out.println("FAILED: " + e.getMessage());
@@ -116,7 +118,8 @@ final class ProcessDemo {
     }
   }
 
-  private int summarize(List<View> views, Map<String, String> finalValues, Workload workload) {
+  private int summarize(
+      List<View> views, Map<String, String> finalValues, Workload workload, List<Long> kills) {
     List<HistoryOp> ops = workload.history();
     List<String> violations = AppendCheck.check(ops, finalValues);
     long acked = ops.stream().filter(op -> !op.isIndeterminate()).count();
@@ -138,6 +141,14 @@ final class ProcessDemo {
         failovers,
         workload.longestGapMicros() / 1000.0,
         lost);
+    for (int i = 0; i < kills.size(); i++) {
+      long recovery = workload.recoveryMicros(kills.get(i));
+      out.printf(
+          Locale.ROOT,
+          "failover %d: kill -> first write completed %s%n",
+          i + 1,
+          recovery < 0 ? "never" : String.format(Locale.ROOT, "%.0f ms", recovery / 1000.0));
+    }
     if (!violations.isEmpty()) {
       out.println("FAILED: " + violations.size() + " violations, e.g. " + violations.get(0));
       return 1;

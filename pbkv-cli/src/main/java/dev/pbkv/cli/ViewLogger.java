@@ -14,6 +14,7 @@ final class ViewLogger implements Consumer<Node> {
   private final Logger log;
   private View lastView = View.INITIAL;
   private String lastState = "";
+  private long lastServerView = -1;
   private String lastProblem;
 
   ViewLogger(Address self, Logger log) {
@@ -45,18 +46,19 @@ final class ViewLogger implements Consumer<Node> {
       }
       lastProblem = problem;
     } else if (node instanceof PbServer s) {
-      String state =
-          s.view().viewNum()
-              + (s.isServing()
-                  ? " primary, serving"
-                  : s.isPrimary()
-                      ? " primary, transferring state"
-                      : s.hasInstalledState()
-                          ? " backup"
-                          : s.isBackup() ? " backup, awaiting state" : " idle");
-      if (!state.equals(lastState)) {
-        lastState = state;
-        log.info("{} in view {}", self, state);
+      String role =
+          s.isServing()
+              ? "primary, serving"
+              : s.isPrimary()
+                  ? "primary, transferring state"
+                  : s.hasInstalledState()
+                      ? "backup"
+                      : s.isBackup() ? "backup, awaiting state" : "idle";
+      long viewNum = s.view().viewNum();
+      if (viewNum != lastServerView || !role.equals(lastState)) { // no string built per event
+        lastServerView = viewNum;
+        lastState = role;
+        log.info("{} in view {} {}", self, viewNum, role);
       }
     }
   }

@@ -74,12 +74,30 @@ final class Workload implements AutoCloseable {
     }
   }
 
-  private long micros() {
+  /** Now, on the clock of this workload's history (microseconds since it started). */
+  long micros() {
     return (System.nanoTime() - start) / 1000;
   }
 
   long completed() {
     return completed.get();
+  }
+
+  /**
+   * The time from {@code killMicros} (this workload's clock) until the first op called after it
+   * completed: how long a failover kept writes out, measured conservatively (it includes that one
+   * op's own latency). -1 if no op called after it completed.
+   */
+  long recoveryMicros(long killMicros) {
+    long first = Long.MAX_VALUE;
+    synchronized (history) {
+      for (HistoryOp op : history.ops()) {
+        if (!op.isIndeterminate() && op.callMicros() >= killMicros) {
+          first = Math.min(first, op.returnMicros());
+        }
+      }
+    }
+    return first == Long.MAX_VALUE ? -1 : first - killMicros;
   }
 
   /** The longest time between two completed ops, in microseconds (the unavailability seen). */

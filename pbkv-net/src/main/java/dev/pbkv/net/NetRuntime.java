@@ -55,6 +55,12 @@ import org.slf4j.LoggerFactory;
  * queue while connecting), as the protocol expects. Writes made by a handler are flushed once the
  * batch of input that caused them has been handled (group commit). A malformed frame closes only
  * the connection it came on.
+ *
+ * <p>Every envelope carries its sender's Lamport time. Vector clocks are kept and carried only
+ * while the process traces ({@link #traceTo}): a vector clock gains an entry for every client
+ * session a server ever hears from, so carrying it on every message would cost each message more
+ * the longer a server runs, for a value that only a trace reads. A process that does not trace
+ * sends an empty vector clock and ignores the ones it receives.
  */
 public final class NetRuntime implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(NetRuntime.class);
@@ -90,16 +96,26 @@ public final class NetRuntime implements AutoCloseable {
       this.lamport = new LamportClock(address.name());
     }
 
-    /** A local event: both clocks tick. */
+    /** A local event: the Lamport clock ticks, and the vector clock while tracing. */
     void tick() {
       lamport.tick();
-      vector = vector.increment(address.name());
+      if (tracer != null) {
+        vector = vector.increment(address.name());
+      }
     }
 
     /** A message arrives stamped {@code (time, clock)}: merge, then tick. */
     void receive(long time, Map<String, Long> clock) {
       lamport.receive(time);
-      vector = vector.merge(VectorClock.of(clock)).increment(address.name());
+      if (tracer != null) {
+        VectorClock merged = clock.isEmpty() ? vector : vector.merge(VectorClock.of(clock));
+        vector = merged.increment(address.name());
+      }
+    }
+
+    /** The vector clock a message carries: the sender's while tracing, else none. */
+    Map<String, Long> vectorStamp() {
+      return tracer != null ? vector.asMap() : Map.of();
     }
 
     void trace(TraceEvent.Kind kind, String messageId, Address peer, String label, String detail) {
@@ -134,7 +150,7 @@ public final class NetRuntime implements AutoCloseable {
             if (!removed) {
               tick();
               trace(TraceEvent.Kind.TIMER, null, null, timer.getClass().getSimpleName(), "");
-              run(() -> node.onTimer(timer, this), "timer " + timer);
+              run(() -> node.onTimer(timer, this), timer);
               flushDirty();
             }
           },
@@ -142,7 +158,8 @@ public final class NetRuntime implements AutoCloseable {
           TimeUnit.MILLISECONDS);
     }
 
-    void run(Runnable handler, String what) {
+    /** Runs a handler; a failure is logged with {@code what} (described only then). */
+    void run(Runnable handler, Object what) {
       try {
         handler.run();
       } catch (RuntimeException e) {
@@ -357,7 +374,7 @@ public final class NetRuntime implements AutoCloseable {
     Address from = sender.address;
     sender.tick();
     long stamp = sender.lamport.time();
-    Map<String, Long> clock = sender.vector.asMap();
+    Map<String, Long> clock = sender.vectorStamp();
     String messageId = from.name() + "@" + stamp; // a sender's Lamport time grows with each send
     if (tracer != null) { // the detail is built only when someone records it
       sender.trace(TraceEvent.Kind.SEND, messageId, to, msg.getClass().getSimpleName(), "" + msg);

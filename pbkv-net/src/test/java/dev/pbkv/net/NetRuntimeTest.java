@@ -182,4 +182,39 @@ class NetRuntimeTest {
     assertThat(linked).as("pings and replies between the two processes").isGreaterThan(2);
     assertThat(merged.nodes()).contains(vs.name(), self.name());
   }
+
+  /** The first envelope a server sends to a fake view service listening on a plain socket. */
+  private static dev.pbkv.net.wire.Envelope firstPing(java.nio.file.Path trace) throws Exception {
+    try (ServerSocket fakeViewService = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Address vs = Address.of("127.0.0.1:" + fakeViewService.getLocalPort());
+      Address self = Address.of("127.0.0.1:" + freePort());
+      try (NetRuntime server =
+              NetRuntime.listen(
+                  self, null, a -> new PbServer(a, vs, 1, ServerConfig.defaults()), trace);
+          Socket in = fakeViewService.accept()) {
+        java.io.DataInputStream data = new java.io.DataInputStream(in.getInputStream());
+        byte[] frame = new byte[data.readInt()];
+        data.readFully(frame);
+        return dev.pbkv.net.wire.WireCodec.decode(frame);
+      }
+    }
+  }
+
+  @Test
+  void when_aProcessDoesNotTrace_then_itsMessagesCarryLamportTimeButNoVectorClock()
+      throws Exception {
+    dev.pbkv.net.wire.Envelope ping = firstPing(null);
+    assertThat(ping.message()).isInstanceOf(dev.pbkv.view.ViewServiceMessage.Ping.class);
+    assertThat(ping.lamport()).isPositive();
+    assertThat(ping.vectorClock()).isEmpty();
+  }
+
+  @Test
+  void when_aProcessTraces_then_itsMessagesCarryItsVectorClock(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    dev.pbkv.net.wire.Envelope ping = firstPing(dir.resolve("s.jsonl"));
+    assertThat(ping.lamport()).isPositive();
+    assertThat(ping.vectorClock()).containsKey(ping.from().name());
+    assertThat(ping.vectorClock().get(ping.from().name())).isPositive();
+  }
 }
