@@ -22,10 +22,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -75,6 +72,8 @@ public final class NetRuntime implements AutoCloseable {
   private final Map<Address, Channel> routes = new HashMap<>();
   private final Map<Address, Outbound> outbound = new HashMap<>();
   private final Set<Channel> dirty = new LinkedHashSet<>();
+  private boolean flushQueued; // event loop only
+  private final Runnable flushTask = this::flushNow;
   private final SplittableRandom random = new SplittableRandom();
   private Channel listener;
   private TraceWriter tracer; // event loop only
@@ -176,13 +175,13 @@ public final class NetRuntime implements AutoCloseable {
   }
 
   private NetRuntime(int maxFrameBytes) {
-    this.group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    this.group = new MultiThreadIoEventLoopGroup(1, Transport.ioHandlerFactory());
     this.loop = group.next();
     this.maxFrameBytes = maxFrameBytes;
     this.bootstrap =
         new Bootstrap()
             .group(loop)
-            .channel(NioSocketChannel.class)
+            .channel(Transport.socketChannel())
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 2000)
             .handler(initializer());
@@ -225,7 +224,7 @@ public final class NetRuntime implements AutoCloseable {
       rt.listener =
           new ServerBootstrap()
               .group(rt.group)
-              .channel(NioServerSocketChannel.class)
+              .channel(Transport.serverSocketChannel())
               .childOption(ChannelOption.TCP_NODELAY, true)
               .childHandler(rt.initializer())
               .bind(resolved)
@@ -449,7 +448,21 @@ public final class NetRuntime implements AutoCloseable {
     dirty.remove(ch);
   }
 
+  /**
+   * Flushes the connections written to, once the tasks queued on the event loop so far have run:
+   * writes made by many inputs handled in a row (e.g. requests from many client threads, or
+   * messages read from several connections in one pass) go out in one system call per connection.
+   */
   private void flushDirty() {
+    if (dirty.isEmpty() || flushQueued) {
+      return;
+    }
+    flushQueued = true;
+    loop.execute(flushTask);
+  }
+
+  private void flushNow() {
+    flushQueued = false;
     if (dirty.isEmpty()) {
       return;
     }
