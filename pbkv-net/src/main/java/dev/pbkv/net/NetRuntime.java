@@ -362,6 +362,18 @@ public final class NetRuntime implements AutoCloseable {
         TimeUnit.MILLISECONDS);
   }
 
+  /** Runs {@code task} on the event loop every {@code millis}, until the runtime closes. */
+  public void scheduleAtFixedRate(Runnable task, long millis) {
+    loop.scheduleAtFixedRate(
+        () -> {
+          task.run();
+          flushDirty();
+        },
+        millis,
+        millis,
+        TimeUnit.MILLISECONDS);
+  }
+
   /** True when called on this runtime's event loop. */
   public boolean inEventLoop() {
     return loop.inEventLoop();

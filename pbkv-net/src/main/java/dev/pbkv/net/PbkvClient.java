@@ -66,7 +66,8 @@ public final class PbkvClient implements AutoCloseable {
   private final class Session implements Node {
     final PbClient client;
     CompletableFuture<Result> future;
-    io.netty.util.concurrent.ScheduledFuture<?> deadline;
+    Command command;
+    long deadlineNanos;
 
     Session(Address address) {
       this.client =
@@ -95,7 +96,8 @@ public final class PbkvClient implements AutoCloseable {
       if (r != null && future != null) {
         CompletableFuture<Result> f = future;
         future = null;
-        deadline.cancel(false);
+        command = null;
+        busy.remove(this);
         release(this);
         f.complete(r);
       }
@@ -111,6 +113,7 @@ public final class PbkvClient implements AutoCloseable {
   private long nextSession;
   private final ArrayDeque<Session> idle = new ArrayDeque<>(); // event loop only
   private final ArrayDeque<Waiting> waiting = new ArrayDeque<>(); // event loop only
+  private final java.util.Set<Session> busy = new java.util.LinkedHashSet<>(); // event loop only
 
   private PbkvClient(Options options) {
     this.options = options;
@@ -142,6 +145,8 @@ public final class PbkvClient implements AutoCloseable {
                 return null;
               })
           .join();
+      long period = Math.max(10, Math.min(100, options.timeout().toMillis() / 10));
+      client.runtime.scheduleAtFixedRate(client::sweep, period);
       return client;
     } catch (RuntimeException e) {
       client.close();
@@ -180,7 +185,9 @@ public final class PbkvClient implements AutoCloseable {
 
   private void start(Session s, Command command, CompletableFuture<Result> future) {
     s.future = future;
-    s.deadline = runtime.schedule(() -> expire(s, command), options.timeout().toMillis());
+    s.command = command;
+    s.deadlineNanos = System.nanoTime() + options.timeout().toNanos();
+    busy.add(s);
     runtime.invoke(
         s.client.address(),
         Session.class,
@@ -190,13 +197,33 @@ public final class PbkvClient implements AutoCloseable {
         });
   }
 
+  /**
+   * Expires the ops that outlived the timeout. One periodic sweep instead of a timer per op: an op
+   * costs no timer, and a timeout is late by at most the sweep period.
+   */
+  private void sweep() {
+    long now = System.nanoTime();
+    java.util.List<Session> expired = new java.util.ArrayList<>();
+    for (Session s : busy) {
+      if (now - s.deadlineNanos >= 0) {
+        expired.add(s);
+      }
+    }
+    for (Session s : expired) {
+      expire(s);
+    }
+  }
+
   /** The op outlived its timeout: it is indeterminate; its session is retired and replaced. */
-  private void expire(Session s, Command command) {
+  private void expire(Session s) {
     CompletableFuture<Result> f = s.future;
+    Command command = s.command;
+    busy.remove(s);
     if (f == null) {
       return;
     }
     s.future = null;
+    s.command = null;
     runtime.removeNode(s.client.address());
     release(newSession());
     f.completeExceptionally(

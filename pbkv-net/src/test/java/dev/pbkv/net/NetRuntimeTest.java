@@ -103,6 +103,26 @@ class NetRuntimeTest {
   }
 
   @Test
+  @org.junit.jupiter.api.Timeout(60) // fails instead of hanging if timeouts never fire
+  void when_theOnlyServerStops_then_anOpEndsIndeterminate_andItsSessionIsReplaced()
+      throws Exception {
+    Address vs = startViewService();
+    NetRuntime only = startServer(vs);
+    PbkvClient c =
+        PbkvClient.connect(
+            PbkvClient.Options.of(vs.name()).withSessions(2).withTimeout(Duration.ofMillis(400)));
+    open.add(c);
+    await(c, Status::acked);
+    c.put("x", "1");
+    only.close(); // the view service keeps naming it primary: no one can answer
+    for (int i = 0; i < 3; i++) { // more ops than sessions: expired sessions must be replaced
+      assertThatThrownBy(() -> c.put("x", "2"))
+          .isInstanceOf(IndeterminateException.class)
+          .hasMessageContaining("did not complete within 400 ms");
+    }
+  }
+
+  @Test
   void when_theViewServiceIsUnreachable_then_connectFailsWithOneLine() throws IOException {
     int port = freePort();
     assertThatThrownBy(
