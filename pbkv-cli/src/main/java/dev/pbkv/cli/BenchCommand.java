@@ -1,5 +1,6 @@
 package dev.pbkv.cli;
 
+import dev.pbkv.net.DirectClient;
 import dev.pbkv.net.IndeterminateException;
 import dev.pbkv.net.PbkvClient;
 import dev.pbkv.net.PbkvException;
@@ -92,6 +93,21 @@ final class BenchCommand implements Callable<Integer> {
               + " the measurement")
   List<Long> cpuPids = List.of();
 
+  /** How pbkv sessions reach the cluster. */
+  enum ClientKind {
+    /** each session its own connection, driven on its own thread (as a blocking Redis client) */
+    direct,
+    /** one PbkvClient multiplexing every session over one connection per server */
+    pooled
+  }
+
+  @Option(
+      names = "--client",
+      description =
+          "pbkv client: direct (each session its own connection, on its thread) or pooled (one"
+              + " multiplexed connection); default: ${DEFAULT-VALUE}")
+  ClientKind client = ClientKind.direct;
+
   /** One session's connection: pbkv or Redis. */
   private interface Session extends AutoCloseable {
     void put(String key, String value);
@@ -114,7 +130,33 @@ final class BenchCommand implements Callable<Integer> {
     List<Session> open = new ArrayList<>();
     PbkvClient pbkv = null;
     try {
-      if (target == null) {
+      if (target == null && client == ClientKind.direct) {
+        for (int i = 0; i < sessions; i++) {
+          DirectClient c;
+          try {
+            c = DirectClient.connect(viewServer, Duration.ofSeconds(10));
+          } catch (PbkvException e) {
+            throw new UserError(e.getMessage());
+          }
+          open.add(
+              new Session() {
+                @Override
+                public void put(String key, String v) {
+                  c.put(key, v);
+                }
+
+                @Override
+                public void get(String key) {
+                  c.get(key);
+                }
+
+                @Override
+                public void close() {
+                  c.close();
+                }
+              });
+        }
+      } else if (target == null) {
         pbkv =
             PbkvClient.connect(
                 PbkvClient.Options.of(viewServer)
@@ -179,7 +221,7 @@ final class BenchCommand implements Callable<Integer> {
       throws InterruptedException {
     String what =
         target == null
-            ? "pbkv at " + viewServer
+            ? "pbkv at " + viewServer + " (" + client + " client)"
             : target + (redisWait > 0 ? " (SET + WAIT " + redisWait + " 0)" : "");
     out.printf(
         Locale.ROOT,

@@ -123,6 +123,56 @@ class NetRuntimeTest {
   }
 
   @Test
+  @org.junit.jupiter.api.Timeout(120)
+  void when_aDirectClientRunsOps_then_theyWork_acrossAFailover() throws Exception {
+    Address vs = startViewService();
+    NetRuntime first = startServer(vs);
+    try (PbkvClient watcher = PbkvClient.connect(vs.name());
+        DirectClient c = DirectClient.connect(vs.name(), Duration.ofSeconds(10))) {
+      await(watcher, Status::acked);
+      NetRuntime second = startServer(vs);
+      await(watcher, st -> st.acked() && st.view().hasBackup());
+      c.put("x", "1");
+      assertThat(c.execute(new dev.pbkv.kv.Command.Append("x", "2")))
+          .isEqualTo(new dev.pbkv.kv.Result.Value("12"));
+      assertThat(c.get("x")).isEqualTo("12");
+      first.close(); // the primary: the backup takes over, and the session follows the view
+      assertThat(c.get("x")).isEqualTo("12");
+      c.put("y", "3");
+      assertThat(c.get("y")).isEqualTo("3");
+      second.close();
+    }
+  }
+
+  @Test
+  @org.junit.jupiter.api.Timeout(60)
+  void when_aDirectClientsServerStops_then_theOpEndsIndeterminate_andTheNextOpStillTimesOut()
+      throws Exception {
+    Address vs = startViewService();
+    NetRuntime only = startServer(vs);
+    try (PbkvClient watcher = PbkvClient.connect(vs.name());
+        DirectClient c = DirectClient.connect(vs.name(), Duration.ofMillis(400))) {
+      await(watcher, Status::acked);
+      c.put("x", "1");
+      only.close();
+      for (int i = 0; i < 2; i++) {
+        assertThatThrownBy(() -> c.put("x", "2"))
+            .isInstanceOf(IndeterminateException.class)
+            .hasMessageContaining("did not complete within 400 ms");
+      }
+    }
+  }
+
+  @Test
+  void when_aDirectClientsViewServiceIsUnreachable_then_connectFailsWithOneLine()
+      throws IOException {
+    String nobody = "127.0.0.1:" + freePort();
+    assertThatThrownBy(() -> DirectClient.connect(nobody, Duration.ofSeconds(1)))
+        .isInstanceOf(PbkvException.class)
+        .hasMessage("cannot reach the view service at " + nobody);
+  }
+
+  @Test
   void when_theViewServiceIsUnreachable_then_connectFailsWithOneLine() throws IOException {
     int port = freePort();
     assertThatThrownBy(

@@ -1,0 +1,377 @@
+package dev.pbkv.net;
+
+import dev.pbkv.client.ClientConfig;
+import dev.pbkv.client.PbClient;
+import dev.pbkv.clock.LamportClock;
+import dev.pbkv.kv.Command;
+import dev.pbkv.kv.Result;
+import dev.pbkv.net.wire.Envelope;
+import dev.pbkv.net.wire.Frames;
+import dev.pbkv.net.wire.WireCodec;
+import dev.pbkv.net.wire.WireFormatException;
+import dev.pbkv.node.Address;
+import dev.pbkv.node.Effects;
+import dev.pbkv.node.Message;
+import dev.pbkv.node.Timer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client session that runs on the caller's thread over its own connections: the calling thread
+ * writes the request, waits for the reply in {@code select}, and runs the session's handlers
+ * itself. No event loop and no hand-off between threads, so an op costs the fewest wake-ups — the
+ * same shape as a blocking Redis client. The session is the same {@link PbClient} node that the
+ * simulator and {@link PbkvClient} drive: it caches the view and retries with the same sequence
+ * number.
+ *
+ * <p>Not thread-safe: one thread uses one {@code DirectClient} (a load generator runs one per
+ * thread). {@link PbkvClient} is the thread-safe client that multiplexes many sessions over one
+ * connection per server.
+ *
+ * <p>An op not done within the timeout throws {@link IndeterminateException}; the session is then
+ * retired and a new one (a new at-most-once identity) takes its place.
+ */
+public final class DirectClient implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(DirectClient.class);
+  private static final long RECONNECT_BACKOFF_NANOS = 100_000_000L;
+  private static final int CONNECT_TIMEOUT_MILLIS = 1000;
+
+  private final Address viewService;
+  private final Duration timeout;
+  private final ClientConfig config;
+  private final String prefix;
+  private final Selector selector;
+  private final Map<Address, Connection> connections = new HashMap<>();
+  private final Map<Address, Long> unreachableUntil = new HashMap<>();
+  private final List<Pending> timers = new ArrayList<>();
+  private final SessionEffects effects = new SessionEffects();
+  private long generation;
+  private PbClient session;
+  private LamportClock lamport;
+
+  private record Pending(long dueNanos, Timer timer) {}
+
+  /** One TCP connection to a peer: frames in, frames out. */
+  private static final class Connection {
+    final Address peer;
+    final SocketChannel channel;
+    final SelectionKey key;
+    ByteBuffer in = ByteBuffer.allocate(16 * 1024);
+    final ArrayDeque<ByteBuffer> out = new ArrayDeque<>();
+
+    Connection(Address peer, SocketChannel channel, SelectionKey key) {
+      this.peer = peer;
+      this.channel = channel;
+      this.key = key;
+    }
+  }
+
+  private DirectClient(String viewService, Duration timeout, Duration retry) {
+    this.viewService = Addresses.of(viewService);
+    this.timeout = Objects.requireNonNull(timeout, "timeout");
+    this.config = new ClientConfig(retry.toMillis());
+    byte[] id = new byte[6];
+    new SecureRandom().nextBytes(id);
+    this.prefix = "d-" + HexFormat.of().formatHex(id) + "-";
+    try {
+      this.selector = Selector.open();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    newSession();
+  }
+
+  /**
+   * A session for the cluster whose view service is at {@code viewService} ({@code HOST:PORT}).
+   *
+   * @throws PbkvException if the view service cannot be reached
+   * @throws IllegalArgumentException if the address is not {@code HOST:PORT}
+   */
+  public static DirectClient connect(String viewService, Duration timeout) {
+    DirectClient c = new DirectClient(viewService, timeout, Duration.ofMillis(100));
+    if (c.connection(c.viewService) == null) {
+      c.close();
+      throw new PbkvException("cannot reach the view service at " + viewService);
+    }
+    return c;
+  }
+
+  private void newSession() {
+    Address address = Address.of(prefix + (generation++));
+    session = new PbClient(address, viewService, config);
+    lamport = new LamportClock(address.name(), lamport == null ? 0 : lamport.time());
+    timers.clear();
+    session.init(effects);
+  }
+
+  /**
+   * Runs {@code command} and returns its result.
+   *
+   * @throws IndeterminateException if it did not complete within the timeout (it may or may not
+   *     have taken effect)
+   */
+  public Result execute(Command command) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    lamport.tick();
+    session.submit(command, effects);
+    flush();
+    while (true) {
+      Result result = session.takeResult();
+      if (result != null) {
+        return result;
+      }
+      long now = System.nanoTime();
+      if (now - deadline >= 0) {
+        newSession(); // the old identity may still have the op in flight: never reuse it
+        throw new IndeterminateException(
+            "\""
+                + command
+                + "\" did not complete within "
+                + timeout.toMillis()
+                + " ms: it may or may not have taken effect");
+      }
+      if (fireDueTimers(now)) {
+        flush();
+        continue;
+      }
+      long until = deadline;
+      for (Pending p : timers) {
+        until = Math.min(until, p.dueNanos());
+      }
+      waitForInput(Math.max(1, (until - now + 999_999) / 1_000_000));
+      flush();
+    }
+  }
+
+  /** The value of {@code key}, or {@code null}. */
+  public String get(String key) {
+    return value(execute(new Command.Get(key)));
+  }
+
+  /** Sets {@code key} to {@code value}. */
+  public void put(String key, String value) {
+    Result r = execute(new Command.Put(key, value));
+    if (!(r instanceof Result.Ok)) {
+      throw new PbkvException("unexpected result " + r);
+    }
+  }
+
+  private static String value(Result r) {
+    if (r instanceof Result.Value v) {
+      return v.value();
+    }
+    throw new PbkvException("unexpected result " + r);
+  }
+
+  private boolean fireDueTimers(long now) {
+    boolean fired = false;
+    for (int i = 0; i < timers.size(); ) {
+      Pending p = timers.get(i);
+      if (now - p.dueNanos() >= 0) {
+        timers.remove(i);
+        lamport.tick();
+        session.onTimer(p.timer(), effects);
+        fired = true;
+      } else {
+        i++;
+      }
+    }
+    return fired;
+  }
+
+  private void waitForInput(long millis) {
+    try {
+      selector.select(millis);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Iterator<SelectionKey> it = selector.selectedKeys().iterator();
+    while (it.hasNext()) {
+      SelectionKey key = it.next();
+      it.remove();
+      Connection c = (Connection) key.attachment();
+      if (!key.isValid()) {
+        drop(c, "closed");
+        continue;
+      }
+      if (key.isReadable()) {
+        read(c);
+      }
+      if (key.isValid() && key.isWritable()) {
+        write(c);
+      }
+    }
+  }
+
+  private void read(Connection c) {
+    try {
+      if (c.channel.read(c.in) < 0) {
+        drop(c, "closed by the peer");
+        return;
+      }
+    } catch (IOException e) {
+      drop(c, e.toString());
+      return;
+    }
+    c.in.flip();
+    while (c.in.remaining() >= Frames.LENGTH_PREFIX_BYTES) {
+      int length = c.in.getInt(c.in.position());
+      if (length < 0 || length > Frames.DEFAULT_MAX_FRAME_BYTES - Frames.LENGTH_PREFIX_BYTES) {
+        drop(c, "bad frame length " + length);
+        return;
+      }
+      if (c.in.remaining() < Frames.LENGTH_PREFIX_BYTES + length) {
+        if (c.in.capacity() < Frames.LENGTH_PREFIX_BYTES + length) {
+          ByteBuffer bigger = ByteBuffer.allocate(Frames.LENGTH_PREFIX_BYTES + length);
+          bigger.put(c.in);
+          bigger.flip();
+          c.in = bigger;
+        }
+        break;
+      }
+      byte[] bytes = new byte[length];
+      c.in.position(c.in.position() + Frames.LENGTH_PREFIX_BYTES);
+      c.in.get(bytes);
+      Envelope env;
+      try {
+        env = WireCodec.decode(bytes);
+      } catch (WireFormatException e) {
+        drop(c, e.getMessage());
+        return;
+      }
+      if (env.to().equals(session.address())) { // a late reply to a retired session is ignored
+        lamport.receive(env.lamport());
+        session.onMessage(env.from(), env.message(), effects);
+      }
+    }
+    c.in.compact();
+  }
+
+  private void write(Connection c) {
+    try {
+      ByteBuffer[] buffers = c.out.toArray(new ByteBuffer[0]);
+      c.channel.write(buffers);
+    } catch (IOException e) {
+      drop(c, e.toString());
+      return;
+    }
+    while (!c.out.isEmpty() && !c.out.peekFirst().hasRemaining()) {
+      c.out.pollFirst();
+    }
+    c.key.interestOps(
+        c.out.isEmpty() ? SelectionKey.OP_READ : SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+  }
+
+  private void flush() {
+    for (Connection c : new ArrayList<>(connections.values())) {
+      if (!c.out.isEmpty()) {
+        write(c);
+      }
+    }
+  }
+
+  /** The connection to {@code peer}, opened if needed; {@code null} if it cannot be reached. */
+  private Connection connection(Address peer) {
+    Connection c = connections.get(peer);
+    if (c != null) {
+      return c;
+    }
+    Long until = unreachableUntil.get(peer);
+    if (until != null && System.nanoTime() - until < 0) {
+      return null;
+    }
+    InetSocketAddress target = Addresses.socketAddress(peer);
+    if (target == null) {
+      return null;
+    }
+    SocketChannel ch = null;
+    try {
+      ch = SocketChannel.open();
+      ch.socket()
+          .connect(
+              new InetSocketAddress(target.getHostString(), target.getPort()),
+              CONNECT_TIMEOUT_MILLIS);
+      ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+      ch.configureBlocking(false);
+      SelectionKey key = ch.register(selector, SelectionKey.OP_READ);
+      c = new Connection(peer, ch, key);
+      key.attach(c);
+      connections.put(peer, c);
+      unreachableUntil.remove(peer);
+      return c;
+    } catch (IOException e) {
+      log.debug("cannot connect to {}: {}", peer, e.toString());
+      closeQuietly(ch);
+      unreachableUntil.put(peer, System.nanoTime() + RECONNECT_BACKOFF_NANOS);
+      return null;
+    }
+  }
+
+  private void drop(Connection c, String why) {
+    log.debug("connection to {} dropped: {}", c.peer, why);
+    connections.remove(c.peer);
+    c.key.cancel();
+    closeQuietly(c.channel);
+  }
+
+  private static void closeQuietly(SocketChannel ch) {
+    if (ch != null) {
+      try {
+        ch.close();
+      } catch (IOException ignored) {
+        // closing anyway
+      }
+    }
+  }
+
+  /** The session's effects: sends become frames on the peer's connection; timers are kept here. */
+  private final class SessionEffects implements Effects {
+    @Override
+    public void send(Address to, Message msg) {
+      long stamp = lamport.tick().time();
+      Connection c = connection(to);
+      if (c == null) {
+        return; // unreachable: dropped, as the protocol allows; the session retries
+      }
+      byte[] bytes = WireCodec.encode(new Envelope(session.address(), to, msg, stamp, Map.of()));
+      ByteBuffer frame = ByteBuffer.allocate(Frames.LENGTH_PREFIX_BYTES + bytes.length);
+      frame.putInt(bytes.length).put(bytes).flip();
+      c.out.add(frame);
+    }
+
+    @Override
+    public void setTimer(Timer timer, long minMillis, long maxMillis) {
+      timers.add(new Pending(System.nanoTime() + minMillis * 1_000_000, timer));
+    }
+  }
+
+  @Override
+  public void close() {
+    for (Connection c : new ArrayList<>(connections.values())) {
+      drop(c, "client closed");
+    }
+    try {
+      selector.close();
+    } catch (IOException ignored) {
+      // closing anyway
+    }
+  }
+}
