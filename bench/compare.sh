@@ -3,11 +3,15 @@
 # one replica, SET followed by WAIT 1 0), the same closed-loop load from `pbkv bench`, alternating
 # A B A B at 1, 8 and 64 sessions. Prints one table with the ratio pbkv/Redis per row.
 # Everything it starts, it stops.   Usage: bench/compare.sh [SECONDS_PER_RUN] [ROUNDS]
+# Environment: SESSIONS (default "1 8 64"), CLIENTS (pbkv clients, default "pooled direct"),
+# WARMUP (unmeasured seconds per run, default 10: a fresh load-generator JVM must compile first).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 seconds="${1:-10}"
 rounds="${2:-2}"
 sessions_list="${SESSIONS:-1 8 64}"
+clients_list="${CLIENTS:-pooled direct}"
+warmup="${WARMUP:-10}"
 
 if ! command -v redis-server >/dev/null 2>&1; then
   echo "installing redis-server (Debian package) …" >&2
@@ -52,11 +56,11 @@ if [ -z "$ready" ]; then
   exit 1
 fi
 
-bench() { # TARGET SESSIONS -> "ops/s p50 cpu_per_op"
-  local args=(--sessions "$2" --duration "${seconds}s" --warmup 2s --mix put:50,get:50 --keys 100000 --value-size 16)
+bench() { # TARGET SESSIONS [CLIENT] -> "ops/s p50 cpu_per_op"
+  local args=(--sessions "$2" --duration "${seconds}s" --warmup "${warmup}s" --mix put:50,get:50 --keys 100000 --value-size 16)
   local out
   if [ "$1" = pbkv ]; then
-    out=$(java -jar "$jar" bench --viewserver "127.0.0.1:$vs" --cpu-pids "$pbkv_pids" "${args[@]}")
+    out=$(java -jar "$jar" bench --viewserver "127.0.0.1:$vs" --client "$3" --cpu-pids "$pbkv_pids" "${args[@]}")
   else
     out=$(java -jar "$jar" bench --target "redis://127.0.0.1:$rp" --redis-wait 1 --cpu-pids "$redis_pids" "${args[@]}")
   fi
@@ -71,19 +75,22 @@ bench() { # TARGET SESSIONS -> "ops/s p50 cpu_per_op"
   echo "$t $p $(python3 -c "print(f'{$c+$s:.0f}')")"
 }
 
-echo "pbkv vs Redis (SET + WAIT 1 0), put:50,get:50, 100k keys, 16-byte values, ${seconds}s per run, $rounds rounds (A B A B); $(nproc) cores, $(date -u +%F)"
+echo "pbkv vs Redis (SET + WAIT 1 0), put:50,get:50, 100k keys, 16-byte values, ${seconds}s per run after ${warmup}s warm-up, $rounds rounds (A B A B); $(nproc) cores, $(date -u +%F)"
+echo "pbkv clients: pooled = PbkvClient (sessions multiplexed on one connection), direct = DirectClient (a connection per session, like the Redis driver)"
 echo "cpu = CPU time per op of the load generator plus the servers (pbkv: view service, primary, backup; Redis: primary, replica)"
-printf '%-9s %-6s %12s %12s %7s %9s %9s %9s %9s\n' sessions round pbkv_ops/s redis_ops/s ratio pbkv_p50 redis_p50 pbkv_cpu redis_cpu
+printf '%-9s %-7s %-6s %12s %12s %7s %9s %9s %9s %9s\n' sessions client round pbkv_ops/s redis_ops/s ratio pbkv_p50 redis_p50 pbkv_cpu redis_cpu
 summary=()
 for n in $sessions_list; do
-  sum_ratio=0
-  for r in $(seq "$rounds"); do
-    read -r ta pa ca <<<"$(bench pbkv "$n")"
-    read -r tb pb cb <<<"$(bench redis "$n")"
-    ratio=$(python3 -c "print(f'{$ta/$tb:.2f}' if $tb > 0 else '0')")
-    sum_ratio=$(python3 -c "print($sum_ratio + $ratio)")
-    printf '%-9s %-6s %12.0f %12.0f %7s %7sms %7sms %7sus %7sus\n' "$n" "$r" "$ta" "$tb" "$ratio" "$pa" "$pb" "$ca" "$cb"
+  for client in $clients_list; do
+    sum_ratio=0
+    for r in $(seq "$rounds"); do
+      read -r ta pa ca <<<"$(bench pbkv "$n" "$client")"
+      read -r tb pb cb <<<"$(bench redis "$n")"
+      ratio=$(python3 -c "print(f'{$ta/$tb:.2f}' if $tb > 0 else '0')")
+      sum_ratio=$(python3 -c "print($sum_ratio + $ratio)")
+      printf '%-9s %-7s %-6s %12.0f %12.0f %7s %7sms %7sms %7sus %7sus\n' "$n" "$client" "$r" "$ta" "$tb" "$ratio" "$pa" "$pb" "$ca" "$cb"
+    done
+    summary+=("$n sessions, $client client: mean throughput ratio pbkv/redis $(python3 -c "print(f'{$sum_ratio/$rounds:.2f}')")")
   done
-  summary+=("$n sessions: mean ratio pbkv/redis $(python3 -c "print(f'{$sum_ratio/$rounds:.2f}')")")
 done
 printf '%s\n' "${summary[@]}"

@@ -30,10 +30,12 @@ import redis.clients.jedis.Jedis;
     header = "Load a cluster (or Redis) in a closed loop; print throughput and latency.",
     mixinStandardHelpOptions = true,
     description = {
-      "Each session sends one operation, waits for the answer, sends the next. Prints the",
-      "throughput, latency percentiles (HdrHistogram) and errors, with a progress line each",
-      "second. With --target redis://HOST:PORT the same load goes to Redis: SET then WAIT",
-      "(--redis-wait replicas, no timeout) for a put, GET for a get."
+      "Each session (a thread) sends one operation, waits for the answer, sends the next.",
+      "Prints the throughput, latency percentiles (HdrHistogram), errors (and the first one),",
+      "and the CPU time per op of this process, with a progress line each second;",
+      "--cpu-pids adds the CPU per op of other processes, e.g. the servers. With --target",
+      "redis://HOST:PORT the same load goes to Redis, one connection per session: SET then",
+      "WAIT (--redis-wait replicas, no timeout) for a put, GET for a get."
     },
     footer = {
       "",
@@ -95,18 +97,19 @@ final class BenchCommand implements Callable<Integer> {
 
   /** How pbkv sessions reach the cluster. */
   enum ClientKind {
-    /** each session its own connection, driven on its own thread (as a blocking Redis client) */
-    direct,
     /** one PbkvClient multiplexing every session over one connection per server */
-    pooled
+    pooled,
+    /** each session its own connection, driven on its own thread (as a blocking Redis client) */
+    direct
   }
 
   @Option(
       names = "--client",
       description =
-          "pbkv client: direct (each session its own connection, on its thread) or pooled (one"
-              + " multiplexed connection); default: ${DEFAULT-VALUE}")
-  ClientKind client = ClientKind.direct;
+          "pbkv client: pooled (PbkvClient: every session over one multiplexed connection) or"
+              + " direct (DirectClient: each session its own connection, on its thread); default:"
+              + " ${DEFAULT-VALUE}")
+  ClientKind client = ClientKind.pooled;
 
   /** One session's connection: pbkv or Redis. */
   private interface Session extends AutoCloseable {
