@@ -1,12 +1,16 @@
 package dev.pbkv.cli;
 
+import dev.pbkv.check.CheckTrace;
 import dev.pbkv.check.Outcome;
 import dev.pbkv.check.Search;
 import dev.pbkv.check.SearchResult;
 import dev.pbkv.check.SearchScenario;
 import dev.pbkv.check.SearchScenarios;
+import dev.pbkv.check.TraceExport;
 import dev.pbkv.rules.RuleSwitch;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -27,7 +31,12 @@ import picocli.CommandLine.Spec;
       "Runs a named search: setup phases reach their goals breadth-first, then the last phase",
       "searches breadth-first (shortest counterexample) or by random depth-first probes.",
       "Exit 0 when the outcome is the expected one: a violation when a rule this search catches",
-      "is broken, none otherwise. 'pbkv check list' shows the searches."
+      "is broken, none otherwise. 'pbkv check list' shows the searches.",
+      "",
+      "--save-trace FILE writes the trace found (all phases, from the initial state) as text;",
+      "'pbkv check NAME --replay FILE' runs it again on the real nodes, with the rules it was",
+      "recorded with, and exits 0 when the violation (or goal) shows again. --diagram and --trace",
+      "draw or record the trace found, or the replayed one."
     })
 final class CheckCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -62,6 +71,20 @@ final class CheckCommand implements Callable<Integer> {
   @Option(names = "--threads", description = "threads (default: the number of cores)")
   Integer threads;
 
+  @Option(
+      names = "--save-trace",
+      paramLabel = "FILE",
+      description = "save the trace found (violation or goal) for --replay")
+  Path saveTrace;
+
+  @Option(
+      names = "--replay",
+      paramLabel = "FILE",
+      description = "search nothing: replay a trace saved with --save-trace and check it again")
+  Path replay;
+
+  @picocli.CommandLine.Mixin TraceOutput traceOutput;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -87,6 +110,9 @@ final class CheckCommand implements Callable<Integer> {
               + SearchScenarios.all().stream()
                   .map(SearchScenario::name)
                   .collect(Collectors.joining(", ")));
+    }
+    if (replay != null) {
+      return replay(scenario, out);
     }
     if (bfs && dfs) {
       throw new UserError("--bfs and --dfs exclude each other; give one");
@@ -160,6 +186,9 @@ final class CheckCommand implements Callable<Integer> {
       out.println(last.state());
     }
     boolean setupOk = run.phases().size() == scenario.phases().size();
+    if (saveTrace != null || traceOutput.wanted()) {
+      writeTrace(scenario, rules, run, out);
+    }
     boolean expected = setupOk && scenario.isExpected(last.outcome(), rules);
     out.println(
         (expected ? "as expected" : "NOT as expected")
@@ -172,6 +201,93 @@ final class CheckCommand implements Callable<Integer> {
                 : "")
             + ")");
     return expected ? 0 : 1;
+  }
+
+  /** Saves, records or draws the trace {@code run} found (if it found one). */
+  private void writeTrace(
+      SearchScenario scenario, Set<RuleSwitch> rules, SearchScenario.Run run, PrintWriter out) {
+    if (run.last().state() == null || run.phases().size() != scenario.phases().size()) {
+      out.println("no trace to save or draw: the search ended with " + run.last().outcome());
+      return;
+    }
+    CheckTrace trace = CheckTrace.of(scenario, rules, run);
+    if (saveTrace != null) {
+      try {
+        trace.write(saveTrace);
+      } catch (IOException e) {
+        throw new UserError("cannot write " + saveTrace + ": " + e.getMessage());
+      }
+      out.println(
+          "trace saved: "
+              + saveTrace
+              + " ("
+              + trace.size()
+              + " events; replay: pbkv check "
+              + scenario.name()
+              + " --replay "
+              + saveTrace
+              + ")");
+    }
+    if (traceOutput.wanted()) {
+      traceOutput.write(TraceExport.of(trace.replay(scenario)), out);
+    }
+  }
+
+  /** {@code --replay FILE}: loads a saved trace and runs it again. */
+  private int replay(SearchScenario scenario, PrintWriter out) {
+    if (dfs || bfs || depth != null || timeMillis != null || seed != null || saveTrace != null) {
+      throw new UserError(
+          "--replay searches nothing: drop --bfs, --dfs, --depth, --time, --seed and --save-trace");
+    }
+    CheckTrace trace;
+    try {
+      trace = CheckTrace.read(replay);
+    } catch (IOException e) {
+      throw new UserError("cannot read " + replay + ": " + e.getMessage());
+    }
+    Set<RuleSwitch> rules =
+        broken.isEmpty() ? EnumSet.noneOf(RuleSwitch.class) : EnumSet.copyOf(broken);
+    if (!broken.isEmpty() && !rules.equals(trace.broken())) {
+      throw new UserError(
+          replay
+              + " was recorded with --break "
+              + (trace.broken().isEmpty() ? "(none)" : trace.broken())
+              + ", not "
+              + rules
+              + ": drop --break, the trace names its rules");
+    }
+    CheckTrace.Replay r;
+    try {
+      r = trace.replay(scenario);
+    } catch (IllegalArgumentException e) {
+      throw new UserError(replay + ": " + e.getMessage());
+    }
+    out.println(
+        "replay of "
+            + replay
+            + ": search "
+            + trace.search()
+            + (trace.broken().isEmpty() ? "" : "; broken on purpose: " + trace.broken())
+            + "; recorded outcome "
+            + trace.outcome()
+            + " ("
+            + trace.predicate()
+            + ")");
+    int n = 1;
+    for (int i = 0; i < r.phases().size(); i++) {
+      CheckTrace.ReplayedPhase p = r.phases().get(i);
+      out.println("phase " + (i + 1) + " (" + p.name() + "): " + p.events().size() + " events");
+      for (var e : p.events()) {
+        out.printf(Locale.ROOT, "%3d. %s%n", n++, e);
+      }
+    }
+    out.println("final state:");
+    out.println(r.end());
+    if (traceOutput.wanted()) {
+      traceOutput.write(TraceExport.of(r), out);
+    }
+    out.println(r.verdict());
+    return r.reproduced() ? 0 : 1;
   }
 
   private static Thread progressLine(Search.Stats stats, boolean live) {

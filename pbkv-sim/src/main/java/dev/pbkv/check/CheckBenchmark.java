@@ -7,7 +7,8 @@ import java.util.Locale;
 
 /**
  * The model checker's speed (run by hand, not a timed test): distinct states per second of BFS on
- * the 3-server, 2-client configuration, and generated states per second of random DFS on it.
+ * the 3-server, 2-client configuration, and generated states per second of random DFS on it; and
+ * what BFS stores per state. To see the memory in use, run it with a small heap ({@code -Xmx256m}).
  *
  * <pre>
  * java -cp pbkv-sim/target/classes:pbkv-core/target/classes dev.pbkv.check.CheckBenchmark [seconds [threads]]
@@ -40,7 +41,9 @@ public final class CheckBenchmark {
     System.out.println("warming up …");
     Search.bfs(init, settings(sys, 2_000));
     Search.dfs(init, settings(sys, 2_000).maxDepth(60), 1);
-    SearchResult bfs = Search.bfs(init, settings(sys, seconds * 1000).threads(threads));
+    Search.Stats stats = new Search.Stats();
+    SearchState root = sys.initialState();
+    SearchResult bfs = Search.bfs(root, settings(sys, seconds * 1000).threads(threads), stats);
     System.out.printf(
         Locale.ROOT,
         "BFS (%d threads): %,d distinct states in %.1f s to depth %d: %,.0f distinct states/s (%s)%n",
@@ -50,6 +53,14 @@ public final class CheckBenchmark {
         bfs.depth(),
         bfs.statesPerSecond(),
         bfs.outcome());
+    System.out.printf(
+        Locale.ROOT,
+        "BFS storage: %.1f bytes per seen state (fingerprint table and trace links, %,d KB);"
+            + " interned: %,d node states, %,d messages%n",
+        stats.storedBytes.get() / (double) bfs.states(),
+        stats.storedBytes.get() >> 10,
+        root.interner().slotCount(),
+        root.interner().envelopeCount());
     SearchResult dfs =
         Search.dfs(init, settings(sys, seconds * 1000).maxDepth(60).threads(threads), 1);
     System.out.printf(

@@ -7,17 +7,30 @@ import java.util.List;
 /**
  * The messages in flight: an immutable set kept as an array sorted by hash (compact: a successor
  * copies one array of references, not a hash table). The hash of the set is the sum of mixed
- * element hashes, kept incrementally.
+ * element hashes, kept incrementally; so is its 128-bit fingerprint, the sum of two mixes of each
+ * message's exact id (see {@link Interner}).
  */
 final class Network {
-  static final Network EMPTY = new Network(new Envelope[0], 0);
+  static final Network EMPTY = new Network(new Envelope[0], 0, 0, 0);
 
   private final Envelope[] items;
   private final long hash;
+  private final long fpHigh;
+  private final long fpLow;
 
-  private Network(Envelope[] items, long hash) {
+  private Network(Envelope[] items, long hash, long fpHigh, long fpLow) {
     this.items = items;
     this.hash = hash;
+    this.fpHigh = fpHigh;
+    this.fpLow = fpLow;
+  }
+
+  long fingerprintHigh() {
+    return fpHigh;
+  }
+
+  long fingerprintLow() {
+    return fpLow;
   }
 
   int size() {
@@ -61,8 +74,11 @@ final class Network {
     return false;
   }
 
-  /** This set with {@code e} added (this one if it holds {@code e} already). */
-  Network plus(Envelope e) {
+  /**
+   * This set with {@code e} added (this one if it holds {@code e} already); {@code ids} numbers the
+   * messages for the fingerprint.
+   */
+  Network plus(Envelope e, Interner ids) {
     if (contains(e)) {
       return this;
     }
@@ -71,7 +87,12 @@ final class Network {
     System.arraycopy(items, 0, next, 0, at);
     next[at] = e;
     System.arraycopy(items, at, next, at + 1, items.length - at);
-    return new Network(next, hash + SearchState.mix(e.hashCode()));
+    long id = ids.envelopeId(e) | (1L << 40); // apart from the node slots' keys
+    return new Network(
+        next,
+        hash + SearchState.mix(e.hashCode()),
+        fpHigh + SearchState.mixHigh(id),
+        fpLow + SearchState.mixLow(id));
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.pbkv.check;
 
 import dev.pbkv.node.Node;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -10,6 +11,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -18,9 +20,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * The model checker: breadth-first search (shortest traces; level-synchronous, on all cores),
  * random depth-first probes (seeded), minimization of a trace, replay, and a checks mode.
  *
- * <p>De-duplication stores states (which share all but the changed node with their parent),
- * compared with the nodes' {@code equals}: exact, not a hash compaction, because a node's {@code
- * hashCode} need not cover all of its state.
+ * <p>Breadth-first search keeps 128-bit fingerprints of the states it has seen, not the states:
+ * each node state and message gets an exact id by its {@code equals} (a node's {@code hashCode}
+ * need not cover all of its state), and a state's fingerprint mixes those ids; see {@link
+ * FingerprintSet} for the chance of a collision.
  */
 public final class Search {
   private Search() {}
@@ -29,6 +32,10 @@ public final class Search {
   public static final class Stats {
     public final AtomicLong states = new AtomicLong();
     public final AtomicInteger depth = new AtomicInteger();
+
+    /** Bytes a breadth-first search holds per seen state: fingerprints and trace links. */
+    public final AtomicLong storedBytes = new AtomicLong();
+
     public final long startNanos = System.nanoTime();
 
     public long elapsedMillis() {
@@ -44,10 +51,52 @@ public final class Search {
     return bfs(root, settings, new Stats());
   }
 
+  /** A fingerprint, as the key of the states new in one level. */
+  private record Fp(long high, long low) {}
+
+  /**
+   * A state new in the level being expanded: of the equal states reached in the level, the one
+   * reached from the earliest parent by its earliest event ({@code key}: parent position, then
+   * event index), whichever thread found it first.
+   */
+  private static final class Candidate {
+    SearchState state;
+    long key;
+    Found found;
+
+    Candidate(SearchState state, long key, Found found) {
+      this.state = state;
+      this.key = key;
+      this.found = found;
+    }
+
+    synchronized void offer(SearchState s, long k, SearchSettings settings) {
+      if (k < key) {
+        state = s;
+        key = k;
+        found = check(s, settings);
+      }
+    }
+  }
+
+  /**
+   * Breadth-first search from {@code root}, level by level: the threads expand a level's states in
+   * chunks; a successor whose fingerprint was seen at an earlier level is dropped, and of the equal
+   * successors within the level the one from the earliest (parent, event) is kept. The new level is
+   * then ordered by (parent, event), so the levels, the state counts and the counterexample (the
+   * first violating state in that order) are the same on every run and every number of threads.
+   *
+   * <p>Only fingerprints of seen states are kept (see {@link FingerprintSet}), plus for each state
+   * of each level the position of its parent in the level above and the index of its event among
+   * the parent's events: 6 bytes. The trace of a state found is rebuilt from those by stepping from
+   * {@code root} again (the handlers are deterministic), so the result's state links back to {@code
+   * root} as {@link SearchState#step} does. Full states are kept for the level being expanded and
+   * the next one only.
+   */
   public static SearchResult bfs(SearchState root, SearchSettings settings, Stats stats) {
     long start = System.nanoTime();
     long deadline = start + settings.maxTimeMillis() * 1_000_000;
-    Set<SearchState> visited = ConcurrentHashMap.newKeySet(1 << 16);
+    FingerprintSet visited = new FingerprintSet();
     visited.add(root);
     stats.states.set(1);
     Found first = check(root, settings);
@@ -55,6 +104,9 @@ public final class Search {
       return result(first, 0, 1, start, 0);
     }
     List<SearchState> frontier = List.of(root);
+    List<int[]> parents = new ArrayList<>(); // per level >= 1: parent position in the level above
+    List<char[]> choices = new ArrayList<>(); // per level >= 1: event index among the parent's
+    long linkBytes = 0;
     int level = 0;
     int threads = settings.threads();
     ExecutorService pool = threads > 1 ? Executors.newFixedThreadPool(threads, daemon()) : null;
@@ -64,64 +116,97 @@ public final class Search {
           return result(
               new Found(Outcome.DEPTH_EXHAUSTED, null, null), level, visited.size(), start, 0);
         }
-        AtomicReference<Found> found = new AtomicReference<>();
         List<SearchState> current = frontier;
         int chunkSize = Math.max(64, current.size() / (threads * 16) + 1);
         int chunks = (current.size() + chunkSize - 1) / chunkSize;
-        List<List<SearchState>> outs = new ArrayList<>(chunks);
-        for (int c = 0; c < chunks; c++) {
-          outs.add(new ArrayList<>());
-        }
+        ConcurrentHashMap<Fp, Candidate> fresh = new ConcurrentHashMap<>();
         AtomicInteger nextChunk = new AtomicInteger();
+        AtomicBoolean timeUp = new AtomicBoolean();
+        long seenBefore = visited.size();
         Runnable worker =
             () -> {
               int c;
-              long added = 0;
-              try {
-                while ((c = nextChunk.getAndIncrement()) < chunks) {
-                  List<SearchState> out = outs.get(c);
-                  int end = Math.min(current.size(), (c + 1) * chunkSize);
-                  for (int k = c * chunkSize; k < end; k++) {
-                    if (found.get() != null) {
-                      return;
-                    }
-                    if ((k & 63) == 0 && System.nanoTime() > deadline) {
-                      found.compareAndSet(null, new Found(Outcome.TIME_EXHAUSTED, null, null));
-                      return;
-                    }
-                    SearchState s = current.get(k);
-                    if (settings.pruned(s)) {
+              while ((c = nextChunk.getAndIncrement()) < chunks && !timeUp.get()) {
+                int end = Math.min(current.size(), (c + 1) * chunkSize);
+                for (int k = c * chunkSize; k < end; k++) {
+                  if ((k & 63) == 0 && System.nanoTime() > deadline) {
+                    timeUp.set(true);
+                    return;
+                  }
+                  SearchState s = current.get(k);
+                  if (settings.pruned(s)) {
+                    continue;
+                  }
+                  List<Event> es = s.events(settings);
+                  if (es.size() > Character.MAX_VALUE) {
+                    throw new IllegalStateException("more than 65535 events enabled in a state");
+                  }
+                  for (int j = 0; j < es.size(); j++) {
+                    SearchState n = s.stepUnlinked(es.get(j));
+                    if (visited.contains(n)) { // no writes to visited during the expansion
                       continue;
                     }
-                    for (Event e : s.events(settings)) {
-                      SearchState n = s.step(e);
-                      if (visited.add(n)) {
-                        added++;
-                        Found f = check(n, settings);
-                        if (f != null) {
-                          found.compareAndSet(null, f);
-                        }
-                        out.add(n);
-                      }
+                    long key = ((long) k << 16) | j;
+                    Fp fp = new Fp(n.fingerprintHigh(), n.fingerprintLow());
+                    Candidate known = fresh.get(fp);
+                    if (known == null) {
+                      known = fresh.putIfAbsent(fp, new Candidate(n, key, check(n, settings)));
+                    }
+                    if (known != null) {
+                      known.offer(n, key, settings);
                     }
                   }
                 }
-              } finally {
-                stats.states.addAndGet(added);
+                stats.states.set(seenBefore + fresh.size()); // an estimate until the level ends
               }
             };
         run(pool, threads, worker);
+        Candidate[] next = fresh.values().toArray(new Candidate[0]);
+        fresh.clear();
+        for (Candidate cand : next) {
+          visited.add(cand.state);
+        }
+        stats.states.set(visited.size());
+        if (timeUp.get()) {
+          return result(
+              new Found(Outcome.TIME_EXHAUSTED, null, null), level, visited.size(), start, 0);
+        }
         level++;
         stats.depth.set(level);
-        Found f = found.get();
-        if (f != null) {
-          return result(f, level, visited.size(), start, 0);
+        Arrays.sort(next, (a, b) -> Long.compare(a.key, b.key));
+        for (Candidate cand : next) {
+          if (cand.found != null) {
+            SearchState end =
+                rebuild(
+                    root,
+                    parents,
+                    choices,
+                    (int) (cand.key >>> 16),
+                    (int) (cand.key & 0xFFFF),
+                    settings,
+                    cand.state);
+            return result(
+                new Found(cand.found.outcome(), end, cand.found.predicate()),
+                level,
+                visited.size(),
+                start,
+                0);
+          }
         }
-        List<SearchState> next = new ArrayList<>();
-        for (List<SearchState> out : outs) {
-          next.addAll(out);
+        int[] parent = new int[next.length];
+        char[] choice = new char[next.length];
+        List<SearchState> states = new ArrayList<>(next.length);
+        for (int m = 0; m < next.length; m++) {
+          parent[m] = (int) (next[m].key >>> 16);
+          choice[m] = (char) (next[m].key & 0xFFFF);
+          states.add(next[m].state);
+          next[m] = null;
         }
-        frontier = next;
+        parents.add(parent);
+        choices.add(choice);
+        linkBytes += 6L * parent.length;
+        stats.storedBytes.set(visited.bytes() + linkBytes);
+        frontier = states;
       }
       return result(
           new Found(Outcome.SPACE_EXHAUSTED, null, null), level, visited.size(), start, 0);
@@ -130,6 +215,40 @@ public final class Search {
         pool.shutdownNow();
       }
     }
+  }
+
+  /**
+   * Steps from {@code root} along the recorded links to the state reached from the state at {@code
+   * parentPos} of the last complete level by its event {@code choice}; checks it is {@code found}.
+   */
+  private static SearchState rebuild(
+      SearchState root,
+      List<int[]> parents,
+      List<char[]> choices,
+      int parentPos,
+      int choice,
+      SearchSettings settings,
+      SearchState found) {
+    int levels = parents.size() + 1;
+    int[] path = new int[levels];
+    path[levels - 1] = choice;
+    int pos = parentPos;
+    for (int l = levels - 1; l >= 1; l--) {
+      path[l - 1] = choices.get(l - 1)[pos];
+      pos = parents.get(l - 1)[pos];
+    }
+    SearchState s = root;
+    for (int e : path) {
+      s = s.step(s.events(settings).get(e));
+    }
+    if (s.fingerprintHigh() != found.fingerprintHigh()
+        || s.fingerprintLow() != found.fingerprintLow()
+        || !s.equals(found)) {
+      throw new IllegalStateException(
+          "stepping the same events again reached another state: a handler is nondeterministic"
+              + " (run the checks mode)");
+    }
+    return s;
   }
 
   private static void run(ExecutorService pool, int threads, Runnable worker) {
@@ -228,11 +347,11 @@ public final class Search {
               if (settings.pruned(s)) {
                 break;
               }
-              List<Event> es = s.events(settings);
-              if (es.isEmpty()) {
+              int enabled = s.eventCount(settings);
+              if (enabled == 0) {
                 break;
               }
-              s = s.step(es.get(rnd.nextInt(es.size())));
+              s = s.step(s.event(settings, rnd.nextInt(enabled)));
               generated++;
               stats.states.incrementAndGet();
               Found f = check(s, settings);
@@ -347,8 +466,9 @@ public final class Search {
   /**
    * Explores up to {@code maxStates} states breadth-first and runs every event twice on copies:
    * reports handlers that are nondeterministic (the two successors differ), copies that are not
-   * equal to their original or hash differently, and handlers that change the original through a
-   * shallow copy. An empty list means no problem was seen.
+   * equal to their original or hash differently, equal states with different fingerprints, and
+   * handlers that change the original through a shallow copy. An empty list means no problem was
+   * seen.
    */
   public static List<String> checks(SearchState root, SearchSettings settings, int maxStates) {
     List<String> problems = new ArrayList<>();
@@ -377,6 +497,9 @@ public final class Search {
         }
         if (!a.equals(b) || a.hashCode() != b.hashCode()) {
           problems.add("nondeterministic handler: [" + e + "] gave two different states");
+        } else if (a.fingerprintHigh() != b.fingerprintHigh()
+            || a.fingerprintLow() != b.fingerprintLow()) {
+          problems.add("equal states with different fingerprints after [" + e + "]");
         }
         if (visited.add(a)) {
           queue.add(a);

@@ -22,7 +22,13 @@ import java.util.Map;
  *
  * <p>States are immutable once built: a successor copies only the node that handled the event and
  * shares everything else. Equality covers nodes, network and timers; the parent link, the event and
- * the depth are bookkeeping for traces and take no part in it.
+ * the depth are bookkeeping for traces and take no part in it. A state made by {@link
+ * #stepUnlinked} has no parent link (breadth-first search keeps its own compact links, so that the
+ * states of earlier levels can be dropped).
+ *
+ * <p>The 128-bit {@linkplain #fingerprintHigh() fingerprint} identifies a state by the exact ids
+ * its parts get from the system's {@link Interner}: equal states have equal fingerprints, and
+ * different ones share one only by a 128-bit hash collision (see {@link FingerprintSet}).
  */
 public final class SearchState {
 
@@ -31,6 +37,7 @@ public final class SearchState {
     final Address[] addresses;
     final Map<Address, Integer> index = new HashMap<>();
     final int[] clientSlots; // node indexes of CheckClients, in order
+    final Interner ids = new Interner();
 
     Layout(Address[] addresses, Node[] nodes) {
       this.addresses = addresses;
@@ -54,6 +61,19 @@ public final class SearchState {
   private final int depth;
   private int hash;
   private final int[] nodeHashes; // node hash and timers hash, per node
+  private final int[] slotIds; // interned id of node and timers, per node; -1 until needed
+  private final ClientsMemo clientsMemo; // shared with the parent while the clients are the same
+  private long fpHigh;
+  private long fpLow;
+  private volatile boolean fpDone;
+
+  /**
+   * Results of predicates over the clients only, cached for every state that shares these client
+   * objects (a successor shares them unless a client handled its event).
+   */
+  static final class ClientsMemo {
+    volatile byte linearizable; // 0 unknown, 1 yes, 2 no
+  }
 
   private SearchState(
       Layout layout,
@@ -63,7 +83,9 @@ public final class SearchState {
       SearchState parent,
       Event event,
       int depth,
-      int[] nodeHashes) {
+      int[] nodeHashes,
+      int[] slotIds,
+      ClientsMemo clientsMemo) {
     this.layout = layout;
     this.nodes = nodes;
     this.timers = timers;
@@ -72,6 +94,8 @@ public final class SearchState {
     this.event = event;
     this.depth = depth;
     this.nodeHashes = nodeHashes;
+    this.slotIds = slotIds;
+    this.clientsMemo = clientsMemo;
   }
 
   private int nodeHash(int i) {
@@ -97,6 +121,9 @@ public final class SearchState {
     for (int i = 0; i < nodes.length; i++) {
       nodeHashes[i] = nodeHash(i);
     }
+    this.slotIds = new int[nodes.length];
+    Arrays.fill(slotIds, -1);
+    this.clientsMemo = new ClientsMemo();
   }
 
   /**
@@ -117,7 +144,7 @@ public final class SearchState {
       ns[i].init(fx);
       timers[i] = fx.timers.toArray(new TimerEntry[0]);
       for (Envelope e : fx.sends) {
-        net = net.plus(e);
+        net = net.plus(e, layout.ids);
       }
     }
     for (int c = 0; c < layout.clientSlots.length; c++) {
@@ -170,6 +197,53 @@ public final class SearchState {
     return out;
   }
 
+  /** How many events are enabled under {@code settings} (as {@code events(settings).size()}). */
+  int eventCount(SearchSettings settings) {
+    int n = 0;
+    for (int m = 0; m < network.size(); m++) {
+      if (deliverable(network.get(m), settings)) {
+        n++;
+      }
+    }
+    for (int i = 0; i < nodes.length; i++) {
+      if (settings.timersDelivered(layout.addresses[i])) {
+        for (int j = 0; j < timers[i].length; j++) {
+          if (eligible(timers[i], j)) {
+            n++;
+          }
+        }
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Enabled event {@code k} (as {@code events(settings).get(k)}), without building the list: for
+   * random probes, which take one event of each state.
+   */
+  Event event(SearchSettings settings, int k) {
+    int n = 0;
+    for (int m = 0; m < network.size(); m++) {
+      if (deliverable(network.get(m), settings) && n++ == k) {
+        return new Event.Deliver(network.get(m));
+      }
+    }
+    for (int i = 0; i < nodes.length; i++) {
+      if (settings.timersDelivered(layout.addresses[i])) {
+        for (int j = 0; j < timers[i].length; j++) {
+          if (eligible(timers[i], j) && n++ == k) {
+            return new Event.Fire(layout.addresses[i], timers[i][j]);
+          }
+        }
+      }
+    }
+    throw new IndexOutOfBoundsException("event " + k + " of " + n);
+  }
+
+  private boolean deliverable(Envelope e, SearchSettings settings) {
+    return layout.index.containsKey(e.to()) && settings.deliverable(e);
+  }
+
   /**
    * Timer {@code j} may fire unless a timer set earlier must fire first (its maximum is not above
    * this one's minimum); an equal timer set earlier is the one to fire.
@@ -204,8 +278,25 @@ public final class SearchState {
     return false;
   }
 
-  /** The state after {@code event} (which must be enabled). */
+  /** The state after {@code event} (which must be enabled), linked to this one as its parent. */
   public SearchState step(Event event) {
+    return step(event, true, null);
+  }
+
+  /** The state after {@code event}, without a parent link (for breadth-first search). */
+  SearchState stepUnlinked(Event event) {
+    return step(event, false, null);
+  }
+
+  /**
+   * The state after {@code event}, linked to this one; the messages the handler sent, in order, are
+   * added to {@code sent} (for traces).
+   */
+  SearchState step(Event event, List<Envelope> sent) {
+    return step(event, true, sent);
+  }
+
+  private SearchState step(Event event, boolean link, List<Envelope> sent) {
     int i = layout.index.get(event.node());
     Node node = copyNode(nodes[i]);
     Collector fx = new Collector(event.node());
@@ -240,7 +331,10 @@ public final class SearchState {
     }
     Network net = network;
     for (Envelope e : fx.sends) {
-      net = net.plus(e);
+      net = net.plus(e, layout.ids);
+    }
+    if (sent != null) {
+      sent.addAll(fx.sends);
     }
     if (node instanceof CheckClient cc) {
       int op = cc.submitted() - 1;
@@ -254,7 +348,11 @@ public final class SearchState {
     }
     int[] hs = nodeHashes.clone();
     hs[i] = node.hashCode() * 31 + Arrays.hashCode(tss[i]);
-    return new SearchState(layout, ns, tss, net, this, event, depth + 1, hs);
+    int[] ids = slotIds.clone();
+    ids[i] = -1;
+    ClientsMemo memo = node instanceof CheckClient ? new ClientsMemo() : clientsMemo;
+    return new SearchState(
+        layout, ns, tss, net, link ? this : null, event, depth + 1, hs, ids, memo);
   }
 
   private static int indexOf(TimerEntry[] ts, TimerEntry t) {
@@ -360,7 +458,10 @@ public final class SearchState {
     return List.of(timers[layout.index.get(a)]);
   }
 
-  /** The state this one was reached from (null for an initial state). */
+  /**
+   * The state this one was reached from (null for an initial state, and for a state made by {@link
+   * #stepUnlinked}).
+   */
   public SearchState parent() {
     return parent;
   }
@@ -387,7 +488,16 @@ public final class SearchState {
 
   /** The same state as the root of a new search (depth 0, no parent): for phased searches. */
   public SearchState asRoot() {
-    return new SearchState(layout, nodes, timers, network, null, null, 0, nodeHashes);
+    return new SearchState(
+        layout, nodes, timers, network, null, null, 0, nodeHashes, slotIds.clone(), clientsMemo);
+  }
+
+  ClientsMemo clientsMemo() {
+    return clientsMemo;
+  }
+
+  Interner interner() {
+    return layout.ids;
   }
 
   // --- equality -----------------------------------------------------------------------------
@@ -421,23 +531,71 @@ public final class SearchState {
     return h;
   }
 
-  /** A 64-bit fingerprint (for statistics and de-duplication of probes). */
-  public long fingerprint() {
-    long x = network.hash();
-    for (int nh : nodeHashes) {
-      x = x * 0x9E3779B97F4A7C15L + nh;
+  /**
+   * The high half of this state's 128-bit fingerprint: the sum over nodes of a mix of (node index,
+   * interned id of the node with its timers), plus the sum over messages in flight of a mix of the
+   * message's interned id. The low half uses a second, independent mix. Both are sums, so a
+   * successor's fingerprint costs one interning of the node that changed.
+   */
+  public long fingerprintHigh() {
+    if (!fpDone) {
+      computeFingerprint();
     }
-    return mix64(x);
+    return fpHigh;
+  }
+
+  /** The low half of the 128-bit fingerprint (see {@link #fingerprintHigh()}). */
+  public long fingerprintLow() {
+    if (!fpDone) {
+      computeFingerprint();
+    }
+    return fpLow;
+  }
+
+  private void computeFingerprint() {
+    long h = network.fingerprintHigh();
+    long l = network.fingerprintLow();
+    for (int i = 0; i < nodes.length; i++) {
+      int id = slotIds[i];
+      if (id < 0) {
+        id = layout.ids.slotId(nodes[i], timers[i], nodeHashes[i]);
+        slotIds[i] = id; // racy but idempotent: every thread computes the same id
+      }
+      long key = ((long) i << 32) | id;
+      h += mixHigh(key);
+      l += mixLow(key);
+    }
+    fpHigh = h;
+    fpLow = l;
+    fpDone = true;
+  }
+
+  /** A 64-bit fingerprint (the high half of the 128-bit one). */
+  public long fingerprint() {
+    return fingerprintHigh();
   }
 
   static long mix(int h) {
     return mix64(h * 0x9E3779B97F4A7C15L + 0x632BE59BD9B4E019L);
   }
 
+  /** SplitMix64's finalizer: a bijection with good avalanche. */
   static long mix64(long z) {
     z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
     z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
     return z ^ (z >>> 31);
+  }
+
+  static long mixHigh(long key) {
+    return mix64(key * 0x9E3779B97F4A7C15L + 0x632BE59BD9B4E019L);
+  }
+
+  /** MurmurHash3's fmix64 on a differently scrambled key: independent of {@link #mixHigh}. */
+  static long mixLow(long key) {
+    long z = key * 0xC2B2AE3D27D4EB4FL + 0x165667B19E3779F9L;
+    z = (z ^ (z >>> 33)) * 0xFF51AFD7ED558CCDL;
+    z = (z ^ (z >>> 33)) * 0xC4CEB9FE1A85EC53L;
+    return z ^ (z >>> 33);
   }
 
   @Override

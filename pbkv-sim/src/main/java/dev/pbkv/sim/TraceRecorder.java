@@ -226,8 +226,8 @@ public final class TraceRecorder implements SimListener {
     return name.length() > 40 ? name.substring(0, 40) + "…" : name;
   }
 
-  /** A short description of a message for the diagram. */
-  static String label(Message msg) {
+  /** A short description of a message for the diagram (the model checker's traces use it too). */
+  public static String label(Message msg) {
     if (msg instanceof ViewServiceMessage.Ping p) {
       return "Ping " + p.viewNum();
     } else if (msg instanceof ViewServiceMessage.ViewReply r) {
