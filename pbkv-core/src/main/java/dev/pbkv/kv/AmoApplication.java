@@ -19,9 +19,10 @@ import java.util.Objects;
  */
 public final class AmoApplication {
   /**
-   * A sweep drops a session whose last write executed this many sweeps ago or more. With a sweep
-   * every quarter of the expiry at most as often as that, 5 sweeps span at least the whole expiry
-   * (see {@code ServerConfig.sessionExpiryMillis}).
+   * A sweep drops a session whose last write executed this many sweeps ago or more. Primaries
+   * decide sweeps at least a quarter of the expiry apart, and the first sweep after a write was
+   * decided after it, so the fifth comes at least 4 quarters, the whole expiry, after the write
+   * reached the primary (see {@code ServerConfig.sessionExpiryMillis}).
    */
   public static final int SWEEPS_TO_EXPIRE = 5;
 
