@@ -41,6 +41,16 @@ final class ServerCommand implements Callable<Integer> {
       description = "the view service (default: ${DEFAULT-VALUE}) [PBKV_VIEWSERVER]")
   String viewServer;
 
+  @Option(
+      names = "--session-expiry",
+      paramLabel = "DURATION",
+      defaultValue = "${env:PBKV_SESSION_EXPIRY:-10m}",
+      description =
+          "drop a client session's at-most-once entry once it has been idle this long, or 'never'"
+              + "; clients must give up on an op well before it (default: ${DEFAULT-VALUE})"
+              + " [PBKV_SESSION_EXPIRY]")
+  String sessionExpiry;
+
   @Mixin ServiceOptions service;
 
   @Override
@@ -51,7 +61,10 @@ final class ServerCommand implements Callable<Integer> {
     }
     Address self = Addresses.of(listen);
     Address vs = Addresses.of(viewServer);
-    ServerConfig config = ServerConfig.defaults().withPingIntervalMillis(service.pingMillis);
+    ServerConfig config =
+        ServerConfig.defaults()
+            .withPingIntervalMillis(service.pingMillis)
+            .withSessionExpiryMillis(sessionExpiryMillis());
     long bootId = System.currentTimeMillis();
     NetRuntime runtime =
         NetRuntime.listen(
@@ -61,5 +74,16 @@ final class ServerCommand implements Callable<Integer> {
             service.trace);
     log.info("server {} listening (boot id {}); view service {}", self, bootId, vs);
     return ProcessLife.runUntilStopped(runtime, log, "server " + self);
+  }
+
+  private long sessionExpiryMillis() {
+    if (sessionExpiry.trim().equalsIgnoreCase("never")) {
+      return 0;
+    }
+    try {
+      return new DurationConverter().convert(sessionExpiry);
+    } catch (picocli.CommandLine.TypeConversionException e) {
+      throw new UserError("--session-expiry: " + e.getMessage() + ", or 'never'");
+    }
   }
 }

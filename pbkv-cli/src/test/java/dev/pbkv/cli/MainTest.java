@@ -45,6 +45,8 @@ class MainTest {
         "bench --mix swap:5          | unknown op 'swap'",
         "bench --target http://x:1   | is not redis://HOST:PORT",
         "sim --seeds 1..5 --seed 3   | --seeds runs a swarm",
+        "server --listen 127.0.0.1:1 --session-expiry soon | --session-expiry: 'soon' is not a duration",
+        "server --listen 127.0.0.1:1 --session-expiry 0s | --session-expiry: '0s' is not a positive",
       })
   void when_inputIsWrong_then_oneClearLine_andExitCode2(String args, String expected) {
     Run r = run(args.trim().split("\\s+"));

@@ -10,41 +10,62 @@ import java.util.Objects;
  * request whose number was already executed is answered from the cached result instead of being
  * executed again. Reads need no entry (running one twice is harmless). The table is part of the
  * replicated state and travels in every {@link Snapshot}.
+ *
+ * <p>The table stays bounded by <em>sweeps</em> ({@link #sweep()}): the primary decides one every
+ * quarter of the session expiry and replicates it like an op, so every replica executes the same
+ * sweeps at the same points of the op sequence. The number of sweeps executed so far is the table's
+ * only clock: each entry records it when its request executes, and a sweep drops the entries that
+ * are {@link #SWEEPS_TO_EXPIRE} sweeps old. Nothing here reads a clock.
  */
 public final class AmoApplication {
+  /**
+   * A sweep drops a session whose last write executed this many sweeps ago or more. Primaries
+   * decide sweeps at least a quarter of the expiry apart, and the first sweep after a write was
+   * decided after it, so the fifth comes at least 4 quarters, the whole expiry, after the write
+   * reached the primary (see {@code ServerConfig.sessionExpiryMillis}).
+   */
+  public static final int SWEEPS_TO_EXPIRE = 5;
+
   private final KvStore store;
   private final HashMap<String, AmoEntry> sessions;
+  private long sweeps;
   private long mutations; // counts changes; not part of the state (see mutations())
 
   public AmoApplication() {
-    this(new KvStore(), new HashMap<>());
+    this(new KvStore(), new HashMap<>(), 0);
   }
 
-  private AmoApplication(KvStore store, HashMap<String, AmoEntry> sessions) {
+  private AmoApplication(KvStore store, HashMap<String, AmoEntry> sessions, long sweeps) {
     this.store = store;
     this.sessions = sessions;
+    this.sweeps = sweeps;
   }
 
   /** A fresh application holding the state of {@code snapshot}. */
   public static AmoApplication restore(Snapshot snapshot) {
-    return new AmoApplication(KvStore.of(snapshot.data()), new HashMap<>(snapshot.sessions()));
+    return new AmoApplication(
+        KvStore.of(snapshot.data()), new HashMap<>(snapshot.sessions()), snapshot.sweeps());
   }
 
   /** A consistent, immutable copy of the state (a full copy: for checks and small stores). */
   public Snapshot snapshot() {
-    return new Snapshot(store.copyOfData(), sessions);
+    return new Snapshot(store.copyOfData(), sessions, sweeps);
   }
 
   /** An independent copy of this application (the store's entries are shared, immutable). */
   public AmoApplication copy() {
-    AmoApplication c = new AmoApplication(store.copy(), new HashMap<>(sessions));
+    AmoApplication c = new AmoApplication(store.copy(), new HashMap<>(sessions), sweeps);
     c.mutations = mutations;
     return c;
   }
 
-  /** A fresh application holding the first chunk of a state transfer and the session table. */
-  public static AmoApplication fromChunk(DataChunk data, Map<String, AmoEntry> sessions) {
-    AmoApplication app = new AmoApplication(new KvStore(), new HashMap<>(sessions));
+  /**
+   * A fresh application holding the first chunk of a state transfer, the session table and the
+   * sweep count.
+   */
+  public static AmoApplication fromChunk(
+      DataChunk data, Map<String, AmoEntry> sessions, long sweeps) {
+    AmoApplication app = new AmoApplication(new KvStore(), new HashMap<>(sessions), sweeps);
     app.store.install(data);
     return app;
   }
@@ -72,6 +93,28 @@ public final class AmoApplication {
   /** The at-most-once table, read-only. */
   public Map<String, AmoEntry> sessions() {
     return Collections.unmodifiableMap(sessions);
+  }
+
+  /** How many sweeps this state has executed (replicated, like the table). */
+  public long sweeps() {
+    return sweeps;
+  }
+
+  /**
+   * Executes one session-expiry sweep: counts it, then drops every session whose last write
+   * executed {@link #SWEEPS_TO_EXPIRE} or more sweeps ago. A later request of a dropped session
+   * looks new: a retry of its last write would execute again (the rule that prevents this is on
+   * {@code ServerConfig.sessionExpiryMillis}). Deterministic: the same sweeps over the same ops
+   * leave every replica with the same table.
+   *
+   * @return how many sessions it dropped
+   */
+  public int sweep() {
+    sweeps++;
+    mutations++;
+    int before = sessions.size();
+    sessions.values().removeIf(e -> sweeps - e.writtenAtSweep() >= SWEEPS_TO_EXPIRE);
+    return before - sessions.size();
   }
 
   /**
@@ -111,7 +154,7 @@ public final class AmoApplication {
     }
     Result result = store.execute(command);
     if (!command.isRead()) {
-      sessions.put(clientId, new AmoEntry(seq, result));
+      sessions.put(clientId, new AmoEntry(seq, result, sweeps));
       mutations++;
     }
     return result;
@@ -139,12 +182,13 @@ public final class AmoApplication {
   @Override
   public boolean equals(Object o) {
     return o instanceof AmoApplication other
+        && sweeps == other.sweeps
         && store.equals(other.store)
         && sessions.equals(other.sessions);
   }
 
   @Override
   public int hashCode() {
-    return 31 * store.hashCode() + sessions.hashCode();
+    return (31 * store.hashCode() + sessions.hashCode()) * 31 + Long.hashCode(sweeps);
   }
 }

@@ -4,12 +4,21 @@ import java.util.Map;
 
 /**
  * An immutable, consistent copy of the replicated state: the key-value data <em>and</em> the
- * at-most-once table (lecture: "state transfer must include RPC data").
+ * at-most-once table (lecture: "state transfer must include RPC data"), with the number of
+ * session-expiry sweeps executed so far (the table's clock, see {@link AmoApplication#sweep()}).
  */
-public record Snapshot(Map<String, String> data, Map<String, AmoEntry> sessions) {
+public record Snapshot(Map<String, String> data, Map<String, AmoEntry> sessions, long sweeps) {
   public Snapshot {
     data = Map.copyOf(data);
     sessions = Map.copyOf(sessions);
+    if (sweeps < 0) {
+      throw new IllegalArgumentException("sweeps must be >= 0, got " + sweeps);
+    }
+  }
+
+  /** A snapshot before any sweep. */
+  public Snapshot(Map<String, String> data, Map<String, AmoEntry> sessions) {
+    this(data, sessions, 0);
   }
 
   /** The snapshot of an empty store. */
@@ -20,11 +29,17 @@ public record Snapshot(Map<String, String> data, Map<String, AmoEntry> sessions)
    * switch).
    */
   public Snapshot withoutSessions() {
-    return new Snapshot(data, Map.of());
+    return new Snapshot(data, Map.of(), sweeps);
   }
 
   @Override
   public String toString() {
-    return "Snapshot[" + data.size() + " keys, " + sessions.size() + " sessions]";
+    return "Snapshot["
+        + data.size()
+        + " keys, "
+        + sessions.size()
+        + " sessions, "
+        + sweeps
+        + " sweeps]";
   }
 }

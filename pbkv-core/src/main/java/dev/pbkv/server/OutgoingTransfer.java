@@ -104,7 +104,8 @@ final class OutgoingTransfer {
               nextChunk,
               lastBuilt,
               new DataChunk(bytes.toByteArray()),
-              nextChunk == 0 && withSessions ? source.sessions() : Map.of());
+              nextChunk == 0 && withSessions ? source.sessions() : Map.of(),
+              nextChunk == 0 ? source.sweeps() : 0);
       nextChunk++;
       unacked.add(t);
       out.add(t);

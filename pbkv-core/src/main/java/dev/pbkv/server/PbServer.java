@@ -15,11 +15,14 @@ import dev.pbkv.server.ClientMessage.WrongServer;
 import dev.pbkv.server.ReplicationMessage.Forward;
 import dev.pbkv.server.ReplicationMessage.ForwardAck;
 import dev.pbkv.server.ReplicationMessage.ForwardReject;
+import dev.pbkv.server.ReplicationMessage.LogEntry;
 import dev.pbkv.server.ReplicationMessage.Op;
 import dev.pbkv.server.ReplicationMessage.StateTransfer;
 import dev.pbkv.server.ReplicationMessage.StateTransferAck;
+import dev.pbkv.server.ReplicationMessage.Sweep;
 import dev.pbkv.server.ServerTimer.ForwardRetry;
 import dev.pbkv.server.ServerTimer.PingTick;
+import dev.pbkv.server.ServerTimer.SweepTick;
 import dev.pbkv.server.ServerTimer.TransferRetry;
 import dev.pbkv.view.View;
 import dev.pbkv.view.ViewServiceMessage.GetStatus;
@@ -35,6 +38,11 @@ import java.util.TreeMap;
  * learned from the view service: the primary forwards every op to the backup and executes it only
  * after the backup applied it; the backup applies forwards of its own view only; anyone else
  * rejects clients.
+ *
+ * <p>When sessions expire ({@link ServerConfig#sessionExpiryMillis()}), the primary also appends a
+ * {@link Sweep} to its log every {@link ServerConfig#sweepIntervalMillis()}: it is forwarded,
+ * applied by the backup and executed by the primary at the same index as any op, so both drop the
+ * same idle sessions. A new primary sweeps first one full interval after it took over.
  */
 public final class PbServer implements Node {
   private final Address self;
@@ -51,12 +59,13 @@ public final class PbServer implements Node {
   private OutgoingTransfer transfer; // while the state transfer to the backup runs
   private final PrimaryLog log = new PrimaryLog();
   private boolean forwardTimerArmed;
+  private long primarySince; // the view in which this server last became primary (sweep ticks)
 
   // Backup of the current view.
   private long installedViewNum; // the view whose state transfer this server installed
   private int receivedChunks; // chunks of this view's state transfer installed so far, in order
   private long appliedIndex;
-  private final TreeMap<Long, Op> outOfOrder = new TreeMap<>();
+  private final TreeMap<Long, LogEntry> outOfOrder = new TreeMap<>();
 
   /**
    * @param self this server's address
@@ -114,6 +123,8 @@ public final class PbServer implements Node {
       onTransferRetry(retry, fx);
     } else if (timer instanceof ForwardRetry retry) {
       onForwardRetry(retry, fx);
+    } else if (timer instanceof SweepTick tick) {
+      onSweepTick(tick, fx);
     } else {
       throw new IllegalArgumentException("server: unknown timer " + timer);
     }
@@ -141,6 +152,10 @@ public final class PbServer implements Node {
     if (isPrimary()) {
       if (!wasPrimary) {
         log.clear(); // a former backup starts with what it applied; clients retry the rest
+        primarySince = view.viewNum();
+        if (config.expiresSessions()) {
+          fx.setTimer(new SweepTick(primarySince), config.sweepIntervalMillis());
+        }
       }
       log.renumberForNewView(); // unacknowledged ops are re-sent after the transfer
       if (view.hasBackup()) {
@@ -228,8 +243,8 @@ public final class PbServer implements Node {
     if (view.hasBackup()) {
       sendForwards(fx);
     } else {
-      for (Op op : log.drainAll()) {
-        execute(op, fx);
+      for (LogEntry entry : log.drainAll()) {
+        execute(entry, fx);
       }
     }
   }
@@ -325,19 +340,49 @@ public final class PbServer implements Node {
         || !transferDone) {
       return; // an ack from another view or another server says nothing about this backup
     }
-    for (Op op : log.acknowledge(ack.appliedIndex())) {
-      if (config.breaks(RuleSwitch.REPLY_BEFORE_BACKUP_ACK)) {
+    for (LogEntry entry : log.acknowledge(ack.appliedIndex())) {
+      if (entry instanceof Op && config.breaks(RuleSwitch.REPLY_BEFORE_BACKUP_ACK)) {
         continue; // executed already when it arrived
       }
-      execute(op, fx);
+      execute(entry, fx);
     }
     sendForwards(fx);
   }
 
-  private void execute(Op op, Effects fx) {
-    Result result = app.execute(op.client().name(), op.seq(), op.command());
-    if (result != null) {
-      reply(op.client(), op.seq(), result, fx);
+  /** Executes a log entry at the primary: a client op (and replies), or a sweep. */
+  private void execute(LogEntry entry, Effects fx) {
+    if (entry instanceof Op op) {
+      Result result = app.execute(op.client().name(), op.seq(), op.command());
+      if (result != null) {
+        reply(op.client(), op.seq(), result, fx);
+      }
+    } else {
+      app.sweep();
+    }
+  }
+
+  // --- primary: session expiry --------------------------------------------------------------
+
+  /**
+   * Time to sweep: the primary appends a {@link Sweep} to its log like an op (forwarded, executed
+   * once the backup applied it). At most one sweep waits in the log at a time: a primary that
+   * cannot make progress sweeps less often, which only keeps sessions longer.
+   */
+  private void onSweepTick(SweepTick tick, Effects fx) {
+    if (!isPrimary() || tick.primarySince() != primarySince) {
+      return; // stale: from an earlier term as primary, or no longer primary
+    }
+    fx.setTimer(new SweepTick(primarySince), config.sweepIntervalMillis());
+    if (log.hasQueuedSweep() || log.size() >= config.maxQueuedOps()) {
+      return;
+    }
+    if (transferDone && !view.hasBackup()) {
+      app.sweep();
+      return;
+    }
+    log.add(new Sweep()); // held until the transfer is done, like an op (rule 5)
+    if (transferDone) {
+      sendForwards(fx);
     }
   }
 
@@ -360,7 +405,7 @@ public final class PbServer implements Node {
     }
     if (installedViewNum != view.viewNum() && chunk.chunkIndex() == receivedChunks) {
       if (chunk.chunkIndex() == 0) {
-        app = AmoApplication.fromChunk(chunk.data(), chunk.sessions());
+        app = AmoApplication.fromChunk(chunk.data(), chunk.sessions(), chunk.sweeps());
       } else {
         app.installChunk(chunk.data());
       }
@@ -385,8 +430,8 @@ public final class PbServer implements Node {
             && installedViewNum == view.viewNum();
     if (!ours) {
       if (config.breaks(RuleSwitch.BACKUP_ACCEPTS_ANY_VIEW)) {
-        for (Op op : forward.ops()) { // rule 3 broken: applied whatever view it is from
-          app.execute(op.client().name(), op.seq(), op.command());
+        for (LogEntry entry : forward.entries()) { // rule 3 broken: applied whatever view
+          applyEntry(entry);
         }
         fx.send(from, new ForwardAck(forward.viewNum(), forward.lastIndex()));
         return;
@@ -395,15 +440,15 @@ public final class PbServer implements Node {
       return;
     }
     long index = forward.firstIndex();
-    for (Op op : forward.ops()) {
+    for (LogEntry entry : forward.entries()) {
       if (index == appliedIndex + 1) {
-        apply(op);
+        apply(entry);
       } else if (index > appliedIndex + 1 && outOfOrder.size() < config.maxQueuedOps()) {
-        outOfOrder.put(index, op); // a gap: wait for the missing forward
+        outOfOrder.put(index, entry); // a gap: wait for the missing forward
       }
       index++;
     }
-    Op next;
+    LogEntry next;
     while ((next = outOfOrder.remove(appliedIndex + 1)) != null) {
       apply(next);
     }
@@ -415,9 +460,18 @@ public final class PbServer implements Node {
     fx.send(from, new ForwardAck(view.viewNum(), acked));
   }
 
-  private void apply(Op op) {
-    app.execute(op.client().name(), op.seq(), op.command());
+  private void apply(LogEntry entry) {
+    applyEntry(entry);
     appliedIndex++;
+  }
+
+  /** Applies a log entry at the backup: the same effect on the state as at the primary. */
+  private void applyEntry(LogEntry entry) {
+    if (entry instanceof Op op) {
+      app.execute(op.client().name(), op.seq(), op.command());
+    } else {
+      app.sweep();
+    }
   }
 
   private String rejectReason(Forward forward, Address from) {
@@ -497,6 +551,11 @@ public final class PbServer implements Node {
     app.preload(key, value);
   }
 
+  /** How many at-most-once sessions this server's state holds. */
+  public int sessionCount() {
+    return app.sessionCount();
+  }
+
   /** Ops waiting at the primary for the backup. */
   public int queuedOps() {
     return log.size();
@@ -518,6 +577,7 @@ public final class PbServer implements Node {
     c.transfer = transfer == null ? null : transfer.copy();
     c.log.copyFrom(log);
     c.forwardTimerArmed = forwardTimerArmed;
+    c.primarySince = primarySince;
     c.installedViewNum = installedViewNum;
     c.receivedChunks = receivedChunks;
     c.appliedIndex = appliedIndex;
@@ -534,6 +594,7 @@ public final class PbServer implements Node {
         && acceptedViewNum == other.acceptedViewNum
         && transferDone == other.transferDone
         && forwardTimerArmed == other.forwardTimerArmed
+        && primarySince == other.primarySince
         && installedViewNum == other.installedViewNum
         && receivedChunks == other.receivedChunks
         && appliedIndex == other.appliedIndex
@@ -558,6 +619,7 @@ public final class PbServer implements Node {
         app,
         log,
         forwardTimerArmed,
+        primarySince,
         transfer,
         outOfOrder);
   }

@@ -2,6 +2,7 @@ package dev.pbkv.server;
 
 import dev.pbkv.node.Address;
 import dev.pbkv.server.ReplicationMessage.Forward;
+import dev.pbkv.server.ReplicationMessage.LogEntry;
 import dev.pbkv.server.ReplicationMessage.Op;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -10,15 +11,17 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The primary's ops that are not executed yet, numbered with consecutive indexes within a view, and
- * which of them have been forwarded (DESIGN 1.4: pipelined, batched forwards).
+ * The primary's log entries (client ops and sweeps) that are not executed yet, numbered with
+ * consecutive indexes within a view, and which of them have been forwarded (DESIGN 1.4: pipelined,
+ * batched forwards).
  *
- * <p>Op {@code executedIndex + 1 + i} is {@code ops.get(i)}. Ops up to {@code sentIndex} have been
- * forwarded; {@code inFlight} holds the last index of each forward not yet acknowledged.
+ * <p>Entry {@code executedIndex + 1 + i} is {@code ops.get(i)}. Ops up to {@code sentIndex} have
+ * been forwarded; {@code inFlight} holds the last index of each forward not yet acknowledged.
  */
 final class PrimaryLog {
-  private final ArrayList<Op> ops = new ArrayList<>();
+  private final ArrayList<LogEntry> ops = new ArrayList<>();
   private final HashMap<Address, Long> queuedSeq = new HashMap<>(); // lookups only
+  private int queuedSweeps;
   private long executedIndex;
   private long sentIndex;
   private final ArrayDeque<Long> inFlight = new ArrayDeque<>();
@@ -28,14 +31,24 @@ final class PrimaryLog {
     clear();
     ops.addAll(other.ops);
     queuedSeq.putAll(other.queuedSeq);
+    queuedSweeps = other.queuedSweeps;
     executedIndex = other.executedIndex;
     sentIndex = other.sentIndex;
     inFlight.addAll(other.inFlight);
   }
 
-  void add(Op op) {
-    ops.add(op);
-    queuedSeq.put(op.client(), op.seq());
+  void add(LogEntry entry) {
+    ops.add(entry);
+    if (entry instanceof Op op) {
+      queuedSeq.put(op.client(), op.seq());
+    } else {
+      queuedSweeps++;
+    }
+  }
+
+  /** True if a sweep is queued and not executed yet. */
+  boolean hasQueuedSweep() {
+    return queuedSweeps > 0;
   }
 
   /** Whether request {@code seq} of {@code client} is queued already. */
@@ -91,17 +104,21 @@ final class PrimaryLog {
    * Records that the backup applied every op up to {@code appliedIndex}; returns those ops, now
    * ready to execute, in order, and removes them from the log.
    */
-  List<Op> acknowledge(long appliedIndex) {
+  List<LogEntry> acknowledge(long appliedIndex) {
     long upTo = Math.min(appliedIndex, sentIndex);
     if (upTo <= executedIndex) {
       return List.of();
     }
     int n = (int) (upTo - executedIndex);
-    List<Op> ready = new ArrayList<>(ops.subList(0, n));
+    List<LogEntry> ready = new ArrayList<>(ops.subList(0, n));
     ops.subList(0, n).clear();
-    for (Op op : ready) {
-      if (contains(op.client(), op.seq())) {
-        queuedSeq.remove(op.client());
+    for (LogEntry entry : ready) {
+      if (entry instanceof Op op) {
+        if (contains(op.client(), op.seq())) {
+          queuedSeq.remove(op.client());
+        }
+      } else {
+        queuedSweeps--;
       }
     }
     executedIndex = upTo;
@@ -124,11 +141,12 @@ final class PrimaryLog {
     inFlight.clear();
   }
 
-  /** Removes and returns every queued op (for a primary without a backup). */
-  List<Op> drainAll() {
-    List<Op> all = new ArrayList<>(ops);
+  /** Removes and returns every queued entry (for a primary without a backup). */
+  List<LogEntry> drainAll() {
+    List<LogEntry> all = new ArrayList<>(ops);
     ops.clear();
     queuedSeq.clear();
+    queuedSweeps = 0;
     executedIndex += all.size();
     sentIndex = executedIndex;
     inFlight.clear();
@@ -138,6 +156,7 @@ final class PrimaryLog {
   void clear() {
     ops.clear();
     queuedSeq.clear();
+    queuedSweeps = 0;
     executedIndex = 0;
     sentIndex = 0;
     inFlight.clear();

@@ -14,25 +14,44 @@ import java.util.Objects;
 /** Messages between the primary and the backup. Every one carries the view it belongs to. */
 public sealed interface ReplicationMessage extends Message {
 
+  /**
+   * One entry of the primary's log: what the backup applies, and the primary executes, at one op
+   * index. Either a client request ({@link Op}) or a session-expiry sweep ({@link Sweep}).
+   */
+  sealed interface LogEntry permits Op, Sweep {}
+
   /** One client request as the primary forwards it. */
-  record Op(Address client, long seq, Command command) {
+  record Op(Address client, long seq, Command command) implements LogEntry {
     public Op {
       Objects.requireNonNull(client, "client");
       Objects.requireNonNull(command, "command");
     }
   }
 
-  /** Ops {@code firstIndex, firstIndex+1, …} of view {@code viewNum}, in order (rule 2). */
-  record Forward(long viewNum, long firstIndex, List<Op> ops) implements ReplicationMessage {
+  /**
+   * The primary's decision to expire idle at-most-once sessions (see {@link
+   * dev.pbkv.kv.AmoApplication#sweep()}). It travels in the log like an op, so the backup applies
+   * it at the same index as the primary and both drop the same sessions.
+   */
+  record Sweep() implements LogEntry {
+    @Override
+    public String toString() {
+      return "Sweep";
+    }
+  }
+
+  /** Log entries {@code firstIndex, firstIndex+1, …} of view {@code viewNum}, in order (rule 2). */
+  record Forward(long viewNum, long firstIndex, List<LogEntry> entries)
+      implements ReplicationMessage {
     public Forward {
-      ops = List.copyOf(ops);
+      entries = List.copyOf(entries);
       if (firstIndex < 1) {
         throw new IllegalArgumentException("op indexes start at 1, got " + firstIndex);
       }
     }
 
     public long lastIndex() {
-      return firstIndex + ops.size() - 1;
+      return firstIndex + entries.size() - 1;
     }
   }
 
@@ -48,7 +67,8 @@ public sealed interface ReplicationMessage extends Message {
   /**
    * Chunk {@code chunkIndex} (0, 1, 2, …) of the primary's state for the backup of view {@code
    * viewNum} (rule 5): {@code data} holds some of the key-value entries; chunk 0 also carries the
-   * whole at-most-once table in {@code sessions} (the other chunks have none). {@code lastChunk}
+   * whole at-most-once table in {@code sessions} and the number of session-expiry sweeps executed
+   * so far in {@code sweeps} (the other chunks have no sessions and 0 sweeps). {@code lastChunk}
    * marks the final chunk: once the backup has installed chunks 0 to this one, in order, it holds
    * the state.
    */
@@ -57,7 +77,8 @@ public sealed interface ReplicationMessage extends Message {
       int chunkIndex,
       boolean lastChunk,
       DataChunk data,
-      Map<String, AmoEntry> sessions)
+      Map<String, AmoEntry> sessions,
+      long sweeps)
       implements ReplicationMessage {
     public StateTransfer {
       Objects.requireNonNull(data, "data");
@@ -65,12 +86,15 @@ public sealed interface ReplicationMessage extends Message {
       if (chunkIndex < 0) {
         throw new IllegalArgumentException("chunk indexes start at 0, got " + chunkIndex);
       }
+      if (sweeps < 0) {
+        throw new IllegalArgumentException("sweeps must be >= 0, got " + sweeps);
+      }
     }
 
     /** The whole of {@code snapshot} in one chunk (chunk 0, the last). */
     public static StateTransfer whole(long viewNum, Snapshot snapshot) {
       return new StateTransfer(
-          viewNum, 0, true, DataChunk.of(snapshot.data()), snapshot.sessions());
+          viewNum, 0, true, DataChunk.of(snapshot.data()), snapshot.sessions(), snapshot.sweeps());
     }
 
     @Override
@@ -84,7 +108,9 @@ public sealed interface ReplicationMessage extends Message {
           + data.count()
           + " keys, "
           + sessions.size()
-          + " sessions]";
+          + " sessions"
+          + (sweeps > 0 ? ", " + sweeps + " sweeps" : "")
+          + "]";
     }
   }
 

@@ -20,6 +20,22 @@ import java.util.Set;
  *     data each (at least one entry per chunk; default 1 MiB, see {@link #DEFAULT_CHUNK_BYTES})
  * @param transferWindowChunks chunks of a state transfer the primary keeps unacknowledged at most
  *     (default 2: steadier than 1 or 4 on loopback, see pbkv-bench {@code TransferTime})
+ * @param sessionExpiryMillis how long an idle at-most-once session is kept at least (default 10
+ *     minutes, {@link #DEFAULT_SESSION_EXPIRY_MILLIS}; 0: sessions never expire and the table grows
+ *     with every client session ever seen). The primary sweeps the table every {@link
+ *     #sweepIntervalMillis()} (a quarter of the expiry) and replicates each sweep like an op, so
+ *     primary and backup drop the same sessions at the same point. <b>Guarantee:</b> the entry of a
+ *     session is kept for at least {@code sessionExpiryMillis} after its last write first reached a
+ *     primary, and (while the primary stays up and its backup answers) is dropped within about
+ *     {@code 1.25 × sessionExpiryMillis} after that write executed (each failover can add the time
+ *     to the new primary's first sweep, one interval). <b>Rule for clients:</b> no copy of a
+ *     request may reach a server more than {@code sessionExpiryMillis} after the client first sent
+ *     it — otherwise a retry of an expired session's last write executes again. A client keeps it
+ *     by giving up on an op (reporting it indeterminate) long before the expiry and never
+ *     re-sending that sequence number; {@code PbkvClient} times out after 5 s by default and
+ *     retires the session. A session that resumes after the expiry with a <em>new</em> request is
+ *     fine: that request is new. Timers never fire early, so the guarantee needs no synchronised
+ *     clocks.
  * @param rules rule switches to break on purpose (tests only; empty in production)
  */
 public record ServerConfig(
@@ -31,6 +47,7 @@ public record ServerConfig(
     int maxQueuedOps,
     long transferChunkBytes,
     int transferWindowChunks,
+    long sessionExpiryMillis,
     Set<RuleSwitch> rules) {
 
   /**
@@ -39,6 +56,9 @@ public record ServerConfig(
    * per-chunk round trip costs little (see pbkv-bench {@code TransferTime}).
    */
   public static final long DEFAULT_CHUNK_BYTES = 1L << 20;
+
+  /** The default session expiry: 10 minutes, far beyond any client's timeout (5 s by default). */
+  public static final long DEFAULT_SESSION_EXPIRY_MILLIS = 10 * 60 * 1000;
 
   public ServerConfig {
     positive("pingIntervalMillis", pingIntervalMillis);
@@ -49,6 +69,10 @@ public record ServerConfig(
     positive("maxQueuedOps", maxQueuedOps);
     positive("transferChunkBytes", transferChunkBytes);
     positive("transferWindowChunks", transferWindowChunks);
+    if (sessionExpiryMillis < 0) {
+      throw new IllegalArgumentException(
+          "sessionExpiryMillis must be >= 0 (0: never expire), got " + sessionExpiryMillis);
+    }
     rules = rules.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(rules));
   }
 
@@ -68,6 +92,7 @@ public record ServerConfig(
         100_000,
         DEFAULT_CHUNK_BYTES,
         2,
+        DEFAULT_SESSION_EXPIRY_MILLIS,
         Set.of());
   }
 
@@ -81,6 +106,7 @@ public record ServerConfig(
         maxQueuedOps,
         transferChunkBytes,
         transferWindowChunks,
+        sessionExpiryMillis,
         newRules);
   }
 
@@ -94,6 +120,7 @@ public record ServerConfig(
         maxQueuedOps,
         transferChunkBytes,
         transferWindowChunks,
+        sessionExpiryMillis,
         rules);
   }
 
@@ -108,6 +135,7 @@ public record ServerConfig(
         maxQueuedOps,
         transferChunkBytes,
         transferWindowChunks,
+        sessionExpiryMillis,
         rules);
   }
 
@@ -122,7 +150,41 @@ public record ServerConfig(
         maxQueuedOps,
         chunkBytes,
         window,
+        sessionExpiryMillis,
         rules);
+  }
+
+  /** The same with at-most-once sessions expiring after {@code millis} (0: never). */
+  public ServerConfig withSessionExpiryMillis(long millis) {
+    return new ServerConfig(
+        pingIntervalMillis,
+        forwardRetryMillis,
+        transferRetryMillis,
+        maxForwardsInFlight,
+        maxBatchOps,
+        maxQueuedOps,
+        transferChunkBytes,
+        transferWindowChunks,
+        millis,
+        rules);
+  }
+
+  /** True if idle at-most-once sessions expire (a primary sweeps the table). */
+  public boolean expiresSessions() {
+    return sessionExpiryMillis > 0;
+  }
+
+  /**
+   * How often a primary sweeps the at-most-once table: a quarter of the expiry, rounded up, so that
+   * {@link dev.pbkv.kv.AmoApplication#SWEEPS_TO_EXPIRE} - 1 = 4 intervals are at least the expiry.
+   *
+   * @throws IllegalStateException if sessions never expire
+   */
+  public long sweepIntervalMillis() {
+    if (!expiresSessions()) {
+      throw new IllegalStateException("sessions never expire (sessionExpiryMillis = 0)");
+    }
+    return (sessionExpiryMillis + 3) / 4;
   }
 
   public boolean breaks(RuleSwitch rule) {

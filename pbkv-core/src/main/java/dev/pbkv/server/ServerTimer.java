@@ -19,4 +19,12 @@ public sealed interface ServerTimer extends Timer {
    * beyond {@code ackedIndex} since the timer was set.
    */
   record ForwardRetry(long viewNum, long ackedIndex) implements ServerTimer {}
+
+  /**
+   * Time for the primary to sweep the at-most-once table (every {@link
+   * ServerConfig#sweepIntervalMillis()}). {@code primarySince} is the view in which this server
+   * became primary: a tick from an earlier term as primary is stale, so a new primary sweeps a full
+   * interval after it took over at the earliest, never sooner after its predecessor's last sweep.
+   */
+  record SweepTick(long primarySince) implements ServerTimer {}
 }

@@ -246,6 +246,6 @@ class ChunkedTransferTest {
     sessions.forEach(
         (client, value) ->
             table.put(client, new dev.pbkv.kv.AmoEntry(1, new dev.pbkv.kv.Result.Value(value))));
-    return new StateTransfer(view, index, last, DataChunk.of(data), table);
+    return new StateTransfer(view, index, last, DataChunk.of(data), table, 0);
   }
 }

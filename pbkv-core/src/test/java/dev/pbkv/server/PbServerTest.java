@@ -22,6 +22,7 @@ import dev.pbkv.server.ReplicationMessage.StateTransfer;
 import dev.pbkv.server.ReplicationMessage.StateTransferAck;
 import dev.pbkv.server.ServerTimer.ForwardRetry;
 import dev.pbkv.server.ServerTimer.PingTick;
+import dev.pbkv.server.ServerTimer.SweepTick;
 import dev.pbkv.server.ServerTimer.TransferRetry;
 import dev.pbkv.view.View;
 import dev.pbkv.view.ViewServiceMessage.GetView;
@@ -362,7 +363,9 @@ class PbServerTest {
     assertThat(fx.sent())
         .containsExactly(new RecordingEffects.Sent(B, StateTransfer.whole(1, Snapshot.EMPTY)));
     assertThat(fx.timers())
-        .containsExactly(new RecordingEffects.TimerSet(new TransferRetry(1, 0), 100, 100));
+        .containsExactly(
+            new RecordingEffects.TimerSet(new SweepTick(1), 150_000, 150_000),
+            new RecordingEffects.TimerSet(new TransferRetry(1, 0), 100, 100));
     assertThat(a.acceptedViewNum()).isZero();
     assertThat(a.isPrimary()).isTrue();
     assertThat(a.isServing()).isFalse();
@@ -650,7 +653,7 @@ class PbServerTest {
     PbServer a = servingPrimary(withForwardLimits(1, 512));
 
     deliver(a, CLIENT, request(1, new Command.Append("k", "1")));
-    assertThat(fx.single(B, Forward.class).ops()).hasSize(1);
+    assertThat(fx.single(B, Forward.class).entries()).hasSize(1);
     for (Address client : List.of(CLIENT2, CLIENT3, CLIENT4)) {
       deliver(a, client, request(1, new Command.Append("k", client.name().substring(6))));
       assertThat(fx.nothingSent()).as("one forward in flight already").isTrue();
@@ -663,7 +666,9 @@ class PbServerTest {
     Forward batch = fx.single(B, Forward.class);
     assertThat(batch.firstIndex()).isEqualTo(2);
     assertThat(batch.lastIndex()).isEqualTo(4);
-    assertThat(batch.ops()).extracting(Op::client).containsExactly(CLIENT2, CLIENT3, CLIENT4);
+    assertThat(batch.entries())
+        .extracting(e -> ((Op) e).client())
+        .containsExactly(CLIENT2, CLIENT3, CLIENT4);
 
     deliver(a, B, new ForwardAck(1, 4));
 

@@ -35,7 +35,10 @@ public final class PbkvClient implements AutoCloseable {
    *
    * @param viewService the view service's {@code HOST:PORT}
    * @param sessions client sessions, i.e. operations in flight at once (default 16)
-   * @param timeout an operation not done by then is indeterminate (default 5 s)
+   * @param timeout an operation not done by then is indeterminate, and its session is retired
+   *     (default 5 s). Keep it far below the servers' session expiry (10 minutes by default): the
+   *     at-most-once guarantee holds only for retries that arrive within the expiry (see {@code
+   *     ServerConfig.sessionExpiryMillis})
    * @param retry re-send an unanswered request after this long (default 100 ms)
    */
   public record Options(String viewService, int sessions, Duration timeout, Duration retry) {

@@ -81,7 +81,8 @@ public final class CheckSystem {
   public SearchState initialState() {
     ViewServiceConfig vsc =
         new ViewServiceConfig(ViewServiceConfig.DEFAULT_PING_INTERVAL_MILLIS, deadPings, rules);
-    ServerConfig sc = ServerConfig.defaults().withRules(rules);
+    // No session expiry: the checker has no time, so a sweep timer could fire after any ping.
+    ServerConfig sc = ServerConfig.defaults().withRules(rules).withSessionExpiryMillis(0);
     ClientConfig cc = ClientConfig.defaults().withRules(rules);
     LinkedHashMap<Address, Node> nodes = new LinkedHashMap<>();
     nodes.put(VS, new ViewServer(vsc));

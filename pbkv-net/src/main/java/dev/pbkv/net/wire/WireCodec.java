@@ -13,6 +13,7 @@ import dev.pbkv.net.proto.ForwardAck;
 import dev.pbkv.net.proto.ForwardReject;
 import dev.pbkv.net.proto.GetStatus;
 import dev.pbkv.net.proto.GetView;
+import dev.pbkv.net.proto.LogEntry;
 import dev.pbkv.net.proto.Op;
 import dev.pbkv.net.proto.Ping;
 import dev.pbkv.net.proto.Reply;
@@ -21,6 +22,7 @@ import dev.pbkv.net.proto.ServerHealth;
 import dev.pbkv.net.proto.StateTransfer;
 import dev.pbkv.net.proto.StateTransferAck;
 import dev.pbkv.net.proto.Status;
+import dev.pbkv.net.proto.Sweep;
 import dev.pbkv.net.proto.ViewReply;
 import dev.pbkv.net.proto.WrongServer;
 import dev.pbkv.node.Address;
@@ -197,12 +199,21 @@ public final class WireCodec {
     } else if (m instanceof ReplicationMessage.Forward f) {
       Forward.Builder fb =
           Forward.newBuilder().setViewNum(f.viewNum()).setFirstIndex(f.firstIndex());
-      for (ReplicationMessage.Op op : f.ops()) {
-        fb.addOps(
-            Op.newBuilder()
-                .setClient(op.client().name())
-                .setSeq(op.seq())
-                .setCommand(toProto(op.command())));
+      for (ReplicationMessage.LogEntry entry : f.entries()) {
+        if (entry instanceof ReplicationMessage.Op op) {
+          fb.addEntries(
+              LogEntry.newBuilder()
+                  .setOp(
+                      Op.newBuilder()
+                          .setClient(op.client().name())
+                          .setSeq(op.seq())
+                          .setCommand(toProto(op.command()))));
+        } else if (entry instanceof ReplicationMessage.Sweep) {
+          fb.addEntries(LogEntry.newBuilder().setSweep(Sweep.getDefaultInstance()));
+        } else {
+          throw new IllegalArgumentException(
+              "the wire format has no mapping for log entry type " + entry.getClass().getName());
+        }
       }
       b.setForward(fb);
     } else if (m instanceof ReplicationMessage.ForwardAck a) {
@@ -223,6 +234,7 @@ public final class WireCodec {
               .setViewNum(t.viewNum())
               .setData(UnsafeByteOperations.unsafeWrap(t.data().toByteArray()))
               .putAllSessions(toProto(t.sessions()))
+              .setSweeps(t.sweeps())
               .setChunkIndex(t.chunkIndex())
               .setLastChunk(t.lastChunk()));
     } else if (m instanceof ReplicationMessage.StateTransferAck a) {
@@ -314,7 +326,9 @@ public final class WireCodec {
     for (Map.Entry<String, AmoEntry> e : sessions.entrySet()) {
       AmoEntry entry = e.getValue();
       dev.pbkv.net.proto.AmoEntry.Builder eb =
-          dev.pbkv.net.proto.AmoEntry.newBuilder().setSeq(entry.seq());
+          dev.pbkv.net.proto.AmoEntry.newBuilder()
+              .setSeq(entry.seq())
+              .setWrittenAtSweep(entry.writtenAtSweep());
       if (entry.result() != null) {
         eb.setResult(toProto(entry.result()));
       }
@@ -410,16 +424,11 @@ public final class WireCodec {
       // Primary and backup.
       case FORWARD -> {
         Forward f = pb.getForward();
-        List<ReplicationMessage.Op> ops = new ArrayList<>(f.getOpsCount());
-        for (Op op : f.getOpsList()) {
-          require(op.hasCommand(), "Op.command");
-          ops.add(
-              new ReplicationMessage.Op(
-                  requiredAddress(op.getClient(), "Op.client"),
-                  op.getSeq(),
-                  command(op.getCommand(), "Op.command")));
+        List<ReplicationMessage.LogEntry> entries = new ArrayList<>(f.getEntriesCount());
+        for (LogEntry entry : f.getEntriesList()) {
+          entries.add(logEntry(entry));
         }
-        yield new ReplicationMessage.Forward(f.getViewNum(), f.getFirstIndex(), ops);
+        yield new ReplicationMessage.Forward(f.getViewNum(), f.getFirstIndex(), entries);
       }
       case FORWARD_ACK ->
           new ReplicationMessage.ForwardAck(
@@ -438,13 +447,30 @@ public final class WireCodec {
             t.getChunkIndex(),
             t.getLastChunk(),
             new DataChunk(t.getData().toByteArray()),
-            sessions(t.getSessionsMap()));
+            sessions(t.getSessionsMap()),
+            t.getSweeps());
       }
       case STATE_TRANSFER_ACK ->
           new ReplicationMessage.StateTransferAck(
               pb.getStateTransferAck().getViewNum(), pb.getStateTransferAck().getChunkIndex());
       case PAYLOAD_NOT_SET ->
           throw unknownType("message", null, pb.getUnknownFields().asMap().keySet());
+    };
+  }
+
+  private static ReplicationMessage.LogEntry logEntry(LogEntry pb) throws WireFormatException {
+    return switch (pb.getKindCase()) {
+      case OP -> {
+        Op op = pb.getOp();
+        require(op.hasCommand(), "Op.command");
+        yield new ReplicationMessage.Op(
+            requiredAddress(op.getClient(), "Op.client"),
+            op.getSeq(),
+            command(op.getCommand(), "Op.command"));
+      }
+      case SWEEP -> new ReplicationMessage.Sweep();
+      case KIND_NOT_SET ->
+          throw unknownType("log entry", "Forward.entries", pb.getUnknownFields().asMap().keySet());
     };
   }
 
@@ -504,7 +530,8 @@ public final class WireCodec {
               entry.getSeq(),
               entry.hasResult()
                   ? result(entry.getResult(), "StateTransfer.sessions[" + quote(e.getKey()) + "]")
-                  : null));
+                  : null,
+              entry.getWrittenAtSweep()));
     }
     return sessions;
   }
@@ -535,7 +562,7 @@ public final class WireCodec {
   /**
    * An unset oneof: nothing set, or a field this version does not know (from a newer peer).
    *
-   * @param what "message", "command" or "result"
+   * @param what "message", "command", "result" or "log entry"
    * @param where the field that holds it, or null for the envelope's payload
    */
   private static WireFormatException unknownType(

@@ -87,7 +87,9 @@ final class Samples {
     sessions.put("client-3", new AmoEntry(-5, new Result.CasResult(false, "x")));
     sessions.put("client-4", new AmoEntry(0, null));
     sessions.put(UNICODE, new AmoEntry(3, new Result.Value("")));
-    return new Snapshot(data, sessions);
+    sessions.put("client-5", new AmoEntry(9, Result.OK, 41));
+    sessions.put("client-6", new AmoEntry(10, null, Long.MAX_VALUE));
+    return new Snapshot(data, sessions, 42);
   }
 
   static Snapshot largeSnapshot(int keys) {
@@ -143,13 +145,25 @@ final class Samples {
     m.add(
         new ReplicationMessage.Forward(
             2, 1, List.of(new ReplicationMessage.Op(CLIENT, 1, new Command.Put("k", "v")))));
-    List<ReplicationMessage.Op> ops = new ArrayList<>();
+    List<ReplicationMessage.LogEntry> ops = new ArrayList<>();
     long opSeq = 0;
     for (Command c : commands()) {
       ops.add(new ReplicationMessage.Op(Address.of("c" + (opSeq % 3)), opSeq++, c));
+      if (opSeq % 4 == 0) {
+        ops.add(new ReplicationMessage.Sweep());
+      }
     }
     ops.add(new ReplicationMessage.Op(Address.of(UNICODE), Long.MIN_VALUE, new Command.Get("")));
     m.add(new ReplicationMessage.Forward(Long.MAX_VALUE, Long.MAX_VALUE, ops));
+    m.add(new ReplicationMessage.Forward(3, 7, List.of(new ReplicationMessage.Sweep())));
+    m.add(
+        new ReplicationMessage.Forward(
+            3,
+            8,
+            List.of(
+                new ReplicationMessage.Sweep(),
+                new ReplicationMessage.Sweep(),
+                new ReplicationMessage.Op(CLIENT, 2, new Command.Delete("k")))));
     m.add(new ReplicationMessage.ForwardAck(3, 0));
     m.add(new ReplicationMessage.ForwardAck(Long.MAX_VALUE, Long.MIN_VALUE));
     m.add(new ReplicationMessage.ForwardReject(3, new View(4, S2, S1), "stale view 3 < 4"));
@@ -160,13 +174,16 @@ final class Samples {
     m.add(ReplicationMessage.StateTransfer.whole(2, snapshot()));
     m.add(
         new ReplicationMessage.StateTransfer(
-            2, 0, false, DataChunk.of(snapshot().data()), snapshot().sessions()));
+            2, 0, false, DataChunk.of(snapshot().data()), snapshot().sessions(), 0));
     m.add(
         new ReplicationMessage.StateTransfer(
-            2, 7, false, DataChunk.of(Map.of(LONG_STRING, UNICODE)), Map.of()));
+            2, 7, false, DataChunk.of(Map.of(LONG_STRING, UNICODE)), Map.of(), 0));
     m.add(
         new ReplicationMessage.StateTransfer(
-            2, Integer.MAX_VALUE, true, DataChunk.EMPTY, snapshot().sessions()));
+            2, 0, false, DataChunk.EMPTY, snapshot().sessions(), Long.MAX_VALUE));
+    m.add(
+        new ReplicationMessage.StateTransfer(
+            2, Integer.MAX_VALUE, true, DataChunk.EMPTY, snapshot().sessions(), 7));
     m.add(new ReplicationMessage.StateTransferAck(2, 0));
     m.add(new ReplicationMessage.StateTransferAck(2, 41));
     m.add(new ReplicationMessage.StateTransferAck(Long.MIN_VALUE, Integer.MAX_VALUE));

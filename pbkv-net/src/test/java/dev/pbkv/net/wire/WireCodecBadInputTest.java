@@ -11,6 +11,7 @@ import dev.pbkv.net.proto.Command;
 import dev.pbkv.net.proto.Envelope;
 import dev.pbkv.net.proto.Forward;
 import dev.pbkv.net.proto.ForwardReject;
+import dev.pbkv.net.proto.LogEntry;
 import dev.pbkv.net.proto.Op;
 import dev.pbkv.net.proto.Reply;
 import dev.pbkv.net.proto.Request;
@@ -147,7 +148,9 @@ class WireCodecBadInputTest {
                         Forward.newBuilder()
                             .setViewNum(1)
                             .setFirstIndex(1)
-                            .addOps(Op.newBuilder().setClient("").setCommand(get("k"))))))
+                            .addEntries(
+                                LogEntry.newBuilder()
+                                    .setOp(Op.newBuilder().setClient("").setCommand(get("k")))))))
         .contains("missing field Op.client");
     assertThat(
             refused(
@@ -156,7 +159,9 @@ class WireCodecBadInputTest {
                         Forward.newBuilder()
                             .setViewNum(1)
                             .setFirstIndex(1)
-                            .addOps(Op.newBuilder().setClient("  ").setCommand(get("k"))))))
+                            .addEntries(
+                                LogEntry.newBuilder()
+                                    .setOp(Op.newBuilder().setClient("  ").setCommand(get("k")))))))
         .contains("bad address in Op.client");
     assertThat(
             refused(
@@ -259,7 +264,8 @@ class WireCodecBadInputTest {
                     .setForward(
                         Forward.newBuilder()
                             .setFirstIndex(1)
-                            .addOps(Op.newBuilder().setClient("c")))))
+                            .addEntries(
+                                LogEntry.newBuilder().setOp(Op.newBuilder().setClient("c"))))))
         .isEqualTo("missing field Op.command");
   }
 
@@ -283,6 +289,26 @@ class WireCodecBadInputTest {
                     .build());
     assertThat(refused(envelope().setStateTransfer(transfer)))
         .isEqualTo("unknown result type in StateTransfer.sessions[\"c1\\u000ac2\"]: none is set");
+  }
+
+  @Test
+  void when_logEntryHasNoKind_then_itIsAnUnknownType() {
+    assertThat(
+            refused(
+                envelope()
+                    .setForward(
+                        Forward.newBuilder()
+                            .setViewNum(1)
+                            .setFirstIndex(1)
+                            .addEntries(LogEntry.getDefaultInstance()))))
+        .isEqualTo("unknown log entry type in Forward.entries: none is set");
+  }
+
+  @Test
+  void when_stateTransferHasNegativeSweeps_then_itIsRefused() {
+    assertThat(refused(envelope().setStateTransfer(StateTransfer.newBuilder().setSweeps(-1))))
+        .contains("invalid state_transfer message")
+        .contains("sweeps must be >= 0, got -1");
   }
 
   @Test

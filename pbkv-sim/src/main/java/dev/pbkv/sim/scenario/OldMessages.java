@@ -5,6 +5,7 @@ import dev.pbkv.kv.Result;
 import dev.pbkv.node.Address;
 import dev.pbkv.server.ReplicationMessage.Forward;
 import dev.pbkv.server.ReplicationMessage.ForwardReject;
+import dev.pbkv.server.ReplicationMessage.Op;
 import dev.pbkv.sim.SentMessage;
 import java.util.List;
 
@@ -49,7 +50,8 @@ final class OldMessages implements Scenario {
                         && m.to().equals(b)
                         && m.message() instanceof Forward f
                         && f.viewNum() == 2
-                        && f.ops().stream().anyMatch(op -> op.client().equals(c9)));
+                        && f.entries().stream()
+                            .anyMatch(e -> e instanceof Op op && op.client().equals(c9)));
     run.require("A sent B a forward of view 2 holding c9's put", !lost.isEmpty(), "");
     SentMessage old = lost.get(0);
     run.sim().crash(c9);
