@@ -136,6 +136,7 @@ public final class DirectClient implements AutoCloseable {
     while (true) {
       Result result = session.takeResult();
       if (result != null) {
+        timers.clear(); // only retry ticks of this op: stale now, the session would ignore them
         return result;
       }
       long now = System.nanoTime();

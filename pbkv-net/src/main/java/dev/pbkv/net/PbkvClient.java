@@ -65,38 +65,67 @@ public final class PbkvClient implements AutoCloseable {
     }
   }
 
-  /** One session: a {@link PbClient} node and the operation it is working on. */
+  /**
+   * One session: a {@link PbClient} node and the operation it is working on. Its retry timers are
+   * cancelled once the op completes (the node would ignore them), so a completed op costs no later
+   * wake-up of the event loop.
+   */
   private final class Session implements Node {
     final PbClient client;
     CompletableFuture<Result> future;
     Command command;
     long deadlineNanos;
+    private final java.util.List<io.netty.util.concurrent.ScheduledFuture<?>> timers =
+        new java.util.ArrayList<>();
 
     Session(Address address) {
       this.client =
           new PbClient(address, viewService, new ClientConfig(options.retry().toMillis()));
     }
 
+    /** The runtime's effects, with timers this session can cancel. */
+    private Effects effects(Effects fx) {
+      return new Effects() {
+        @Override
+        public void send(Address to, Message msg) {
+          fx.send(to, msg);
+        }
+
+        @Override
+        public void setTimer(Timer timer, long minMillis, long maxMillis) {
+          timers.add(runtime.setCancellableTimer(client.address(), timer, minMillis));
+        }
+      };
+    }
+
+    void submit(Command command, Effects fx) {
+      client.submit(command, effects(fx));
+    }
+
     @Override
     public void init(Effects fx) {
-      client.init(fx);
+      client.init(effects(fx));
     }
 
     @Override
     public void onMessage(Address from, Message msg, Effects fx) {
-      client.onMessage(from, msg, fx);
+      client.onMessage(from, msg, effects(fx));
       collect();
     }
 
     @Override
     public void onTimer(Timer timer, Effects fx) {
-      client.onTimer(timer, fx);
+      client.onTimer(timer, effects(fx));
       collect();
     }
 
     private void collect() {
       Result r = client.takeResult();
       if (r != null && future != null) {
+        for (io.netty.util.concurrent.ScheduledFuture<?> t : timers) {
+          t.cancel(false); // stale now: the node would ignore them
+        }
+        timers.clear();
         CompletableFuture<Result> f = future;
         future = null;
         command = null;
@@ -195,7 +224,7 @@ public final class PbkvClient implements AutoCloseable {
         s.client.address(),
         Session.class,
         (session, fx) -> {
-          session.client.submit(command, fx);
+          session.submit(command, fx);
           return null;
         });
   }
