@@ -72,7 +72,7 @@ public class WireCodecBenchmark {
   }
 
   private static ReplicationMessage.Forward forward(int ops) {
-    List<ReplicationMessage.Op> list = new ArrayList<>();
+    List<ReplicationMessage.LogEntry> list = new ArrayList<>();
     for (int i = 0; i < ops; i++) {
       list.add(
           new ReplicationMessage.Op(
