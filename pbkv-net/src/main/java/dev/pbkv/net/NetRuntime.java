@@ -366,21 +366,6 @@ public final class NetRuntime implements AutoCloseable {
         TimeUnit.MILLISECONDS);
   }
 
-  /**
-   * Sets a timer for the node at {@code address} as its {@code Effects.setTimer} would, but returns
-   * a handle to cancel it. Nodes never cancel timers (they ignore stale ones); a runtime-side
-   * wrapper that knows its node would ignore a timer can cancel it so that it costs no wake-up.
-   * Event loop only.
-   */
-  public io.netty.util.concurrent.ScheduledFuture<?> setCancellableTimer(
-      Address address, Timer timer, long millis) {
-    Hosted h = nodes.get(address);
-    if (h == null) {
-      throw new IllegalStateException("no node at " + address);
-    }
-    return h.schedule(timer, millis);
-  }
-
   /** Runs {@code task} on the event loop every {@code millis}, until the runtime closes. */
   public void scheduleAtFixedRate(Runnable task, long millis) {
     loop.scheduleAtFixedRate(

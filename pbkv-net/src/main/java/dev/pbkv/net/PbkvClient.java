@@ -66,24 +66,24 @@ public final class PbkvClient implements AutoCloseable {
   }
 
   /**
-   * One session: a {@link PbClient} node and the operation it is working on. Its retry timers are
-   * cancelled once the op completes (the node would ignore them), so a completed op costs no later
-   * wake-up of the event loop.
+   * One session: a {@link PbClient} node and the operation it is working on. Its timers (retry
+   * ticks) are kept here and fired by the client's periodic sweep rather than scheduled one by one
+   * on the event loop: an op costs no timer of the event loop, and once it completes its retry
+   * ticks are dropped (the node would ignore them).
    */
   private final class Session implements Node {
     final PbClient client;
     CompletableFuture<Result> future;
     Command command;
     long deadlineNanos;
-    private final java.util.List<io.netty.util.concurrent.ScheduledFuture<?>> timers =
-        new java.util.ArrayList<>();
+    private final java.util.List<PendingTimer> timers = new java.util.ArrayList<>();
 
     Session(Address address) {
       this.client =
           new PbClient(address, viewService, new ClientConfig(options.retry().toMillis()));
     }
 
-    /** The runtime's effects, with timers this session can cancel. */
+    /** The runtime's effects, with this session's timers kept by the session. */
     private Effects effects(Effects fx) {
       return new Effects() {
         @Override
@@ -93,7 +93,7 @@ public final class PbkvClient implements AutoCloseable {
 
         @Override
         public void setTimer(Timer timer, long minMillis, long maxMillis) {
-          timers.add(runtime.setCancellableTimer(client.address(), timer, minMillis));
+          timers.add(new PendingTimer(System.nanoTime() + minMillis * 1_000_000, timer));
         }
       };
     }
@@ -119,13 +119,32 @@ public final class PbkvClient implements AutoCloseable {
       collect();
     }
 
+    /** Fires the timers due by {@code now} (on the event loop, from the sweep). */
+    void fireDue(long now, Effects fx) {
+      for (int i = 0; i < timers.size(); ) {
+        PendingTimer t = timers.get(i);
+        if (now - t.dueNanos() >= 0) {
+          timers.remove(i);
+          onTimer(t.timer(), fx);
+        } else {
+          i++;
+        }
+      }
+    }
+
+    boolean hasTimerDue(long now) {
+      for (PendingTimer t : timers) {
+        if (now - t.dueNanos() >= 0) {
+          return true;
+        }
+      }
+      return false;
+    }
+
     private void collect() {
       Result r = client.takeResult();
       if (r != null && future != null) {
-        for (io.netty.util.concurrent.ScheduledFuture<?> t : timers) {
-          t.cancel(false); // stale now: the node would ignore them
-        }
-        timers.clear();
+        timers.clear(); // retry ticks of this op: stale now, the node would ignore them
         CompletableFuture<Result> f = future;
         future = null;
         command = null;
@@ -136,7 +155,12 @@ public final class PbkvClient implements AutoCloseable {
     }
   }
 
+  private record PendingTimer(long dueNanos, Timer timer) {}
+
   private record Waiting(Command command, CompletableFuture<Result> future) {}
+
+  /** How often the sweep fires timers and expires ops. */
+  private static final long SWEEP_MILLIS = 10;
 
   private final Options options;
   private final Address viewService;
@@ -177,8 +201,7 @@ public final class PbkvClient implements AutoCloseable {
                 return null;
               })
           .join();
-      long period = Math.max(10, Math.min(100, options.timeout().toMillis() / 10));
-      client.runtime.scheduleAtFixedRate(client::sweep, period);
+      client.runtime.scheduleAtFixedRate(client::sweep, SWEEP_MILLIS);
       return client;
     } catch (RuntimeException e) {
       client.close();
@@ -230,19 +253,32 @@ public final class PbkvClient implements AutoCloseable {
   }
 
   /**
-   * Expires the ops that outlived the timeout. One periodic sweep instead of a timer per op: an op
-   * costs no timer, and a timeout is late by at most the sweep period.
+   * Fires the sessions' due timers and expires the ops that outlived the timeout. One periodic
+   * sweep instead of timers per op: an op costs no timer of the event loop, and a retry or a
+   * timeout is late by at most the sweep period.
    */
   private void sweep() {
     long now = System.nanoTime();
     java.util.List<Session> expired = new java.util.ArrayList<>();
+    java.util.List<Session> due = new java.util.ArrayList<>();
     for (Session s : busy) {
       if (now - s.deadlineNanos >= 0) {
         expired.add(s);
+      } else if (s.hasTimerDue(now)) {
+        due.add(s);
       }
     }
     for (Session s : expired) {
       expire(s);
+    }
+    for (Session s : due) {
+      runtime.invoke(
+          s.client.address(),
+          Session.class,
+          (session, fx) -> {
+            session.fireDue(now, fx);
+            return null;
+          });
     }
   }
 
