@@ -4,7 +4,8 @@
 # A B A B at 1, 8 and 64 sessions. Prints one table with the ratio pbkv/Redis per row.
 # Everything it starts, it stops.   Usage: bench/compare.sh [SECONDS_PER_RUN] [ROUNDS]
 # Environment: SESSIONS (default "1 8 64"), CLIENTS (pbkv clients, default "pooled direct"),
-# WARMUP (unmeasured seconds per run, default 10: a fresh load-generator JVM must compile first).
+# WARMUP (unmeasured seconds per run, default 10: a fresh load-generator JVM must compile first),
+# MIX (default put:50,get:50; e.g. put:100 for puts only).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 seconds="${1:-10}"
@@ -12,6 +13,7 @@ rounds="${2:-2}"
 sessions_list="${SESSIONS:-1 8 64}"
 clients_list="${CLIENTS:-pooled direct}"
 warmup="${WARMUP:-10}"
+mix="${MIX:-put:50,get:50}"
 
 if ! command -v redis-server >/dev/null 2>&1; then
   echo "installing redis-server (Debian package) …" >&2
@@ -57,7 +59,7 @@ if [ -z "$ready" ]; then
 fi
 
 bench() { # TARGET SESSIONS [CLIENT] -> "ops/s p50 cpu_per_op"
-  local args=(--sessions "$2" --duration "${seconds}s" --warmup "${warmup}s" --mix put:50,get:50 --keys 100000 --value-size 16)
+  local args=(--sessions "$2" --duration "${seconds}s" --warmup "${warmup}s" --mix "$mix" --keys 100000 --value-size 16)
   local out
   if [ "$1" = pbkv ]; then
     out=$(java -jar "$jar" bench --viewserver "127.0.0.1:$vs" --client "$3" --cpu-pids "$pbkv_pids" "${args[@]}")
@@ -82,7 +84,7 @@ saved_seconds="$seconds"; seconds=5
 bench pbkv 64 pooled >/dev/null; bench redis 64 >/dev/null
 seconds="$saved_seconds"
 
-echo "pbkv vs Redis (SET + WAIT 1 0), put:50,get:50, 100k keys, 16-byte values, ${seconds}s per run after ${warmup}s warm-up, $rounds rounds (A B A B); $(nproc) cores, $(date -u +%F)"
+echo "pbkv vs Redis (SET + WAIT 1 0), $mix, 100k keys, 16-byte values, ${seconds}s per run after ${warmup}s warm-up, $rounds rounds (A B A B); $(nproc) cores, $(date -u +%F)"
 echo "pbkv clients: pooled = PbkvClient (sessions multiplexed on one connection), direct = DirectClient (a connection per session, like the Redis driver)"
 echo "cpu = CPU time per op of the load generator plus the servers (pbkv: view service, primary, backup; Redis: primary, replica)"
 printf '%-9s %-7s %-6s %12s %12s %7s %9s %9s %9s %9s\n' sessions client round pbkv_ops/s redis_ops/s ratio pbkv_p50 redis_p50 pbkv_cpu redis_cpu
