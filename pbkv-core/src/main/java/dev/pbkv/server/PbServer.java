@@ -203,17 +203,19 @@ public final class PbServer implements Node {
   }
 
   /**
-   * No chunk acknowledged for a whole interval: re-send the oldest unacknowledged chunk. Only that
-   * one: over TCP a chunk is late far more often than lost, and re-sending the whole window to a
-   * backup that is still busy installing it would only add to its work. (The backup ignores chunks
-   * after a gap, so after a real loss the rest follow one per ack or per interval.)
+   * No chunk acknowledged for a whole interval: re-send every unacknowledged chunk (go-back-N; the
+   * window is small). The backup installs chunks strictly in order and ignores one after a gap, so
+   * re-sending only the oldest would leave the rest of the window to be re-sent one interval at a
+   * time, and the cluster serves nothing until the transfer ends (rule 5).
    */
   private void onTransferRetry(TransferRetry retry, Effects fx) {
     if (retry.viewNum() != view.viewNum() || !isPrimary() || transferDone || transfer == null) {
       return; // stale: the transfer of that view is over
     }
-    if (transfer.ackedChunks() == retry.ackedChunks() && !transfer.unacked().isEmpty()) {
-      fx.send(view.backup(), transfer.unacked().get(0));
+    if (transfer.ackedChunks() == retry.ackedChunks()) {
+      for (StateTransfer chunk : transfer.unacked()) {
+        fx.send(view.backup(), chunk);
+      }
     }
     fx.setTimer(
         new TransferRetry(view.viewNum(), transfer.ackedChunks()), config.transferRetryMillis());
