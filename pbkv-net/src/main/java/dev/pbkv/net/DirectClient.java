@@ -129,6 +129,17 @@ public final class DirectClient implements AutoCloseable {
    *     have taken effect)
    */
   public Result execute(Command command) {
+    try {
+      return run(command);
+    } catch (RuntimeException e) {
+      if (!(e instanceof IndeterminateException)) {
+        newSession(); // the op may be outstanding: never reuse this identity
+      }
+      throw e;
+    }
+  }
+
+  private Result run(Command command) {
     long deadline = System.nanoTime() + timeout.toNanos();
     lamport.tick();
     session.submit(command, effects);
@@ -140,14 +151,16 @@ public final class DirectClient implements AutoCloseable {
         return result;
       }
       long now = System.nanoTime();
-      if (now - deadline >= 0) {
+      if (now - deadline >= 0 || Thread.currentThread().isInterrupted()) {
         newSession(); // the old identity may still have the op in flight: never reuse it
         throw new IndeterminateException(
             "\""
                 + command
                 + "\" did not complete within "
                 + timeout.toMillis()
-                + " ms: it may or may not have taken effect");
+                + " ms"
+                + (Thread.currentThread().isInterrupted() ? " (interrupted)" : "")
+                + ": it may or may not have taken effect");
       }
       if (fireDueTimers(now)) {
         flush();
@@ -233,6 +246,16 @@ public final class DirectClient implements AutoCloseable {
       return;
     }
     c.in.flip();
+    try {
+      readFrames(c);
+    } finally {
+      if (connections.get(c.peer) == c) {
+        c.in.compact(); // back to filling, also when a handler threw
+      }
+    }
+  }
+
+  private void readFrames(Connection c) {
     while (c.in.remaining() >= Frames.LENGTH_PREFIX_BYTES) {
       int length = c.in.getInt(c.in.position());
       if (length < 0 || length > Frames.DEFAULT_MAX_FRAME_BYTES - Frames.LENGTH_PREFIX_BYTES) {
@@ -263,7 +286,6 @@ public final class DirectClient implements AutoCloseable {
         session.onMessage(env.from(), env.message(), effects);
       }
     }
-    c.in.compact();
   }
 
   private void write(Connection c) {

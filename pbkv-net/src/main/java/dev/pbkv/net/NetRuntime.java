@@ -366,11 +366,18 @@ public final class NetRuntime implements AutoCloseable {
         TimeUnit.MILLISECONDS);
   }
 
-  /** Runs {@code task} on the event loop every {@code millis}, until the runtime closes. */
+  /**
+   * Runs {@code task} on the event loop every {@code millis}, until the runtime closes. A failing
+   * run is logged and the task keeps its schedule (Netty would cancel it after one exception).
+   */
   public void scheduleAtFixedRate(Runnable task, long millis) {
     loop.scheduleAtFixedRate(
         () -> {
-          task.run();
+          try {
+            task.run();
+          } catch (RuntimeException e) {
+            log.warn("periodic task failed: {}", e.toString(), e);
+          }
           flushDirty();
         },
         millis,

@@ -164,6 +164,28 @@ class NetRuntimeTest {
   }
 
   @Test
+  @org.junit.jupiter.api.Timeout(60)
+  void when_aDirectClientsThreadIsInterrupted_then_theOpEndsIndeterminate_andTheNextOneWorks()
+      throws Exception {
+    Address vs = startViewService();
+    startServer(vs);
+    try (PbkvClient watcher = PbkvClient.connect(vs.name());
+        DirectClient c = DirectClient.connect(vs.name(), Duration.ofSeconds(10))) {
+      await(watcher, Status::acked);
+      Thread.currentThread().interrupt();
+      try {
+        assertThatThrownBy(() -> c.put("x", "1"))
+            .isInstanceOf(IndeterminateException.class)
+            .hasMessageContaining("interrupted");
+      } finally {
+        Thread.interrupted(); // clear the flag for what follows
+      }
+      c.put("x", "2"); // a new session: the interrupted one is never reused
+      assertThat(c.get("x")).isEqualTo("2");
+    }
+  }
+
+  @Test
   void when_aDirectClientsViewServiceIsUnreachable_then_connectFailsWithOneLine()
       throws IOException {
     String nobody = "127.0.0.1:" + freePort();
