@@ -355,17 +355,6 @@ public final class NetRuntime implements AutoCloseable {
     return f;
   }
 
-  /** Schedules {@code task} on the event loop after {@code millis}. */
-  public io.netty.util.concurrent.ScheduledFuture<?> schedule(Runnable task, long millis) {
-    return loop.schedule(
-        () -> {
-          task.run();
-          flushDirty();
-        },
-        millis,
-        TimeUnit.MILLISECONDS);
-  }
-
   /**
    * Runs {@code task} on the event loop every {@code millis}, until the runtime closes. A failing
    * run is logged and the task keeps its schedule (Netty would cancel it after one exception).
