@@ -28,7 +28,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -61,13 +60,11 @@ public final class DirectClient implements AutoCloseable {
   private final Selector selector;
   private final Map<Address, Connection> connections = new HashMap<>();
   private final Map<Address, Long> unreachableUntil = new HashMap<>();
-  private final List<Pending> timers = new ArrayList<>();
+  private final SessionTimers timers = new SessionTimers();
   private final SessionEffects effects = new SessionEffects();
   private long generation;
   private PbClient session;
   private LamportClock lamport;
-
-  private record Pending(long dueNanos, Timer timer) {}
 
   /** One TCP connection to a peer: frames in, frames out. */
   private static final class Connection {
@@ -153,23 +150,16 @@ public final class DirectClient implements AutoCloseable {
       long now = System.nanoTime();
       if (now - deadline >= 0 || Thread.currentThread().isInterrupted()) {
         newSession(); // the old identity may still have the op in flight: never reuse it
-        throw new IndeterminateException(
-            "\""
-                + command
-                + "\" did not complete within "
-                + timeout.toMillis()
-                + " ms"
-                + (Thread.currentThread().isInterrupted() ? " (interrupted)" : "")
-                + ": it may or may not have taken effect");
+        throw IndeterminateException.timedOut(
+            command,
+            timeout.toMillis(),
+            Thread.currentThread().isInterrupted() ? "interrupted" : null);
       }
-      if (fireDueTimers(now)) {
+      if (timers.fireDue(now, this::fire)) {
         flush();
         continue;
       }
-      long until = deadline;
-      for (Pending p : timers) {
-        until = Math.min(until, p.dueNanos());
-      }
+      long until = timers.earliestDue(deadline);
       waitForInput(Math.max(1, (until - now + 999_999) / 1_000_000));
       flush();
     }
@@ -177,38 +167,18 @@ public final class DirectClient implements AutoCloseable {
 
   /** The value of {@code key}, or {@code null}. */
   public String get(String key) {
-    return value(execute(new Command.Get(key)));
+    return Results.check(
+        execute(new Command.Get(key)), Result.Value.class, r -> ((Result.Value) r).value());
   }
 
   /** Sets {@code key} to {@code value}. */
   public void put(String key, String value) {
-    Result r = execute(new Command.Put(key, value));
-    if (!(r instanceof Result.Ok)) {
-      throw new PbkvException("unexpected result " + r);
-    }
+    Results.check(execute(new Command.Put(key, value)), Result.Ok.class, r -> null);
   }
 
-  private static String value(Result r) {
-    if (r instanceof Result.Value v) {
-      return v.value();
-    }
-    throw new PbkvException("unexpected result " + r);
-  }
-
-  private boolean fireDueTimers(long now) {
-    boolean fired = false;
-    for (int i = 0; i < timers.size(); ) {
-      Pending p = timers.get(i);
-      if (now - p.dueNanos() >= 0) {
-        timers.remove(i);
-        lamport.tick();
-        session.onTimer(p.timer(), effects);
-        fired = true;
-      } else {
-        i++;
-      }
-    }
-    return fired;
+  private void fire(Timer timer) {
+    lamport.tick();
+    session.onTimer(timer, effects);
   }
 
   private void waitForInput(long millis) {
@@ -382,7 +352,7 @@ public final class DirectClient implements AutoCloseable {
 
     @Override
     public void setTimer(Timer timer, long minMillis, long maxMillis) {
-      timers.add(new Pending(System.nanoTime() + minMillis * 1_000_000, timer));
+      timers.add(System.nanoTime(), timer, minMillis);
     }
   }
 

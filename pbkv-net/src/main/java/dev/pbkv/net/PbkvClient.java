@@ -76,7 +76,7 @@ public final class PbkvClient implements AutoCloseable {
     CompletableFuture<Result> future;
     Command command;
     long deadlineNanos;
-    private final java.util.List<PendingTimer> timers = new java.util.ArrayList<>();
+    private final SessionTimers timers = new SessionTimers();
 
     Session(Address address) {
       this.client =
@@ -93,7 +93,7 @@ public final class PbkvClient implements AutoCloseable {
 
         @Override
         public void setTimer(Timer timer, long minMillis, long maxMillis) {
-          timers.add(new PendingTimer(System.nanoTime() + minMillis * 1_000_000, timer));
+          timers.add(System.nanoTime(), timer, minMillis);
         }
       };
     }
@@ -121,24 +121,7 @@ public final class PbkvClient implements AutoCloseable {
 
     /** Fires the timers due by {@code now} (on the event loop, from the sweep). */
     void fireDue(long now, Effects fx) {
-      for (int i = 0; i < timers.size(); ) {
-        PendingTimer t = timers.get(i);
-        if (now - t.dueNanos() >= 0) {
-          timers.remove(i);
-          onTimer(t.timer(), fx);
-        } else {
-          i++;
-        }
-      }
-    }
-
-    boolean hasTimerDue(long now) {
-      for (PendingTimer t : timers) {
-        if (now - t.dueNanos() >= 0) {
-          return true;
-        }
-      }
-      return false;
+      timers.fireDue(now, timer -> onTimer(timer, fx));
     }
 
     private void collect() {
@@ -154,8 +137,6 @@ public final class PbkvClient implements AutoCloseable {
       }
     }
   }
-
-  private record PendingTimer(long dueNanos, Timer timer) {}
 
   private record Waiting(Command command, CompletableFuture<Result> future) {}
 
@@ -264,7 +245,7 @@ public final class PbkvClient implements AutoCloseable {
     for (Session s : busy) {
       if (now - s.deadlineNanos >= 0) {
         expired.add(s);
-      } else if (s.hasTimerDue(now)) {
+      } else if (s.timers.anyDue(now)) {
         due.add(s);
       }
     }
@@ -295,12 +276,7 @@ public final class PbkvClient implements AutoCloseable {
     runtime.removeNode(s.client.address());
     release(newSession());
     f.completeExceptionally(
-        new IndeterminateException(
-            "\""
-                + command
-                + "\" did not complete within "
-                + options.timeout().toMillis()
-                + " ms: it may or may not have taken effect"));
+        IndeterminateException.timedOut(command, options.timeout().toMillis(), null));
   }
 
   private void release(Session s) {
@@ -334,43 +310,32 @@ public final class PbkvClient implements AutoCloseable {
     return new PbkvException(cause.toString());
   }
 
-  private static <T> T check(
-      Result r, Class<? extends Result> expected, java.util.function.Function<Result, T> f) {
-    if (r instanceof Result.Error error) {
-      throw new PbkvException(error.message());
-    }
-    if (!expected.isInstance(r)) {
-      throw new PbkvException("unexpected result " + r);
-    }
-    return f.apply(r);
-  }
-
   // --- typed operations ----------------------------------------------------------------------
 
   /** The value of {@code key}, or {@code null} if it has none. */
   public String get(String key) {
-    return check(
+    return Results.check(
         execute(new Command.Get(key)), Result.Value.class, r -> ((Result.Value) r).value());
   }
 
   public CompletableFuture<String> getAsync(String key) {
     return executeAsync(new Command.Get(key))
-        .thenApply(r -> check(r, Result.Value.class, v -> ((Result.Value) v).value()));
+        .thenApply(r -> Results.check(r, Result.Value.class, v -> ((Result.Value) v).value()));
   }
 
   /** Sets {@code key} to {@code value}. */
   public void put(String key, String value) {
-    check(execute(new Command.Put(key, value)), Result.Ok.class, r -> null);
+    Results.check(execute(new Command.Put(key, value)), Result.Ok.class, r -> null);
   }
 
   public CompletableFuture<Void> putAsync(String key, String value) {
     return executeAsync(new Command.Put(key, value))
-        .thenApply(r -> check(r, Result.Ok.class, v -> null));
+        .thenApply(r -> Results.check(r, Result.Ok.class, v -> null));
   }
 
   /** Appends {@code value} to {@code key}'s value; returns the new value. */
   public String append(String key, String value) {
-    return check(
+    return Results.check(
         execute(new Command.Append(key, value)),
         Result.Value.class,
         r -> ((Result.Value) r).value());
@@ -378,12 +343,12 @@ public final class PbkvClient implements AutoCloseable {
 
   public CompletableFuture<String> appendAsync(String key, String value) {
     return executeAsync(new Command.Append(key, value))
-        .thenApply(r -> check(r, Result.Value.class, v -> ((Result.Value) v).value()));
+        .thenApply(r -> Results.check(r, Result.Value.class, v -> ((Result.Value) v).value()));
   }
 
   /** Removes {@code key}; returns whether it was present. */
   public boolean delete(String key) {
-    return check(
+    return Results.check(
         execute(new Command.Delete(key)),
         Result.Deleted.class,
         r -> ((Result.Deleted) r).existed());
@@ -391,7 +356,8 @@ public final class PbkvClient implements AutoCloseable {
 
   public CompletableFuture<Boolean> deleteAsync(String key) {
     return executeAsync(new Command.Delete(key))
-        .thenApply(r -> check(r, Result.Deleted.class, v -> ((Result.Deleted) v).existed()));
+        .thenApply(
+            r -> Results.check(r, Result.Deleted.class, v -> ((Result.Deleted) v).existed()));
   }
 
   /**
@@ -399,7 +365,7 @@ public final class PbkvClient implements AutoCloseable {
    * returns whether it did.
    */
   public boolean compareAndSet(String key, String expected, String update) {
-    return check(
+    return Results.check(
         execute(new Command.CompareAndSet(key, expected, update)),
         Result.CasResult.class,
         r -> ((Result.CasResult) r).swapped());
@@ -407,7 +373,8 @@ public final class PbkvClient implements AutoCloseable {
 
   public CompletableFuture<Boolean> compareAndSetAsync(String key, String expected, String update) {
     return executeAsync(new Command.CompareAndSet(key, expected, update))
-        .thenApply(r -> check(r, Result.CasResult.class, v -> ((Result.CasResult) v).swapped()));
+        .thenApply(
+            r -> Results.check(r, Result.CasResult.class, v -> ((Result.CasResult) v).swapped()));
   }
 
   /** The view service's full status (view, liveness, why it is stuck if it is). */
