@@ -112,13 +112,21 @@ final class BenchCommand implements Callable<Integer> {
   ClientKind client = ClientKind.pooled;
 
   /** One session's connection: pbkv or Redis. */
-  private interface Session extends AutoCloseable {
-    void put(String key, String value);
+  private record Session(
+      java.util.function.BiConsumer<String, String> putter,
+      java.util.function.Consumer<String> getter,
+      Runnable closer) {
+    void put(String key, String value) {
+      putter.accept(key, value);
+    }
 
-    void get(String key);
+    void get(String key) {
+      getter.accept(key);
+    }
 
-    @Override
-    void close();
+    void close() {
+      closer.run();
+    }
   }
 
   @Override
@@ -141,23 +149,7 @@ final class BenchCommand implements Callable<Integer> {
           } catch (PbkvException e) {
             throw new UserError(e.getMessage());
           }
-          open.add(
-              new Session() {
-                @Override
-                public void put(String key, String v) {
-                  c.put(key, v);
-                }
-
-                @Override
-                public void get(String key) {
-                  c.get(key);
-                }
-
-                @Override
-                public void close() {
-                  c.close();
-                }
-              });
+          open.add(new Session(c::put, c::get, c::close));
         }
       } else if (target == null) {
         pbkv =
@@ -167,46 +159,22 @@ final class BenchCommand implements Callable<Integer> {
                     .withTimeout(Duration.ofSeconds(10)));
         PbkvClient c = pbkv;
         for (int i = 0; i < sessions; i++) {
-          open.add(
-              new Session() {
-                @Override
-                public void put(String key, String v) {
-                  c.put(key, v);
-                }
-
-                @Override
-                public void get(String key) {
-                  c.get(key);
-                }
-
-                @Override
-                public void close() {}
-              });
+          open.add(new Session(c::put, c::get, () -> {})); // the client is closed once, below
         }
       } else {
         URI uri = parseRedis(target);
         for (int i = 0; i < sessions; i++) {
           Jedis jedis = new Jedis(uri.getHost(), uri.getPort());
           open.add(
-              new Session() {
-                @Override
-                public void put(String key, String v) {
-                  jedis.set(key, v);
-                  if (redisWait > 0) {
-                    jedis.waitReplicas(redisWait, 0);
-                  }
-                }
-
-                @Override
-                public void get(String key) {
-                  jedis.get(key);
-                }
-
-                @Override
-                public void close() {
-                  jedis.close();
-                }
-              });
+              new Session(
+                  (key, v) -> {
+                    jedis.set(key, v);
+                    if (redisWait > 0) {
+                      jedis.waitReplicas(redisWait, 0);
+                    }
+                  },
+                  jedis::get,
+                  jedis::close));
         }
       }
       return run(open, putPercent, value, out);
