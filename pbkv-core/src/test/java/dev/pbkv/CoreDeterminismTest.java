@@ -22,7 +22,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * DESIGN 2.1/2.3: pbkv-core nodes are deterministic state machines. This test scans every main
+ * docs/design.md §8: pbkv-core nodes are deterministic state machines. This test scans every main
  * source file of pbkv-core and fails, naming file and line, if one uses the network, threads,
  * executors, futures, the wall clock or unseeded randomness, or takes locks. Comments, Javadoc and
  * string literals are blanked out before matching (line numbers are kept), so documentation that
@@ -86,7 +86,7 @@ class CoreDeterminismTest {
 
     if (!violations.isEmpty()) {
       fail(
-          "pbkv-core must stay deterministic (DESIGN 2.1), but:\n"
+          "pbkv-core must stay deterministic (docs/design.md §8), but:\n"
               + violations.stream().map(Violation::toString).collect(Collectors.joining("\n")));
     }
   }

@@ -26,9 +26,10 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The linearizability checker on the known histories of {@code shared/histories} (average time of
- * one {@link LinearizabilityChecker#check} per history; loading the file is not measured). Run by
- * hand: {@code java -jar pbkv-bench/target/benchmarks.jar LinCheck}; another history with {@code -p
+ * The linearizability checker on the known histories of {@code
+ * pbkv-lincheck/src/test/resources/histories} (average time of one {@link
+ * LinearizabilityChecker#check} per history; loading the file is not measured). Run by hand: {@code
+ * java -jar pbkv-bench/target/benchmarks.jar LinCheck}; another history with {@code -p
  * history=k1_n500_c20_seed1_lin}; the directory is found by walking up from the working directory,
  * or given with {@code -Dpbkv.histories=DIR} (passed to the fork with {@code -jvmArgsAppend}). The
  * setup checks the verdict first, so a wrong answer is never timed.
@@ -44,6 +45,8 @@ public class LinCheckBenchmark {
   /** A history's file name without its extension. */
   @Param({"k10_n10k_seed1_lin", "c50-ok", "k1_n1000_seed1_lin", "k10_n10k_seed1_indet2_stale0.9"})
   public String history;
+
+  private static final String IN_REPOSITORY = "pbkv-lincheck/src/test/resources/histories";
 
   private List<HistoryOp> ops;
 
@@ -82,12 +85,16 @@ public class LinCheckBenchmark {
       return Path.of(given);
     }
     for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-      Path candidate = p.resolve("shared").resolve("histories");
+      Path candidate = p.resolve(IN_REPOSITORY);
       if (Files.isDirectory(candidate)) {
         return candidate;
       }
     }
     throw new UncheckedIOException(
-        new IOException("no shared/histories above the working directory; pass -Dpbkv.histories"));
+        new IOException(
+            "no "
+                + IN_REPOSITORY
+                + " in or above the working directory; run from the repository or pass"
+                + " -Dpbkv.histories=DIR"));
   }
 }

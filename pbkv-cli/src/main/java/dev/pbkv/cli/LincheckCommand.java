@@ -24,8 +24,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Reads a history of client operations (Jepsen/Porcupine EDN lines, the synthetic JSON Lines",
-      "of shared/histories, or pbkv's own JSON Lines; the format is detected) and checks it key by",
-      "key with a Wing & Gong search and Lowe's memoization. Prints OK, ILLEGAL (with the key, the",
+      "of pbkv-lincheck/src/test/resources/histories, or pbkv's own JSON Lines; the format is",
+      "detected) and checks it key by key with a Wing & Gong search and Lowe's memoization. Prints OK, ILLEGAL (with the key, the",
       "smallest window of ops that cannot be ordered and the longest partial linearization) or",
       "UNKNOWN when the time budget runs out. Exit code 0 only for OK."
     })

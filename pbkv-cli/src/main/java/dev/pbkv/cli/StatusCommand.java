@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
     description = {
       "Asks the view service for the current view, whether its primary acked it and which",
       "servers are alive, then tries a read through the primary. When the cluster cannot make",
-      "progress it names the condition (DESIGN 1.6). Exit code 0 if a read succeeds, 1 if not."
+      "progress it names the condition (docs/design.md §6). Exit code 0 if a read succeeds, 1 if not."
     })
 final class StatusCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;

@@ -18,8 +18,8 @@ import dev.pbkv.view.ViewServiceMessage.ViewReply;
 import java.util.Objects;
 
 /**
- * One client session (DESIGN 1.5): caches the view, sends each command to the primary with a new
- * sequence number, and retries with the same number until it gets the result. It asks the view
+ * One client session (docs/design.md §5): caches the view, sends each command to the primary with a
+ * new sequence number, and retries with the same number until it gets the result. It asks the view
  * service only when it has no view, on a retry, or after a rejection. One command is outstanding at
  * a time; a process runs many sessions for concurrency.
  *

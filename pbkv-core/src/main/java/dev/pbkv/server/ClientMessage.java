@@ -17,12 +17,22 @@ public sealed interface ClientMessage extends Message {
     public Request {
       Objects.requireNonNull(command, "command");
     }
+
+    @Override
+    public String label() {
+      return "Request #" + seq + " " + command;
+    }
   }
 
   /** The result of request {@code seq}: it was executed exactly once. */
   record Reply(long seq, Result result) implements ClientMessage {
     public Reply {
       Objects.requireNonNull(result, "result");
+    }
+
+    @Override
+    public String label() {
+      return "Reply #" + seq;
     }
   }
 

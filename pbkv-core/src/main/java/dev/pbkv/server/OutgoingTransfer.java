@@ -11,7 +11,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The primary's side of a chunked state transfer to the backup of one view (DESIGN 1.4, rule 5).
+ * The primary's side of a chunked state transfer to the backup of one view (docs/design.md §4, rule
+ * 5).
  *
  * <p>Chunks are read, as they are needed, straight from the primary's live store, in the table's
  * slot order: chunk {@code i+1} starts at the slot where chunk {@code i} stopped. That is a

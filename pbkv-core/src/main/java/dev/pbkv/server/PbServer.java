@@ -34,9 +34,9 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * A primary/backup key-value server (DESIGN 1.3–1.4). Its role comes from the newest view it has
- * learned from the view service: the primary forwards every op to the backup and executes it only
- * after the backup applied it; the backup applies forwards of its own view only; anyone else
+ * A primary/backup key-value server (docs/design.md §3–4). Its role comes from the newest view it
+ * has learned from the view service: the primary forwards every op to the backup and executes it
+ * only after the backup applied it; the backup applies forwards of its own view only; anyone else
  * rejects clients.
  *
  * <p>When sessions expire ({@link ServerConfig#sessionExpiryMillis()}), the primary also appends a

@@ -12,8 +12,8 @@ import java.util.Objects;
 
 /**
  * The primary's log entries (client ops and sweeps) that are not executed yet, numbered with
- * consecutive indexes within a view, and which of them have been forwarded (DESIGN 1.4: pipelined,
- * batched forwards).
+ * consecutive indexes within a view, and which of them have been forwarded (docs/design.md §4:
+ * pipelined, batched forwards).
  *
  * <p>Entry {@code executedIndex + 1 + i} is {@code ops.get(i)}. Ops up to {@code sentIndex} have
  * been forwarded; {@code inFlight} holds the last index of each forward not yet acknowledged.

@@ -53,10 +53,20 @@ public sealed interface ReplicationMessage extends Message {
     public long lastIndex() {
       return firstIndex + entries.size() - 1;
     }
+
+    @Override
+    public String label() {
+      return "Forward v" + viewNum + " #" + firstIndex + "-" + lastIndex();
+    }
   }
 
   /** The backup has applied every op of view {@code viewNum} up to {@code appliedIndex}. */
-  record ForwardAck(long viewNum, long appliedIndex) implements ReplicationMessage {}
+  record ForwardAck(long viewNum, long appliedIndex) implements ReplicationMessage {
+    @Override
+    public String label() {
+      return "ForwardAck v" + viewNum + " #" + appliedIndex;
+    }
+  }
 
   /**
    * Rule 3: the backup refused a forward of view {@code viewNum}; {@code backupView} is its own.
@@ -95,6 +105,11 @@ public sealed interface ReplicationMessage extends Message {
     public static StateTransfer whole(long viewNum, Snapshot snapshot) {
       return new StateTransfer(
           viewNum, 0, true, DataChunk.of(snapshot.data()), snapshot.sessions(), snapshot.sweeps());
+    }
+
+    @Override
+    public String label() {
+      return "StateTransfer v" + viewNum;
     }
 
     @Override

@@ -14,7 +14,12 @@ public sealed interface ViewServiceMessage extends Message {
    * 0. {@code bootId} grows with every restart of the server at that address, so the view service
    * can tell a restart from a late duplicate of an old ping.
    */
-  record Ping(long viewNum, long bootId) implements ViewServiceMessage {}
+  record Ping(long viewNum, long bootId) implements ViewServiceMessage {
+    @Override
+    public String label() {
+      return "Ping " + viewNum;
+    }
+  }
 
   /** Asks for the current view; does not count as a ping. */
   record GetView() implements ViewServiceMessage {}
@@ -45,6 +50,11 @@ public sealed interface ViewServiceMessage extends Message {
   record ViewReply(View view) implements ViewServiceMessage {
     public ViewReply {
       Objects.requireNonNull(view, "view");
+    }
+
+    @Override
+    public String label() {
+      return "View " + view;
     }
   }
 }

@@ -20,8 +20,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The state transfer in chunks (DESIGN 1.4, rule 5): the primary streams its store in chunks with a
- * window and retries; the backup installs the chunks of its current view strictly in order.
+ * The state transfer in chunks (docs/design.md §4, rule 5): the primary streams its store in chunks
+ * with a window and retries; the backup installs the chunks of its current view strictly in order.
  */
 class ChunkedTransferTest {
   private static final Address VS = Address.of("vs");

@@ -35,7 +35,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * One {@link PbServer} at a time, driven to a role by {@code ViewReply}s from the view service and
- * fed single messages; the {@link RecordingEffects} show what it sends. Rules refer to DESIGN 1.3.
+ * fed single messages; the {@link RecordingEffects} show what it sends. Rules refer to
+ * docs/design.md §3.
  */
 class PbServerTest {
   private static final Address VS = Address.of("vs");

@@ -26,11 +26,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Restart safety, end to end on a tiny hand-driven network (view service + servers, FIFO delivery,
- * timers fired by hand): a primary restarts while the view service is stuck on it (DESIGN 1.2: no
- * backup, or the view not acked yet). The view service keeps reporting the view as stuck, and the
- * restarted server must not take the view for its own: it may not send its empty store to the
- * backup as the view's state, and it may not serve clients from it (a write acknowledged before the
- * restart would be lost). Views name server incarnations (boot ids) for exactly this.
+ * timers fired by hand): a primary restarts while the view service is stuck on it (docs/design.md
+ * §2: no backup, or the view not acked yet). The view service keeps reporting the view as stuck,
+ * and the restarted server must not take the view for its own: it may not send its empty store to
+ * the backup as the view's state, and it may not serve clients from it (a write acknowledged before
+ * the restart would be lost). Views name server incarnations (boot ids) for exactly this.
  *
  * <p>Both tests failed on the address-only views of an earlier version of pbkv-core (the restarted
  * server believed it was primary, transferred an empty snapshot and answered {@code get k} with

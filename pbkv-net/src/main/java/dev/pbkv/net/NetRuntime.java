@@ -86,7 +86,7 @@ public final class NetRuntime implements AutoCloseable {
     final Address address;
     final Node node;
     boolean removed;
-    final LamportClock lamport; // runtime state, outside the node (DESIGN 1.7)
+    final LamportClock lamport; // runtime state, outside the node (docs/design.md §7)
     VectorClock vector = VectorClock.EMPTY;
 
     Hosted(Address address, Node node) {

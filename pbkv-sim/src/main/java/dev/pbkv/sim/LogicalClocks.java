@@ -18,8 +18,8 @@ import java.util.TreeSet;
 
 /**
  * Stamps every event of a simulation with a Lamport clock and a vector clock per node, kept
- * <em>outside</em> the nodes (DESIGN 1.7): runtime state, not protocol state, so a crashed and
- * restarted node continues its clocks.
+ * <em>outside</em> the nodes (docs/design.md §7): runtime state, not protocol state, so a crashed
+ * and restarted node continues its clocks.
  *
  * <p>The events of a node, in program order:
  *

@@ -5,14 +5,11 @@ import dev.pbkv.history.HistoryOp;
 import dev.pbkv.node.Address;
 import dev.pbkv.node.Message;
 import dev.pbkv.node.Node;
-import dev.pbkv.server.ClientMessage;
 import dev.pbkv.server.PbServer;
-import dev.pbkv.server.ReplicationMessage;
 import dev.pbkv.trace.Trace;
 import dev.pbkv.trace.TraceEvent;
 import dev.pbkv.view.View;
 import dev.pbkv.view.ViewServer;
-import dev.pbkv.view.ViewServiceMessage;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -101,7 +98,7 @@ public final class TraceRecorder implements SimListener {
 
   @Override
   public void onSend(long micros, long id, Address from, Address to, Message msg) {
-    labels.put(id, label(msg));
+    labels.put(id, msg.label());
     flushCall(from);
   }
 
@@ -115,7 +112,7 @@ public final class TraceRecorder implements SimListener {
               TraceEvent.Kind.DROP,
               to.name(),
               "m" + id,
-              label(msg),
+              msg.label(),
               "lost: " + reason,
               from));
     }
@@ -224,25 +221,5 @@ public final class TraceRecorder implements SimListener {
     int paren = text.indexOf('[');
     String name = paren > 0 ? text.substring(0, paren) : text;
     return name.length() > 40 ? name.substring(0, 40) + "…" : name;
-  }
-
-  /** A short description of a message for the diagram (the model checker's traces use it too). */
-  public static String label(Message msg) {
-    if (msg instanceof ViewServiceMessage.Ping p) {
-      return "Ping " + p.viewNum();
-    } else if (msg instanceof ViewServiceMessage.ViewReply r) {
-      return "View " + r.view();
-    } else if (msg instanceof ClientMessage.Request r) {
-      return "Request #" + r.seq() + " " + r.command();
-    } else if (msg instanceof ClientMessage.Reply r) {
-      return "Reply #" + r.seq();
-    } else if (msg instanceof ReplicationMessage.Forward f) {
-      return "Forward v" + f.viewNum() + " #" + f.firstIndex() + "-" + f.lastIndex();
-    } else if (msg instanceof ReplicationMessage.ForwardAck a) {
-      return "ForwardAck v" + a.viewNum() + " #" + a.appliedIndex();
-    } else if (msg instanceof ReplicationMessage.StateTransfer t) {
-      return "StateTransfer v" + t.viewNum();
-    }
-    return msg.getClass().getSimpleName();
   }
 }

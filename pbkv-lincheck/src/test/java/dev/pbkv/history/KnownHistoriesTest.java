@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import java.io.IOException;
+import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,9 +15,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every history in {@code shared/histories} (beside the repository) gets its known verdict: by
- * name, {@code *-ok}, {@code _lin} and {@code _indet2} are linearizable, {@code *-bad} and {@code
- * stale*} are not.
+ * Every history in this module's test resources ({@code histories/}: Porcupine's test data and
+ * pbkv's synthetic histories, see the README and NOTICE there) gets its known verdict: by name,
+ * {@code *-ok}, {@code _lin} and {@code _indet2} are linearizable, {@code *-bad} and {@code stale*}
+ * are not.
  */
 class KnownHistoriesTest {
   private static final Duration BUDGET = Duration.ofSeconds(30);
@@ -34,19 +37,17 @@ class KnownHistoriesTest {
     }
   }
 
-  /** Walks up from the working directory to a directory holding {@code shared/histories}. */
+  /** The folder of known histories, from the test class path. */
   static Path locate() {
-    Path start = Path.of("").toAbsolutePath();
-    for (Path p = start; p != null; p = p.getParent()) {
-      Path candidate = p.resolve("shared").resolve("histories");
-      if (Files.isDirectory(candidate)) {
-        return candidate;
-      }
+    URL url = KnownHistoriesTest.class.getResource("/histories");
+    if (url == null) {
+      return fail("no histories/ folder on the test class path (src/test/resources/histories)");
     }
-    return fail(
-        "no shared/histories directory above "
-            + start
-            + ": the known histories live in shared/histories beside the repository");
+    try {
+      return Path.of(url.toURI());
+    } catch (URISyntaxException e) {
+      return fail("cannot read the histories folder at " + url, e);
+    }
   }
 
   static Verdict expected(String name) {

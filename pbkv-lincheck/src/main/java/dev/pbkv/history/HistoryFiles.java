@@ -49,7 +49,7 @@ public final class HistoryFiles {
   public enum Format {
     /** Porcupine / Jepsen EDN event lines. */
     JEPSEN_EDN,
-    /** The synthetic JSON Lines of {@code shared/histories/synthetic}. */
+    /** The synthetic JSON Lines of {@code histories/synthetic} (pbkv-lincheck's test data). */
     SYNTHETIC_JSONL,
     /** pbkv's own JSON Lines, written by {@link #write}. */
     PBKV_JSONL

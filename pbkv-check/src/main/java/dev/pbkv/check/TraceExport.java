@@ -5,7 +5,6 @@ import dev.pbkv.clock.VectorClock;
 import dev.pbkv.node.Address;
 import dev.pbkv.node.Node;
 import dev.pbkv.server.PbServer;
-import dev.pbkv.sim.TraceRecorder;
 import dev.pbkv.trace.Trace;
 import dev.pbkv.trace.TraceEvent;
 import dev.pbkv.trace.TraceEvent.Kind;
@@ -110,8 +109,7 @@ public final class TraceExport {
   private void send(Envelope e) {
     String id = "m" + ++messages;
     lastSend.put(e, id);
-    TraceEvent ev =
-        tick(e.from(), Kind.SEND, id, e.to(), TraceRecorder.label(e.message()), e.toString());
+    TraceEvent ev = tick(e.from(), Kind.SEND, id, e.to(), e.message().label(), e.toString());
     sends.put(id, ev);
   }
 
@@ -138,7 +136,7 @@ public final class TraceExport {
             micros,
             id,
             e.from().name(),
-            TraceRecorder.label(e.message()),
+            e.message().label(),
             detail));
   }
 
