@@ -73,8 +73,12 @@ class SearchScenariosTest {
             + " in the last phase; broken: "
             + last.predicate());
     System.out.print(last.traceText());
-    assertThat(last.depth()).isLessThanOrEqualTo(8);
-    assertThat(run.fullTrace()).hasSizeLessThanOrEqualTo(32);
+    // Calibrated bounds: the shortest counterexamples found have 3-9 events in the last phase and
+    // 7-33 in all (transfer-race and amo-transfer are the longest: a server must miss deadPings
+    // check intervals, so each death costs the ticks of a full dead interval). BFS finds shortest
+    // traces, so a longer one means a search or protocol change, worth a look.
+    assertThat(last.depth()).isLessThanOrEqualTo(9);
+    assertThat(run.fullTrace()).hasSizeLessThanOrEqualTo(33);
     // the trace replays from the initial state to a violating state
     SearchState replayed =
         Search.replay(

@@ -20,18 +20,34 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * The view service (DESIGN 1.2): decides who is primary and who is backup from the servers' pings,
- * and changes the view only after the primary of the current view has acked it.
+ * The view service (docs/design.md §2): decides who is primary and who is backup from the servers'
+ * pings, and changes the view only after the primary of the current view has acked it.
  *
  * <p>Liveness is counted in check ticks, not wall-clock time: a server is dead once it has missed
- * {@code deadPings} consecutive check intervals.
+ * {@code deadPings} consecutive check intervals. An interval is the time between two check ticks; a
+ * server that pinged at any moment of an interval has not missed it.
  */
 public final class ViewServer implements Node {
 
-  /** What the view service knows of one server: its newest incarnation and missed checks. */
-  record ServerStatus(long bootId, int missedChecks) {
-    ServerStatus missedOne() {
-      return new ServerStatus(bootId, missedChecks + 1);
+  /**
+   * What the view service knows of one server: its newest incarnation, how many check intervals in
+   * a row it has missed (up to the tick before the current interval), and whether it pinged in the
+   * current interval.
+   */
+  record ServerStatus(long bootId, int missedChecks, boolean pingedThisInterval) {
+    /** A ping from incarnation {@code bootId} in the current interval. */
+    static ServerStatus pinged(long bootId) {
+      return new ServerStatus(bootId, 0, true);
+    }
+
+    /** The status after a check tick closes the current interval. */
+    ServerStatus afterCheck() {
+      if (pingedThisInterval) {
+        return new ServerStatus(bootId, 0, false);
+      }
+      // saturates instead of wrapping: a server silent for years stays dead
+      return new ServerStatus(
+          bootId, missedChecks == Integer.MAX_VALUE ? missedChecks : missedChecks + 1, false);
     }
   }
 
@@ -71,7 +87,7 @@ public final class ViewServer implements Node {
   @Override
   public void onTimer(Timer timer, Effects fx) {
     if (timer instanceof CheckTick) {
-      servers.replaceAll((address, status) -> status.missedOne());
+      servers.replaceAll((address, status) -> status.afterCheck());
       maybeChangeView();
       fx.setTimer(new CheckTick(), config.pingIntervalMillis());
     } else {
@@ -86,7 +102,7 @@ public final class ViewServer implements Node {
     }
     // A higher boot id is a restart: the new incarnation holds no role of the current view, since
     // the view names the incarnation it was made for (see View).
-    servers.put(from, new ServerStatus(ping.bootId(), 0));
+    servers.put(from, ServerStatus.pinged(ping.bootId()));
 
     if (view.viewNum() == 0) {
       changeView(1, from, null); // the first server to ping becomes primary of view 1
@@ -189,7 +205,10 @@ public final class ViewServer implements Node {
     return s != null && isAlive(s);
   }
 
-  /** How many consecutive check intervals {@code server} has missed (-1 if never heard of). */
+  /**
+   * How many consecutive check intervals {@code server} has missed, counted at the last check tick
+   * (0 if it pinged since; -1 if never heard of).
+   */
   public int missedChecks(Address server) {
     ServerStatus s = servers.get(server);
     return s == null ? -1 : s.missedChecks();
@@ -206,8 +225,8 @@ public final class ViewServer implements Node {
   }
 
   /**
-   * Why the service cannot move to a better view right now, in words (DESIGN 1.6), or {@code null}
-   * when nothing is stuck.
+   * Why the service cannot move to a better view right now, in words (docs/design.md §6), or {@code
+   * null} when nothing is stuck.
    */
   public String progressProblem() {
     if (view.viewNum() == 0) {

@@ -16,11 +16,14 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * The view service's behaviour table (DESIGN 1.2), row by row, on a single {@link ViewServer}:
- * deliver pings, fire check ticks, assert the view, the ack, the progress report and the replies.
+ * The view service's behaviour table (docs/design.md §2), row by row, on a single {@link
+ * ViewServer}: deliver pings, fire check ticks, assert the view, the ack, the progress report and
+ * the replies.
  *
  * <p>A server is dead after {@value #DEAD_PINGS} check intervals without a ping. An "interval"
- * below is: the listed servers ping, then one check tick fires.
+ * below is: the listed servers ping, then one check tick fires. The setup helpers end at an
+ * interval boundary, so {@code intervals(n, …)} after them is exactly {@code n} intervals missed by
+ * every server that does not ping in them.
  */
 class ViewServerTest {
   private static final int DEAD_PINGS = 5;
@@ -68,10 +71,11 @@ class ViewServerTest {
     }
   }
 
-  /** Reaches view 1 = (A, none), acked. */
+  /** Reaches view 1 = (A, none), acked, at the end of a check interval in which A pinged. */
   private void reachAckedView1() {
     assertThat(ping(A, 0)).isEqualTo(new View(1, A, null));
     ping(A, 1);
+    tick();
     assertThat(vs.view()).isEqualTo(new View(1, A, null));
     assertThat(vs.isAcked()).isTrue();
   }
@@ -82,6 +86,7 @@ class ViewServerTest {
     assertThat(ping(B, 0)).isEqualTo(new View(2, A, B));
     assertThat(vs.isAcked()).isFalse();
     ping(A, 2);
+    tick(); // A and B pinged in this interval: neither has missed one
     assertThat(vs.view()).isEqualTo(new View(2, A, B));
     assertThat(vs.isAcked()).isTrue();
   }
@@ -89,7 +94,9 @@ class ViewServerTest {
   /** Reaches view 2 = (A, B), not yet acked: A still pings 1 (its transfer to B is pending). */
   private void reachUnackedView2() {
     reachAckedView1();
+    ping(A, 1);
     assertThat(ping(B, 0)).isEqualTo(new View(2, A, B));
+    tick(); // A and B pinged in this interval
     assertThat(vs.isAcked()).isFalse();
   }
 
@@ -195,6 +202,72 @@ class ViewServerTest {
 
     assertThat(toldA).isEqualTo(new View(2, A, B));
     assertThat(vs.isAcked()).isFalse();
+  }
+
+  // --- the dead count: exactly deadPings missed intervals ----------------------------------
+
+  @Test
+  void when_primaryMissesOneIntervalFewerThanDeadPings_then_itIsAlive_andWithTheNextItIsDead() {
+    reachAckedView2();
+
+    intervals(DEAD_PINGS - 1, () -> ping(B, 2));
+    assertThat(vs.missedChecks(A)).isEqualTo(DEAD_PINGS - 1);
+    assertThat(vs.isAlive(A)).as("N-1 missed intervals: alive").isTrue();
+    assertThat(vs.view()).isEqualTo(new View(2, A, B));
+
+    intervals(1, () -> ping(B, 2));
+    assertThat(vs.missedChecks(A)).isEqualTo(DEAD_PINGS);
+    assertThat(vs.isAlive(A)).as("N missed intervals: dead").isFalse();
+    assertThat(vs.view()).isEqualTo(new View(3, B, null));
+  }
+
+  @Test
+  void when_aServerPingsAnywhereInAnInterval_then_thatIntervalIsNotMissed() {
+    reachAckedView2();
+
+    // A pings once in the middle of the 3rd interval, then falls silent.
+    intervals(2, () -> ping(B, 2));
+    assertThat(vs.missedChecks(A)).isEqualTo(2);
+    ping(A, 2);
+    assertThat(vs.missedChecks(A)).as("a ping resets the count").isZero();
+    ping(B, 2);
+    tick();
+    assertThat(vs.missedChecks(A)).as("the interval A pinged in is not missed").isZero();
+
+    intervals(DEAD_PINGS - 1, () -> ping(B, 2));
+    assertThat(vs.isAlive(A)).isTrue();
+    intervals(1, () -> ping(B, 2));
+    assertThat(vs.isAlive(A)).isFalse();
+  }
+
+  @Test
+  void when_deadPingsIs1_andBothServersPingEveryInterval_then_theViewNeverChanges() {
+    vs = new ViewServer(new ViewServiceConfig(100, 1, Set.of()));
+    reachAckedView2();
+
+    intervals(
+        50,
+        () -> {
+          ping(B, 2);
+          ping(A, 2);
+        });
+
+    assertThat(vs.view()).isEqualTo(new View(2, A, B));
+    assertThat(vs.isAlive(A)).isTrue();
+    assertThat(vs.isAlive(B)).isTrue();
+
+    intervals(1, () -> ping(B, 2)); // one missed interval is death with deadPings 1
+    assertThat(vs.view()).isEqualTo(new View(3, B, null));
+  }
+
+  @Test
+  void when_aServerIsSilentForeverMore_then_itsMissedCountSaturatesInsteadOfWrapping() {
+    ViewServer.ServerStatus silent = new ViewServer.ServerStatus(1, Integer.MAX_VALUE - 1, false);
+
+    ViewServer.ServerStatus later = silent.afterCheck().afterCheck().afterCheck();
+
+    assertThat(later.missedChecks()).isEqualTo(Integer.MAX_VALUE);
+    assertThat(ViewServer.ServerStatus.pinged(1).afterCheck().missedChecks()).isZero();
   }
 
   // --- primary dies -------------------------------------------------------------------------
@@ -426,6 +499,7 @@ class ViewServerTest {
   void when_idleServerPingedOnceAndDied_then_itIsNeverMadeBackup() {
     ping(A, 0);
     ping(C, 0); // C is idle: view 1 is not acked yet
+    tick(); // closes the interval of C's only ping
     intervals(DEAD_PINGS, () -> ping(A, 0));
     assertThat(vs.isAlive(C)).isFalse();
 
@@ -440,6 +514,7 @@ class ViewServerTest {
   void when_backupDiesAfterIdleServerDied_then_deadIdleServerDoesNotGetTheSlot() {
     reachAckedView2();
     ping(C, 0); // idle, then silent
+    tick(); // closes the interval of C's only ping
     intervals(
         DEAD_PINGS,
         () -> {
@@ -527,6 +602,8 @@ class ViewServerTest {
     reachAckedView2();
     ping(B, 0, 7); // B restarted with bootId 7
     assertThat(vs.view()).isEqualTo(new View(3, A, null));
+    ping(A, 2);
+    tick(); // closes the interval of the new B's only ping
 
     intervals(
         DEAD_PINGS,
@@ -612,6 +689,7 @@ class ViewServerTest {
     View toldB = ping(B, 0);
 
     assertThat(toldB).isEqualTo(new View(2, A, B));
+    tick(); // closes the interval of A's last ping
 
     // And with the primary dead before acking, the (maybe stateless) backup is promoted.
     intervals(DEAD_PINGS, () -> ping(B, 2));
