@@ -24,7 +24,7 @@ public final class SearchScenarios {
   static final Address C1 = client(1);
   static final Address C2 = client(2);
 
-  /** Every named search, in the order {@code pbkv check --list} shows them. */
+  /** Every named search, in the order {@code pbkv check list} shows them. */
   public static List<SearchScenario> all() {
     return List.of(
         singleServerGoal(),

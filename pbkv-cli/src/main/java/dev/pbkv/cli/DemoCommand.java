@@ -21,10 +21,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code pbkv demo}: a failover, end to end. Until the TCP runtime exists this runs the cluster in
- * the simulator (virtual time): a view service, three servers, clients appending unique tokens; the
- * primary is killed, then the new primary, fresh servers come back, and at the end everything is
- * read back and checked.
+ * {@code pbkv demo}: a failover, end to end — with real processes ({@link ProcessDemo}) or, with
+ * {@code --simulated}, in the simulator (virtual time): a view service, three servers, clients
+ * appending unique tokens; the primary is killed, then the new primary, fresh servers come back,
+ * and at the end everything is read back and checked.
  */
 @picocli.CommandLine.Command(
     name = "demo",
@@ -55,6 +55,12 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--clients", description = "client sessions (default: ${DEFAULT-VALUE})")
   int clients = 8;
 
+  @Option(
+      names = "--keep-logs",
+      description =
+          "keep the processes' log folder (it is deleted at the end unless something failed)")
+  boolean keepLogs;
+
   private boolean stopping;
 
   @Override
@@ -63,7 +69,7 @@ final class DemoCommand implements Callable<Integer> {
       throw new UserError("--clients must be at least 1");
     }
     PrintWriter out = spec.commandLine().getOut();
-    return simulated ? runSimulated(out) : new ProcessDemo(out, clients).run();
+    return simulated ? runSimulated(out) : new ProcessDemo(out, clients, keepLogs).run();
   }
 
   private int runSimulated(PrintWriter out) {

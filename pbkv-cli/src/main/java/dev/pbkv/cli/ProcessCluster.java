@@ -5,9 +5,11 @@ import dev.pbkv.node.Address;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,14 +18,16 @@ import java.util.concurrent.TimeUnit;
 /**
  * A local cluster of real processes on loopback: a view service and servers, each its own JVM
  * running this same program. Used by {@code pbkv demo} and the multi-process tests. Everything it
- * starts, it stops: on {@link #close()}, and from a shutdown hook on Ctrl-C.
+ * starts, it stops: on {@link #close()}, and from a shutdown hook on Ctrl-C. Each process logs to a
+ * file in a temporary folder, which is deleted then too unless {@link #keepLogs()} was called.
  */
 final class ProcessCluster implements AutoCloseable {
   private final Path logDir;
   private final Map<Address, Process> processes = new LinkedHashMap<>();
   private final List<Process> all = new ArrayList<>();
-  private final Thread hook = new Thread(this::destroyAll, "stop-cluster");
+  private final Thread hook = new Thread(this::stopAll, "stop-cluster");
   private Address viewService;
+  private volatile boolean keepLogs;
 
   ProcessCluster() {
     try {
@@ -37,6 +41,28 @@ final class ProcessCluster implements AutoCloseable {
   /** Where each process writes its log ({@code NAME.log}). */
   Path logDir() {
     return logDir;
+  }
+
+  /** Keeps the log folder when the cluster stops (e.g. because something failed). */
+  void keepLogs() {
+    keepLogs = true;
+  }
+
+  /** The last {@code lines} lines of every process's log, each under its file name. */
+  String logTails(int lines) {
+    StringBuilder sb = new StringBuilder();
+    try (var files = Files.list(logDir)) {
+      for (Path log : files.sorted().toList()) {
+        List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
+        sb.append("--- ").append(log.getFileName()).append(" (last ").append(lines).append(")\n");
+        for (String line : all.subList(Math.max(0, all.size() - lines), all.size())) {
+          sb.append(line).append('\n');
+        }
+      }
+    } catch (IOException e) {
+      sb.append("(cannot read the logs in ").append(logDir).append(": ").append(e).append(")\n");
+    }
+    return sb.toString();
   }
 
   /** A loopback port that was free a moment ago. */
@@ -141,6 +167,24 @@ final class ProcessCluster implements AutoCloseable {
     return p != null && p.isAlive();
   }
 
+  /** Stops every process, then deletes the log folder unless the logs are kept. */
+  private void stopAll() {
+    destroyAll();
+    if (!keepLogs) {
+      deleteLogs();
+    }
+  }
+
+  private void deleteLogs() {
+    try (var files = Files.walk(logDir)) {
+      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      System.err.println("pbkv: could not delete the process logs in " + logDir + ": " + e);
+    }
+  }
+
   private void destroyAll() {
     for (Process p : all) {
       p.destroyForcibly();
@@ -156,11 +200,11 @@ final class ProcessCluster implements AutoCloseable {
 
   @Override
   public void close() {
-    destroyAll();
     try {
       Runtime.getRuntime().removeShutdownHook(hook);
     } catch (IllegalStateException e) {
-      // already shutting down: the hook runs anyway
+      return; // already shutting down: the hook stops everything
     }
+    stopAll();
   }
 }

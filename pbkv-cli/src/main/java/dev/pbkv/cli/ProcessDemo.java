@@ -25,11 +25,13 @@ final class ProcessDemo {
 
   private final PrintWriter out;
   private final int clients;
+  private final boolean keepLogs;
   private final long startNanos = System.nanoTime();
 
-  ProcessDemo(PrintWriter out, int clients) {
+  ProcessDemo(PrintWriter out, int clients, boolean keepLogs) {
     this.out = out;
     this.clients = clients;
+    this.keepLogs = keepLogs;
   }
 
   private long micros() {
@@ -41,16 +43,30 @@ final class ProcessDemo {
     out.flush();
   }
 
+  /**
+   * Runs the demo; returns the exit code. The process logs are deleted at the end, unless {@code
+   * --keep-logs} was given or something failed: then the last line says where they are.
+   */
   int run() throws InterruptedException {
     try (ProcessCluster cluster = new ProcessCluster()) {
+      int result = 1;
+      try {
+        result = show(cluster);
+        return result;
+      } finally {
+        if (keepLogs || result != 0) {
+          cluster.keepLogs();
+          out.println("process logs kept in " + cluster.logDir());
+          out.flush();
+        }
+      }
+    }
+  }
+
+  private int show(ProcessCluster cluster) throws InterruptedException {
+    try {
       out.println("pbkv demo — a view service and 3 servers as separate processes on 127.0.0.1;");
-      out.println(
-          clients
-              + " client sessions append unique tokens to "
-              + KEYS
-              + " keys."
-              + " Process logs: "
-              + cluster.logDir());
+      out.println(clients + " client sessions append unique tokens to " + KEYS + " keys.");
       out.println();
       Address vs = cluster.startViewService();
       List<Address> servers = new ArrayList<>();

@@ -67,7 +67,7 @@ final class StatusCommand implements Callable<Integer> {
             h.server(),
             role,
             h.alive()
-                ? "alive" + (h.missedChecks() > 1 ? " (missed " + h.missedChecks() + " pings)" : "")
+                ? "alive" + (h.missedChecks() > 0 ? " (missed " + h.missedChecks() + " pings)" : "")
                 : "DEAD (missed " + h.missedChecks() + " pings)");
       }
       boolean readable;

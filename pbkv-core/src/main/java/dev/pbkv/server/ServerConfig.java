@@ -10,8 +10,8 @@ import java.util.Set;
  *
  * @param pingIntervalMillis how often to ping the view service (default 100)
  * @param forwardRetryMillis re-send unacknowledged forwards after this long (default 50)
- * @param transferRetryMillis re-send the oldest unacknowledged state-transfer chunk when none was
- *     acknowledged for this long (default 100)
+ * @param transferRetryMillis re-send every unacknowledged state-transfer chunk (go-back-N) when
+ *     none was acknowledged for this long (default 100)
  * @param maxForwardsInFlight forward messages the primary keeps outstanding (pipelining; default 4)
  * @param maxBatchOps ops per forward message at most (batching; default 512)
  * @param maxQueuedOps requests the primary holds at most; beyond it new ones are dropped and the

@@ -388,7 +388,7 @@ public final class NetRuntime implements AutoCloseable {
     Map<String, Long> clock = sender.vectorStamp();
     String messageId = from.name() + "@" + stamp; // a sender's Lamport time grows with each send
     if (tracer != null) { // the detail is built only when someone records it
-      sender.trace(TraceEvent.Kind.SEND, messageId, to, msg.getClass().getSimpleName(), "" + msg);
+      sender.trace(TraceEvent.Kind.SEND, messageId, to, msg.label(), "" + msg);
     }
     Hosted local = nodes.get(to);
     if (local != null) {
@@ -396,8 +396,7 @@ public final class NetRuntime implements AutoCloseable {
           () -> {
             if (!local.removed) {
               local.receive(stamp, clock);
-              local.trace(
-                  TraceEvent.Kind.RECEIVE, messageId, from, msg.getClass().getSimpleName(), "");
+              local.trace(TraceEvent.Kind.RECEIVE, messageId, from, msg.label(), "");
               local.run(
                   () -> local.node.onMessage(from, msg, local), msg.getClass().getSimpleName());
               flushDirty();
