@@ -3,6 +3,7 @@ package dev.pbkv.check;
 import dev.pbkv.node.Node;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -35,6 +36,22 @@ public final class Search {
 
     /** Bytes a breadth-first search holds per seen state: fingerprints and trace links. */
     public final AtomicLong storedBytes = new AtomicLong();
+
+    /** Successor states computed (BFS: one per enabled event of each expanded state). */
+    public final AtomicLong transitions = new AtomicLong();
+
+    /** Each completed BFS level: its new states, the successors computed for it, and when. */
+    public final List<Level> levels = Collections.synchronizedList(new ArrayList<>());
+
+    /**
+     * One completed breadth-first level.
+     *
+     * @param depth the level's depth (1 = the root's successors)
+     * @param newStates states first seen at this level
+     * @param transitions successors computed while expanding the level above
+     * @param elapsedMillis time since the search started, when the level was complete
+     */
+    public record Level(int depth, long newStates, long transitions, long elapsedMillis) {}
 
     public final long startNanos = System.nanoTime();
 
@@ -122,14 +139,17 @@ public final class Search {
         ConcurrentHashMap<Fp, Candidate> fresh = new ConcurrentHashMap<>();
         AtomicInteger nextChunk = new AtomicInteger();
         AtomicBoolean timeUp = new AtomicBoolean();
+        AtomicLong levelTransitions = new AtomicLong();
         long seenBefore = visited.size();
         Runnable worker =
             () -> {
               int c;
               while ((c = nextChunk.getAndIncrement()) < chunks && !timeUp.get()) {
                 int end = Math.min(current.size(), (c + 1) * chunkSize);
+                long computed = 0;
                 for (int k = c * chunkSize; k < end; k++) {
                   if ((k & 63) == 0 && System.nanoTime() > deadline) {
+                    levelTransitions.addAndGet(computed);
                     timeUp.set(true);
                     return;
                   }
@@ -141,6 +161,7 @@ public final class Search {
                   if (es.size() > Character.MAX_VALUE) {
                     throw new IllegalStateException("more than 65535 events enabled in a state");
                   }
+                  computed += es.size();
                   for (int j = 0; j < es.size(); j++) {
                     SearchState n = s.stepUnlinked(es.get(j));
                     if (visited.contains(n)) { // no writes to visited during the expansion
@@ -157,6 +178,7 @@ public final class Search {
                     }
                   }
                 }
+                levelTransitions.addAndGet(computed);
                 stats.states.set(seenBefore + fresh.size()); // an estimate until the level ends
               }
             };
@@ -168,11 +190,19 @@ public final class Search {
         }
         stats.states.set(visited.size());
         if (timeUp.get()) {
+          stats.transitions.addAndGet(levelTransitions.get());
           return result(
               new Found(Outcome.TIME_EXHAUSTED, null, null), level, visited.size(), start, 0);
         }
         level++;
         stats.depth.set(level);
+        stats.transitions.addAndGet(levelTransitions.get());
+        stats.levels.add(
+            new Stats.Level(
+                level,
+                next.length,
+                levelTransitions.get(),
+                (System.nanoTime() - start) / 1_000_000));
         Arrays.sort(next, (a, b) -> Long.compare(a.key, b.key));
         for (Candidate cand : next) {
           if (cand.found != null) {

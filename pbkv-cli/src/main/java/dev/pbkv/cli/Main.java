@@ -35,6 +35,7 @@ import picocli.CommandLine.ParseResult;
       ScenarioCommand.class,
       SimCommand.class,
       SimBenchCommand.class,
+      CheckBenchCommand.class,
       LincheckCommand.class,
       CheckCommand.class,
       MutexDemoCommand.class,
