@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Set;
+import java.util.function.LongFunction;
 
 /**
  * Builds the initial state of a primary/backup system for the model checker, with the same node
@@ -79,20 +80,33 @@ public final class CheckSystem {
 
   /** The initial state: every node has run {@code init}. */
   public SearchState initialState() {
+    LinkedHashMap<Address, Node> nodes = new LinkedHashMap<>();
+    factories().forEach((a, f) -> nodes.put(a, f.apply(1)));
+    return SearchState.initial(nodes);
+  }
+
+  /**
+   * How to make each node, in order, from its boot id (1 at its first start): the view service, the
+   * servers, the clients. The debugger restarts nodes with these.
+   */
+  public LinkedHashMap<Address, LongFunction<Node>> factories() {
     ViewServiceConfig vsc =
         new ViewServiceConfig(ViewServiceConfig.DEFAULT_PING_INTERVAL_MILLIS, deadPings, rules);
     // No session expiry: the checker has no time, so a sweep timer could fire after any ping.
     ServerConfig sc = ServerConfig.defaults().withRules(rules).withSessionExpiryMillis(0);
     ClientConfig cc = ClientConfig.defaults().withRules(rules);
-    LinkedHashMap<Address, Node> nodes = new LinkedHashMap<>();
-    nodes.put(VS, new ViewServer(vsc));
+    LinkedHashMap<Address, LongFunction<Node>> nodes = new LinkedHashMap<>();
+    nodes.put(VS, boot -> new ViewServer(vsc));
     for (int i = 1; i <= servers; i++) {
-      nodes.put(server(i), new PbServer(server(i), VS, 1, sc));
+      Address a = server(i);
+      nodes.put(a, boot -> new PbServer(a, VS, boot, sc));
     }
     for (int i = 1; i <= workloads.size(); i++) {
-      nodes.put(client(i), new CheckClient(new PbClient(client(i), VS, cc), workloads.get(i - 1)));
+      Address a = client(i);
+      List<Command> workload = workloads.get(i - 1);
+      nodes.put(a, boot -> new CheckClient(new PbClient(a, VS, cc), workload));
     }
-    return SearchState.initial(nodes);
+    return nodes;
   }
 
   public static Command append(String key, String value) {

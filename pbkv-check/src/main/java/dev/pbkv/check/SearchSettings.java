@@ -117,6 +117,11 @@ public final class SearchSettings {
     return this;
   }
 
+  /** The cut links, each as {@code [from, to]} (for the debugger, which replays phases). */
+  public Set<List<Address>> cutLinks() {
+    return Set.copyOf(cutLinks);
+  }
+
   public boolean isStopped(Address a) {
     return stopped.contains(a);
   }

@@ -6,7 +6,7 @@ import java.util.TreeMap;
 
 /**
  * One event of one node, stamped with logical time: a message sent, received or lost, a timer, a
- * crash or restart, a view change, a client call or return, or a note.
+ * crash or restart, a view change, a client call or return, a note, or the first broken invariant.
  *
  * @param node the node the event happened at
  * @param kind what happened
@@ -43,7 +43,12 @@ public record TraceEvent(
     VIEW,
     CALL,
     RETURN,
-    NOTE
+    NOTE,
+    /**
+     * An invariant broken by the event it annotates: the label names the invariant, the detail
+     * explains why (drawn as a marked event and a banner).
+     */
+    VIOLATION
   }
 
   public TraceEvent {
