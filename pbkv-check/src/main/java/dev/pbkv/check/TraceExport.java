@@ -25,7 +25,9 @@ import java.util.Map;
  * real-time layout shows the order of the trace. A delivered message stays in flight in the model,
  * so one send may have several receives; a message never delivered is drawn without one. A node
  * stopped in a phase gets a {@code PAUSE} at the phase's start (and a {@code RESUME} when a later
- * phase runs it again); the last event is followed by a {@code NOTE} with the verdict.
+ * phase runs it again). A reproduced violation is marked at the last event with a {@code VIOLATION}
+ * (the invariant, the verdict, the clients' ops and results and the servers' state); otherwise a
+ * {@code NOTE} with the verdict follows the last event.
  */
 public final class TraceExport {
   private final Map<Address, LamportClock> lamport = new HashMap<>();
@@ -102,8 +104,50 @@ public final class TraceExport {
         replay.events().isEmpty()
             ? s.addresses().get(0)
             : replay.events().get(replay.events().size() - 1).node();
-    tick(last, Kind.NOTE, null, null, replay.verdict(), replay.verdict());
+    if (replay.reproduced() && replay.trace().outcome() == Outcome.INVARIANT_VIOLATED) {
+      // The last event broke the invariant: mark it there, with the state that shows why.
+      mark(
+          last,
+          Kind.VIOLATION,
+          replay.trace().predicate(),
+          replay.verdict() + "\n" + explain(replay.end()));
+    } else {
+      tick(last, Kind.NOTE, null, null, replay.verdict(), replay.verdict());
+    }
     return new Trace(Trace.VIRTUAL, out);
+  }
+
+  /**
+   * What the clients saw and what the servers hold, in words: enough to see why an invariant over
+   * results or stores broke.
+   */
+  static String explain(SearchState s) {
+    StringBuilder sb = new StringBuilder("the clients' ops, in each client's order:");
+    java.util.TreeSet<String> keys = new java.util.TreeSet<>();
+    for (CheckClient c : s.clients()) {
+      for (int i = 0; i < c.submitted(); i++) {
+        Object r = c.result(i);
+        sb.append("\n  ")
+            .append(c.address())
+            .append(": ")
+            .append(c.workload().get(i))
+            .append(" -> ")
+            .append(r == null ? "(no answer yet)" : r);
+        keys.add(c.workload().get(i).key());
+      }
+    }
+    sb.append("\nthe servers' state:");
+    ViewServer vs = s.viewServer();
+    sb.append("\n  view service: view ").append(vs.view()).append(vs.isAcked() ? " (acked)" : "");
+    for (PbServer server : s.servers()) {
+      sb.append("\n  ").append(server.address()).append(": view ").append(server.view().viewNum());
+      sb.append(server.isPrimary() ? " primary" : server.isBackup() ? " backup" : " idle");
+      for (String k : keys) {
+        String v = server.valueOf(k);
+        sb.append(", ").append(k).append(" = ").append(v == null ? "(absent)" : "\"" + v + "\"");
+      }
+    }
+    return sb.toString();
   }
 
   private void send(Envelope e) {

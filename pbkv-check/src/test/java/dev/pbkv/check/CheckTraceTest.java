@@ -141,12 +141,14 @@ class CheckTraceTest {
         .anyMatch(e -> e.kind() == TraceEvent.Kind.VIEW && e.label().equals("view 3: primary"))
         .anyMatch(e -> e.kind() == TraceEvent.Kind.PAUSE && e.node().equals("s1"));
     TraceEvent last = events.get(events.size() - 1);
-    assertThat(last.kind()).isEqualTo(TraceEvent.Kind.NOTE);
-    assertThat(last.label()).contains("reproduced", "results linearizable");
+    assertThat(last.kind()).isEqualTo(TraceEvent.Kind.VIOLATION);
+    assertThat(last.label()).isEqualTo("results linearizable");
+    assertThat(last.detail())
+        .contains("reproduced", "c1: append k x -> \"x\"", "c1: get k -> (absent)", "s2: view 3");
 
     String html = DiagramRenderer.render(t);
     assertThat(html)
-        .contains("<svg")
+        .contains("PbkvDiagram(")
         .contains("\"lb\":\"Forward v2 #1-1\"")
         .contains("\"lb\":\"call: get k\"")
         .contains("results linearizable");

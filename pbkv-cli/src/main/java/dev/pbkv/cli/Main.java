@@ -38,6 +38,7 @@ import picocli.CommandLine.ParseResult;
       CheckBenchCommand.class,
       LincheckCommand.class,
       CheckCommand.class,
+      DebugCommand.class,
       MutexDemoCommand.class,
       TraceCommand.class,
       CommandLine.HelpCommand.class

@@ -111,7 +111,7 @@ class CheckCommandTest {
     assertThat(r.exit()).isZero();
     assertThat(r.out()).contains("diagram: " + html, "trace: " + jsonl);
     assertThat(Files.readString(html))
-        .contains("<svg")
+        .contains("PbkvDiagram(")
         .contains("\"lb\":\"Request #2 get k\"")
         .contains("\"lb\":\"view 3: primary\"")
         .contains("breaks 'results linearizable'");

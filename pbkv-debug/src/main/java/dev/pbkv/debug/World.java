@@ -566,6 +566,10 @@ public final class World {
         throw new IllegalArgumentException(a + " is running: crash it first to restart it");
       }
       boolean first = st[i] == Status.NOT_STARTED;
+      if (!first && cast.member(i).role() == Cast.Role.CLIENT) {
+        throw new IllegalArgumentException(
+            a + " is a client session: it never restarts at its address (docs/design.md §5)");
+      }
       bs = bs.clone();
       bs[i]++;
       Node fresh = cast.member(i).factory().apply(bs[i]);

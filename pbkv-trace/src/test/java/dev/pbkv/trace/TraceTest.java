@@ -72,7 +72,7 @@ class TraceTest {
   @Test
   void when_rendered_then_thePageIsSelfContained_andHoldsEveryEvent() {
     String html = DiagramRenderer.render(sample());
-    assertThat(html).startsWith("<!doctype html>").contains("<svg", "\"events\":[");
+    assertThat(html).startsWith("<!doctype html>").contains("PbkvDiagram(", "\"events\":[");
     assertThat(html).doesNotContain("http://cdn", "https://", "<script src");
     assertThat(html).doesNotContain("ViewReply </script>").contains("ViewReply <\\/script>");
     assertThat(html.split("\"k\":").length - 1).isEqualTo(5);
