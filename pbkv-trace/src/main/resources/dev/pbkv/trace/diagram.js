@@ -5,7 +5,9 @@
  *
  * PbkvDiagram(container, options) builds the controls and the SVG inside container and returns
  * { setData(data), highlight(messageId) }. data = { timeBase, nodes, events, pending? } as
- * DiagramRenderer writes it; pending lists messages in flight (the debugger's).
+ * DiagramRenderer writes it; pending lists messages in flight (the debugger's). Options:
+ * hideBackground (true/false: pings and timers hidden at first; default: for real-time traces),
+ * violationBanner (false: the page shows the violation itself).
  */
 function PbkvDiagram(container, options) {
   "use strict";
@@ -28,7 +30,7 @@ function PbkvDiagram(container, options) {
   };
   var ANNOTATIONS = { VIEW: 1, CALL: 1, RETURN: 1, VIOLATION: 1 }; // carry the stamp of the event before
   var TAG_PRIORITY = { VIOLATION: 0, CRASH: 1, RESTART: 1, PAUSE: 1, RESUME: 1, VIEW: 2, CALL: 3, RETURN: 3, NOTE: 4 };
-  var BACKGROUND = { Ping: 1, ViewReply: 1, GetView: 1 }; // "hide pings and timers"
+  var BACKGROUND = { Ping: 1, View: 1, GetView: 1 }; // "hide pings and timers": Ping, ViewReply ("View …"), GetView
   var FONT = "11px system-ui, sans-serif";
   var BOLD = { VIEW: "600 ", CRASH: "600 ", RESTART: "600 ", PAUSE: "600 ", RESUME: "600 ", VIOLATION: "700 " };
 
@@ -50,7 +52,7 @@ function PbkvDiagram(container, options) {
     '<button data-role="fit" title="fit the width of the window">fit</button>' +
     '<label><input data-role="labels" type="checkbox" checked> labels</label>' +
     '<label><input data-role="msgLabels" type="checkbox" checked> message names</label>' +
-    '<button data-role="background" title="hide or show Ping, ViewReply, GetView and every timer">hide pings &amp; timers</button>' +
+    '<button data-role="background" title="hide or show Ping, ViewReply (View …), GetView and every timer">hide pings &amp; timers</button>' +
     '<span class="stats" data-role="stats"></span>';
   var typeRow = add("div", { "class": "row types" }, bar);
   var legendRow = add("div", { "class": "row legend" }, bar);
@@ -168,19 +170,20 @@ function PbkvDiagram(container, options) {
     data.events.forEach(function (e) { present[e.k] = true; });
     Object.keys(STYLES).forEach(function (k) {
       if (!present[k] || k === "DROP") { return; }
-      var span = add("span", { "data-legend": k }, legendRow);
+      var span = add("span", { "data-legend": ".ev." + k }, legendRow);
       var s = document.createElementNS(SVG, "svg");
       span.appendChild(s);
       mark(k, 11, 7, s);
       span.appendChild(document.createTextNode(STYLES[k].legend));
     });
-    legendItem("msg", "message (arrow)");
-    if (present.DROP) { legendItem("lost", "lost message (✕)"); }
-    if (data.pending && data.pending.length) { legendItem("pending", "in flight (not delivered yet)"); }
+    legendItem("msg", ".msg:not(.reply)", "message (arrow)");
+    if (Object.keys(types).indexOf("Reply") >= 0) { legendItem("msg reply", ".msg.reply", "reply to a client"); }
+    if (present.DROP) { legendItem("lost", ".lost", "lost message (✕)"); }
+    if (data.pending && data.pending.length) { legendItem("pending", ".pending", "in flight (not delivered yet)"); }
     add("span", {}, legendRow).textContent = "— hover anything for details";
   }
-  function legendItem(cls, text) {
-    var span = add("span", { "data-legend": cls }, legendRow);
+  function legendItem(cls, selector, text) {
+    var span = add("span", { "data-legend": selector }, legendRow);
     var s = document.createElementNS(SVG, "svg");
     span.appendChild(s);
     el("line", { "class": cls, x1: 1, y1: 7, x2: 21, y2: 7 }, s);
@@ -188,7 +191,7 @@ function PbkvDiagram(container, options) {
   }
 
   function buildViolations() {
-    var vs = data.events.filter(function (e) { return e.k === "VIOLATION"; });
+    var vs = options.violationBanner === false ? [] : data.events.filter(function (e) { return e.k === "VIOLATION"; });
     violationBox.innerHTML = "";
     violationBox.style.display = vs.length ? "" : "none";
     vs.forEach(function (v) {
