@@ -95,8 +95,14 @@ final class DebugCommand implements Callable<Integer> {
       if (!noBrowser) {
         openBrowser(server, out);
       }
-      Runtime.getRuntime().addShutdownHook(new Thread(server::close, "pbkv-debug-shutdown"));
+      Thread hook = new Thread(server::close, "pbkv-debug-shutdown"); // Ctrl-C
+      Runtime.getRuntime().addShutdownHook(hook);
       server.awaitStop();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // Ctrl-C: the hook has run
+      }
       out.println("pbkv debug: stopped");
     }
     return 0;
