@@ -17,9 +17,6 @@ public record Plan(List<PlanStep> steps, List<Line> story) {
     story = List.copyOf(story);
   }
 
-  /** No suggested path. */
-  public static final Plan NONE = new Plan(List.of(), List.of());
-
   /**
    * One step of a plan.
    *

@@ -1,7 +1,6 @@
 package dev.pbkv.debug;
 
 import dev.pbkv.rules.RuleSwitch;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -28,10 +27,5 @@ public record Start(
   public Start {
     rules = Set.copyOf(rules);
     source = Map.copyOf(source);
-  }
-
-  /** The nodes, in order. */
-  public List<Cast.Member> members() {
-    return root.cast().members();
   }
 }

@@ -282,11 +282,6 @@ public final class World {
     return out;
   }
 
-  /** Why {@code link} is cut, if it is. */
-  public boolean isCut(Address from, Address to) {
-    return cut.contains(new Link(from, to));
-  }
-
   /**
    * Timer {@code j} of a node may fire unless a timer set earlier must fire first: its maximum is
    * not above this one's minimum, or it is an equal timer (the model checker's rule, {@code
@@ -493,7 +488,6 @@ public final class World {
             "m" + id + " (" + s.envelope().message().label() + ") is not in flight");
       }
       take(id);
-      int from = cast.indexOf(s.envelope().from());
       // A loss is no event of any node: it carries the stamp of the send (docs/trace-format.md).
       events.add(
           new TraceEvent(
@@ -506,9 +500,6 @@ public final class World {
               s.envelope().to().name(),
               label(s),
               "lost (" + why + "): " + s.envelope()));
-      if (from < 0) {
-        throw new IllegalStateException("a message from outside the cast: " + s);
-      }
     }
 
     void duplicate(long id) {

@@ -134,7 +134,13 @@ class DebuggerInBrowserTest {
       assertThat(b.driver().findElement(By.id("next")).getText()).contains("vs → B: View 3:B,C");
       assertThat(b.driver().findElement(By.cssSelector("#nodes [data-node=B]")).getText())
           .contains("backup in view 2");
+      // the picture for the README, with the pings and timers folded away (one click each way)
+      WebElement background =
+          b.driver().findElement(By.cssSelector("#diagram [data-role=background]"));
+      background.click();
+      assertThat(DiagramInBrowserTest.overlappingLabels(b)).isEmpty();
       b.screenshot("debugger-mid-run", "debugger-mid-run.png");
+      background.click();
 
       // Hold that reply back: B still believes it is A's backup. c1 calls and learns view 3.
       new Select(b.driver().findElement(By.id("client"))).selectByValue("c1");
