@@ -368,11 +368,10 @@ function PbkvDiagram(container, options) {
     (data.pending || []).forEach(function (p) {
       var s = sendOf[p.m];
       if (!s || laneY[s.n] === undefined || laneY[p.to] === undefined || state.hidden[typeOf(s.lb)]) { return; }
+      // a short stub towards the receiver: a message in flight has no receive yet
       var sx = X(s), sy = laneY[s.n], ty = laneY[p.to];
-      var ex = Math.max(sx + 30, width - 60);
       var line = el("line", { "class": "pending", "data-m": p.m, x1: sx, y1: sy, x2: sx + 26, y2: sy + (ty - sy) * 0.35 }, arrows);
       tip(line, "in flight: " + s.n + " → " + p.to + ": " + (s.lb || "") + (p.copies > 1 ? " (" + p.copies + " copies)" : ""));
-      ex = ex; // the stub is short on purpose: a message in flight has no receive yet
     });
     // Annotations first by importance, then in order; each takes the first free place.
     labelJobs.sort(function (a, b) { return (TAG_PRIORITY[a.k] || 5) - (TAG_PRIORITY[b.k] || 5) || a.i - b.i; });
