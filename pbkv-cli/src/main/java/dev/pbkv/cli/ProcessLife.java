@@ -3,24 +3,56 @@ package dev.pbkv.cli;
 import dev.pbkv.net.NetRuntime;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
+import sun.misc.Signal;
 
-/** Keeps a server process alive until SIGTERM / Ctrl-C, then closes its runtime. */
+/**
+ * Keeps a server process alive until SIGTERM or SIGINT (Ctrl-C), then logs that it stops, closes
+ * its runtime and whatever else it serves, and returns 0: a stop asked for is a success, not the
+ * JVM's 143. A shutdown hook covers the other ways out (e.g. SIGHUP).
+ */
 final class ProcessLife {
   private ProcessLife() {}
 
-  static int runUntilStopped(NetRuntime runtime, Logger log, String what)
+  static int runUntilStopped(
+      NetRuntime runtime, Logger log, String what, AutoCloseable... alsoClose)
       throws InterruptedException {
+    CountDownLatch stopRequested = new CountDownLatch(1);
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  log.info("{} stopping", what);
-                  runtime.close();
-                  stopped.countDown();
-                },
-                "shutdown"));
-    stopped.await();
+    Runnable stop =
+        () -> {
+          if (stopped.getCount() == 0) {
+            return;
+          }
+          synchronized (stopped) {
+            if (stopped.getCount() == 0) {
+              return;
+            }
+            for (AutoCloseable c : alsoClose) {
+              if (c != null) {
+                try {
+                  c.close();
+                } catch (Exception e) {
+                  log.warn("{}: closing {} failed: {}", what, c, e.toString());
+                }
+              }
+            }
+            runtime.close();
+            stopped.countDown();
+          }
+        };
+    for (String signal : new String[] {"TERM", "INT"}) {
+      Signal.handle(
+          new Signal(signal),
+          s -> {
+            log.info("{} stopping (SIG{})", what, signal);
+            stopRequested.countDown();
+          });
+    }
+    Thread hook = new Thread(stop, "shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    stopRequested.await();
+    stop.run();
+    log.info("{} stopped", what);
     return 0;
   }
 }

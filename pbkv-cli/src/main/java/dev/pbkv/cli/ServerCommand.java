@@ -1,5 +1,7 @@
 package dev.pbkv.cli;
 
+import dev.pbkv.metrics.MeteredServer;
+import dev.pbkv.metrics.ProcessMetrics;
 import dev.pbkv.net.Addresses;
 import dev.pbkv.net.NetRuntime;
 import dev.pbkv.node.Address;
@@ -66,14 +68,29 @@ final class ServerCommand implements Callable<Integer> {
             .withPingIntervalMillis(service.pingMillis)
             .withSessionExpiryMillis(sessionExpiryMillis());
     long bootId = System.currentTimeMillis();
+    ProcessMetrics metrics = MetricsSetup.registry(service.metricsListen, "server");
+    MeteredServer[] metered = new MeteredServer[1];
     NetRuntime runtime =
         NetRuntime.listen(
             self,
             (InetSocketAddress) null,
-            a -> new ObservedNode(new PbServer(a, vs, bootId, config), new ViewLogger(a, log)),
+            a -> {
+              PbServer server = new PbServer(a, vs, bootId, config);
+              ViewLogger logger = new ViewLogger(a, log);
+              if (metrics == null) {
+                return new ObservedNode(server, logger);
+              }
+              metered[0] = new MeteredServer(server, metrics.registry());
+              return new ObservedNode(metered[0], n -> logger.accept(server));
+            },
             service.trace);
+    AutoCloseable endpoint =
+        metrics == null
+            ? null
+            : MetricsSetup.serve(
+                service.metricsListen, metrics, runtime, () -> metered[0].sample(), log);
     log.info("server {} listening (boot id {}); view service {}", self, bootId, vs);
-    return ProcessLife.runUntilStopped(runtime, log, "server " + self);
+    return ProcessLife.runUntilStopped(runtime, log, "server " + self, endpoint);
   }
 
   private long sessionExpiryMillis() {

@@ -24,6 +24,15 @@ final class ServiceOptions {
   Level logLevel;
 
   @Option(
+      names = "--metrics-listen",
+      paramLabel = "HOST:PORT",
+      defaultValue = "${env:PBKV_METRICS_LISTEN}",
+      description =
+          "serve Prometheus metrics at http://HOST:PORT/metrics (off unless given)"
+              + " [PBKV_METRICS_LISTEN]")
+  String metricsListen;
+
+  @Option(
       names = "--trace",
       paramLabel = "FILE.jsonl",
       description = "record this process's events with their logical clocks (pbkv trace merge)")

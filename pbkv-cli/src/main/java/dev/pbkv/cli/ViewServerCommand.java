@@ -1,5 +1,7 @@
 package dev.pbkv.cli;
 
+import dev.pbkv.metrics.MeteredViewService;
+import dev.pbkv.metrics.ProcessMetrics;
 import dev.pbkv.net.Addresses;
 import dev.pbkv.net.NetRuntime;
 import dev.pbkv.node.Address;
@@ -52,17 +54,32 @@ final class ViewServerCommand implements Callable<Integer> {
       throw new UserError(e.getMessage());
     }
     Address self = Addresses.of(listen);
+    ProcessMetrics metrics = MetricsSetup.registry(service.metricsListen, "viewservice");
+    MeteredViewService[] metered = new MeteredViewService[1];
     NetRuntime runtime =
         NetRuntime.listen(
             self,
             (InetSocketAddress) null,
-            a -> new ObservedNode(new ViewServer(config), new ViewLogger(a, log)),
+            a -> {
+              ViewServer viewServer = new ViewServer(config);
+              ViewLogger logger = new ViewLogger(a, log);
+              if (metrics == null) {
+                return new ObservedNode(viewServer, logger);
+              }
+              metered[0] = new MeteredViewService(viewServer, metrics.registry());
+              return new ObservedNode(metered[0], n -> logger.accept(viewServer));
+            },
             service.trace);
+    AutoCloseable endpoint =
+        metrics == null
+            ? null
+            : MetricsSetup.serve(
+                service.metricsListen, metrics, runtime, () -> metered[0].sample(), log);
     log.info(
         "view service {} listening; ping interval {} ms, dead after {} missed",
         self,
         service.pingMillis,
         deadPings);
-    return ProcessLife.runUntilStopped(runtime, log, "view service " + self);
+    return ProcessLife.runUntilStopped(runtime, log, "view service " + self, endpoint);
   }
 }

@@ -175,6 +175,11 @@ public final class AmoApplication {
     return store.size();
   }
 
+  /** The encoded bytes of the store's entries ({@link KvStore#entryBytes()}). */
+  public long storeBytes() {
+    return store.entryBytes();
+  }
+
   public int sessionCount() {
     return sessions.size();
   }

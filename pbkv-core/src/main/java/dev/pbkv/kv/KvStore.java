@@ -143,6 +143,20 @@ public final class KvStore {
     return size;
   }
 
+  /**
+   * The bytes the entries take in their encoded form (headers, keys and values; not the tables): a
+   * walk over the table, for metrics, not for the per-op path.
+   */
+  public long entryBytes() {
+    long total = 0;
+    for (byte[] e : entries) {
+      if (e != null) {
+        total += e.length;
+      }
+    }
+    return total;
+  }
+
   /** The number of slots of the table: {@link #scan} positions run from 0 to this. */
   public int slotCount() {
     return entries.length;

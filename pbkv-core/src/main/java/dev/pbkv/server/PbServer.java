@@ -553,6 +553,11 @@ public final class PbServer implements Node {
     app.preload(key, value);
   }
 
+  /** The encoded bytes of the keys and values this server's copy of the store holds. */
+  public long storeBytes() {
+    return app.storeBytes();
+  }
+
   /** How many at-most-once sessions this server's state holds. */
   public int sessionCount() {
     return app.sessionCount();

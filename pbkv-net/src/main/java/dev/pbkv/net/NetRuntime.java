@@ -80,6 +80,12 @@ public final class NetRuntime implements AutoCloseable {
   private final java.util.concurrent.atomic.AtomicBoolean closed =
       new java.util.concurrent.atomic.AtomicBoolean();
   private Hosted listeningNode;
+  private final java.util.concurrent.atomic.AtomicLong framesRefused =
+      new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong sendsDropped =
+      new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicInteger openConnections =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   /** A node hosted here; also its {@link Effects}, used on the event loop only. */
   private final class Hosted implements Effects {
@@ -255,7 +261,13 @@ public final class NetRuntime implements AutoCloseable {
     return new ChannelInitializer<>() {
       @Override
       protected void initChannel(SocketChannel ch) {
-        Frames.install(ch.pipeline(), maxFrameBytes, reason -> log.warn("{}", reason));
+        Frames.install(
+            ch.pipeline(),
+            maxFrameBytes,
+            reason -> {
+              framesRefused.incrementAndGet();
+              log.warn("{}", reason);
+            });
         ch.pipeline().addLast(new Inbound());
       }
     };
@@ -274,6 +286,21 @@ public final class NetRuntime implements AutoCloseable {
         })
         .join();
     loop.scheduleAtFixedRate(w::flush, 1, 1, TimeUnit.SECONDS);
+  }
+
+  /** Frames refused so far (malformed or over the size limit; each closed its connection). */
+  public long framesRefused() {
+    return framesRefused.get();
+  }
+
+  /** Sends dropped so far because their peer could not be reached or its queue was full. */
+  public long sendsDropped() {
+    return sendsDropped.get();
+  }
+
+  /** TCP connections open now, in both directions. */
+  public int openConnections() {
+    return openConnections.get();
   }
 
   /** The port this runtime listens on, or -1. */
@@ -414,14 +441,17 @@ public final class NetRuntime implements AutoCloseable {
     InetSocketAddress target = Addresses.socketAddress(to);
     if (target == null) {
       log.debug("no route to {}: dropping {}", to, msg.getClass().getSimpleName());
+      sendsDropped.incrementAndGet();
       return;
     }
     Outbound o = outbound.computeIfAbsent(to, a -> new Outbound());
     if (!o.connecting && System.nanoTime() < o.retryAfterNanos) {
+      sendsDropped.incrementAndGet();
       return; // backing off after a failed connect: dropped, as by an unreachable peer
     }
     if (o.queue.size() >= MAX_QUEUED_PER_PEER) {
       o.queue.pollFirst(); // the oldest goes: the protocol retries what matters
+      sendsDropped.incrementAndGet();
     }
     o.queue.addLast(envelope);
     if (!o.connecting) {
@@ -439,6 +469,7 @@ public final class NetRuntime implements AutoCloseable {
                   o.connecting = false;
                   if (!f.isSuccess()) {
                     log.debug("cannot connect to {}: {}", to, f.cause().toString());
+                    sendsDropped.addAndGet(o.queue.size());
                     o.queue.clear();
                     o.retryAfterNanos = System.nanoTime() + RECONNECT_BACKOFF_NANOS;
                     return;
@@ -521,7 +552,14 @@ public final class NetRuntime implements AutoCloseable {
     }
 
     @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+      openConnections.incrementAndGet();
+      ctx.fireChannelActive();
+    }
+
+    @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+      openConnections.decrementAndGet();
       forget(ctx.channel());
       ctx.fireChannelInactive();
     }
