@@ -2,11 +2,21 @@ package dev.pbkv.cli;
 
 import ch.qos.logback.classic.Level;
 import dev.pbkv.net.PbkvClient;
+import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 
 /** The options every client command shares. */
 final class ClientOptions {
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      defaultValue = "${env:PBKV_CONFIG}",
+      description =
+          "defaults from FILE: KEY = VALUE lines, a key being a long option without its dashes"
+              + " (or COMMAND.OPTION); flags and environment variables win [PBKV_CONFIG]")
+  Path config;
+
   @Option(
       names = "--viewserver",
       paramLabel = "HOST:PORT",

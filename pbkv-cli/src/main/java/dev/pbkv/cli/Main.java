@@ -3,6 +3,7 @@ package dev.pbkv.cli;
 import dev.pbkv.net.IndeterminateException;
 import dev.pbkv.net.PbkvException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -76,6 +77,15 @@ public final class Main implements Runnable {
     cli.setUsageHelpWidth(100);
     cli.setParameterExceptionHandler(new OneLineUsageError());
     cli.setExecutionExceptionHandler(new OneLineUserError());
+    Path config = ConfigFile.named(args, System.getenv());
+    if (config != null) {
+      try {
+        cli.setDefaultValueProvider(ConfigFile.load(config, cli, System.getenv()));
+      } catch (UserError e) {
+        err.println("pbkv: " + e.getMessage());
+        return 2;
+      }
+    }
     return cli.execute(args);
   }
 
@@ -110,12 +120,29 @@ public final class Main implements Runnable {
     }
   }
 
-  /** The version from the jar's manifest, or "dev" when run from classes. */
+  /**
+   * The version and commit the build wrote into {@code pbkv-version.properties}: "pbkv 0.1.0
+   * (commit 1a2b3c4d5e)", or "commit unknown" when built outside a git checkout.
+   */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String v = Main.class.getPackage().getImplementationVersion();
-      return new String[] {"pbkv " + (v == null ? "dev" : v)};
+      java.util.Properties p = new java.util.Properties();
+      try (var in = Main.class.getResourceAsStream("/pbkv-version.properties")) {
+        if (in != null) {
+          p.load(in);
+        }
+      } catch (java.io.IOException e) {
+        // reported as unknown below
+      }
+      String version = filled(p.getProperty("version"), "dev");
+      String commit = filled(p.getProperty("commit"), "unknown");
+      return new String[] {"pbkv " + version + " (commit " + commit + ")"};
+    }
+
+    /** The build's value, or {@code fallback} when the build left the placeholder. */
+    private static String filled(String value, String fallback) {
+      return value == null || value.isBlank() || value.startsWith("${") ? fallback : value;
     }
   }
 }

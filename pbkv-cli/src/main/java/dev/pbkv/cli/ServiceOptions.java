@@ -7,6 +7,15 @@ import picocli.CommandLine.Option;
 /** The options the long-running processes share: ping interval, log level, trace file. */
 final class ServiceOptions {
   @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      defaultValue = "${env:PBKV_CONFIG}",
+      description =
+          "defaults from FILE: KEY = VALUE lines, a key being a long option without its dashes"
+              + " (or COMMAND.OPTION); flags and environment variables win [PBKV_CONFIG]")
+  Path config;
+
+  @Option(
       names = "--ping-interval",
       converter = DurationConverter.class,
       defaultValue = "${env:PBKV_PING_INTERVAL:-100ms}",
