@@ -162,7 +162,7 @@ class CheckTraceTest {
     long seed = 3;
     System.out.println("DFS seed " + seed);
     SearchScenario.Run dfs =
-        scenario.run(rules, s -> s.maxDepth(40).maxTimeMillis(5_000), seed, new Search.Stats());
+        scenario.run(rules, s -> s.maxDepth(40).maxStates(5_000_000), seed, new Search.Stats());
     assertThat(dfs.last().outcome()).isEqualTo(Outcome.INVARIANT_VIOLATED);
     CheckTrace t = CheckTrace.parse(CheckTrace.of(scenario, rules, dfs).text(), "dfs");
     CheckTrace.Replay r = t.replay(scenario);
