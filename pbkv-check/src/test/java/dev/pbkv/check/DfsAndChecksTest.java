@@ -45,6 +45,21 @@ class DfsAndChecksTest {
   }
 
   @Test
+  void when_theStateBudgetRunsOut_then_bfsStopsAtTheSameLevelWithTheSameCount_onAnyThreads() {
+    SearchScenario scenario = SearchScenarios.singleServerSpace(); // 442 states in all
+    SearchResult one =
+        scenario.run(Set.of(), s -> s.maxStates(100).threads(1), null, new Search.Stats()).last();
+    SearchResult four =
+        scenario.run(Set.of(), s -> s.maxStates(100).threads(4), null, new Search.Stats()).last();
+    System.out.println("BFS with a budget of 100 states: " + one.summary());
+    assertThat(one.outcome()).isEqualTo(Outcome.STATES_EXHAUSTED);
+    assertThat(one.states()).isBetween(101L, 441L);
+    assertThat(four.outcome()).isEqualTo(Outcome.STATES_EXHAUSTED);
+    assertThat(four.states()).isEqualTo(one.states());
+    assertThat(four.depth()).isEqualTo(one.depth());
+  }
+
+  @Test
   void when_theProtocolIsCorrect_then_randomDfsProbesOfTheFailoverFindNoViolation() {
     SearchScenario scenario = SearchScenarios.failover();
     SearchScenario.Run run =
