@@ -31,7 +31,9 @@ final class ServerCommand implements Callable<Integer> {
       names = "--listen",
       paramLabel = "HOST:PORT",
       defaultValue = "${env:PBKV_LISTEN}",
-      description = "address to listen on and to be known by [PBKV_LISTEN]")
+      description =
+          "address to listen on and to be known by; port 0 picks a free one (see --port-file)"
+              + " [PBKV_LISTEN]")
   String listen;
 
   @Option(
@@ -59,7 +61,7 @@ final class ServerCommand implements Callable<Integer> {
     if (listen == null || listen.isBlank()) {
       throw new UserError("--listen HOST:PORT is required (or set PBKV_LISTEN)");
     }
-    Address self = Addresses.of(listen);
+    Address listenOn = Addresses.listenAddress(listen);
     Address vs = Addresses.of(viewServer);
     ServerConfig config =
         ServerConfig.defaults()
@@ -68,10 +70,12 @@ final class ServerCommand implements Callable<Integer> {
     long bootId = System.currentTimeMillis();
     NetRuntime runtime =
         NetRuntime.listen(
-            self,
+            listenOn,
             (InetSocketAddress) null,
             a -> new ObservedNode(new PbServer(a, vs, bootId, config), new ViewLogger(a, log)),
             service.trace);
+    Address self = runtime.address();
+    service.reportPort(runtime);
     log.info("server {} listening (boot id {}); view service {}", self, bootId, vs);
     return ProcessLife.runUntilStopped(runtime, log, "server " + self);
   }

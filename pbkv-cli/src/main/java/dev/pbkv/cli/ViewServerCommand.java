@@ -31,7 +31,9 @@ final class ViewServerCommand implements Callable<Integer> {
       names = "--listen",
       paramLabel = "HOST:PORT",
       defaultValue = "${env:PBKV_LISTEN:-127.0.0.1:7000}",
-      description = "address to listen on (default: ${DEFAULT-VALUE}) [PBKV_LISTEN]")
+      description =
+          "address to listen on; port 0 picks a free one (see --port-file) (default:"
+              + " ${DEFAULT-VALUE}) [PBKV_LISTEN]")
   String listen;
 
   @Option(
@@ -51,13 +53,15 @@ final class ViewServerCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage());
     }
-    Address self = Addresses.of(listen);
+    Address listenOn = Addresses.listenAddress(listen);
     NetRuntime runtime =
         NetRuntime.listen(
-            self,
+            listenOn,
             (InetSocketAddress) null,
             a -> new ObservedNode(new ViewServer(config), new ViewLogger(a, log)),
             service.trace);
+    Address self = runtime.address();
+    service.reportPort(runtime);
     log.info(
         "view service {} listening; ping interval {} ms, dead after {} missed",
         self,
