@@ -24,9 +24,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * docs/design.md §8: pbkv-core nodes are deterministic state machines. This test scans every main
  * source file of pbkv-core and fails, naming file and line, if one uses the network, threads,
- * executors, futures, the wall clock or unseeded randomness, or takes locks. Comments, Javadoc and
- * string literals are blanked out before matching (line numbers are kept), so documentation that
- * <em>talks</em> about threads does not trip it.
+ * executors, futures, the wall clock or unseeded randomness ({@code Math.random}, {@code
+ * UUID.randomUUID} too), or takes locks ({@code synchronized}, {@code java.util.concurrent.locks},
+ * {@code wait}/{@code notify}). Comments, Javadoc and string literals are blanked out before
+ * matching (line numbers are kept), so documentation that <em>talks</em> about threads does not
+ * trip it.
  */
 class CoreDeterminismTest {
 
@@ -58,7 +60,15 @@ class CoreDeterminismTest {
           Rule.of("SecureRandom", "\\bSecureRandom\\b"),
           Rule.of("Instant.now", "\\bInstant\\s*\\.\\s*now\\b"),
           Rule.of("LocalDateTime.now", "\\bLocalDateTime\\s*\\.\\s*now\\b"),
-          Rule.of("synchronized", "\\bsynchronized\\b"));
+          Rule.of("synchronized", "\\bsynchronized\\b"),
+          Rule.of(
+              "java.util.concurrent.locks",
+              "\\bjava\\s*\\.\\s*util\\s*\\.\\s*concurrent\\s*\\.\\s*locks\\b"
+                  + "|\\b(?:Reentrant(?:ReadWrite)?Lock|ReadWriteLock|StampedLock|LockSupport)\\b"),
+          Rule.of("Object.wait/notify", "\\b(?:wait|notify|notifyAll)\\s*\\("),
+          Rule.of("Math.random", "\\b(?:Strict)?Math\\s*\\.\\s*random\\b"),
+          Rule.of("UUID.randomUUID", "\\bUUID\\s*\\.\\s*randomUUID\\b"),
+          Rule.of("Clock.system", "\\bClock\\s*\\.\\s*system\\w*\\b"));
 
   // --- the scan of pbkv-core ----------------------------------------------------------------
 
@@ -105,6 +115,9 @@ class CoreDeterminismTest {
             "  long now() { return System.currentTimeMillis(); }", // 5
             "  void spin() { new Thread(() -> {}).start(); }", // 6
             "  synchronized void locked() {}", // 7
+            "  java.util.concurrent.locks.Lock lock = new ReentrantLock();", // 8
+            "  double d = Math.random(); long n = System.nanoTime();", // 9
+            "  String id = java.util.UUID.randomUUID().toString();", // 10
             "}");
 
     List<Violation> violations = scan("dev/pbkv/bad/Bad.java", source);
@@ -116,7 +129,11 @@ class CoreDeterminismTest {
             tuple(3, "java.util.Random"),
             tuple(5, "System.currentTimeMillis"),
             tuple(6, "Thread"),
-            tuple(7, "synchronized"));
+            tuple(7, "synchronized"),
+            tuple(8, "java.util.concurrent.locks"),
+            tuple(9, "System.nanoTime"),
+            tuple(9, "Math.random"),
+            tuple(10, "UUID.randomUUID"));
     assertThat(violations.get(0).toString())
         .isEqualTo("dev/pbkv/bad/Bad.java:2: uses java.net: import java.net.Socket;");
   }
@@ -142,6 +159,22 @@ class CoreDeterminismTest {
         "var t = Instant.now();|Instant.now",
         "var t = java.time.LocalDateTime.now();|LocalDateTime.now",
         "synchronized (this) {}|synchronized",
+        "import java.util.concurrent.locks.ReentrantLock;|java.util.concurrent.locks",
+        "import java.util.concurrent.locks.*;|java.util.concurrent.locks",
+        "private final ReentrantLock lock = null;|java.util.concurrent.locks",
+        "ReadWriteLock rw = null;|java.util.concurrent.locks",
+        "ReentrantReadWriteLock rw = null;|java.util.concurrent.locks",
+        "StampedLock s = null;|java.util.concurrent.locks",
+        "LockSupport.parkNanos(5);|java.util.concurrent.locks",
+        "this.wait();|Object.wait/notify",
+        "lock.notifyAll();|Object.wait/notify",
+        "double d = Math.random();|Math.random",
+        "double d = StrictMath.random();|Math.random",
+        "var id = UUID.randomUUID();|UUID.randomUUID",
+        "var id = java.util.UUID.randomUUID();|UUID.randomUUID",
+        "var c = java.time.Clock.systemUTC();|Clock.system",
+        "new Thread(r).start();|Thread",
+        "long t = System . currentTimeMillis();|System.currentTimeMillis",
       })
   void when_lineUsesAForbiddenConstruct_then_itIsCaught(String line, String rule) {
     List<Violation> violations = scan("Sample.java", "class Sample {\n  " + line + "\n}\n");
@@ -201,6 +234,8 @@ class CoreDeterminismTest {
             "  void execute() {}",
             "  int randomized; String threadName; long nanoTimes;",
             "  java.util.random.RandomGenerator g; java.network.Foo f;",
+            "  void await() {} void awaitAll(); UUID id = UUID.nameUUIDFromBytes(b);",
+            "  double r = Math.abs(x); Lock lock; Clock clock;",
             "}");
 
     assertThat(scan("Ok.java", source)).isEmpty();

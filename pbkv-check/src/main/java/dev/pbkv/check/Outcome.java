@@ -11,5 +11,10 @@ public enum Outcome {
   /** The depth limit was reached with states still to explore. */
   DEPTH_EXHAUSTED,
   /** The time limit ran out. */
-  TIME_EXHAUSTED
+  TIME_EXHAUSTED,
+  /**
+   * The state budget ran out ({@link SearchSettings#maxStates}): a limit counted in work, so it
+   * ends a search at the same point on a fast machine and on a busy one.
+   */
+  STATES_EXHAUSTED
 }

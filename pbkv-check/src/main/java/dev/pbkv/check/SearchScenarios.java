@@ -16,6 +16,16 @@ import java.util.Set;
 
 /** The named searches of {@code pbkv check} and of the search tests. */
 public final class SearchScenarios {
+  /**
+   * The state budget of a phase: work, not time, so a search ends at the same point on a fast
+   * machine and on a busy one. Ten times the largest phase under it (86,630 states: the goal phase
+   * of reverse-forwards), so a search that needs more means a protocol or checker change.
+   */
+  static final long PHASE_STATES = 1_000_000;
+
+  /** The budget of the two big phases (three-servers and stale-read, 757,338 and 318,384). */
+  static final long BIG_PHASE_STATES = 5_000_000;
+
   private SearchScenarios() {}
 
   static final Address S1 = server(1);
@@ -72,7 +82,7 @@ public final class SearchScenarios {
         List.of(
             new Phase(
                 "clients done",
-                () -> safety().goal(Predicates.clientsDone()).maxTimeMillis(20_000))),
+                () -> safety().goal(Predicates.clientsDone()).maxStates(PHASE_STATES))),
         Outcome.GOAL_FOUND,
         Set.of());
   }
@@ -86,7 +96,7 @@ public final class SearchScenarios {
         List.of(
             new Phase(
                 "exhaust",
-                () -> safety().prune(boundedTimers(List.of(S1), 2)).maxTimeMillis(20_000))),
+                () -> safety().prune(boundedTimers(List.of(S1), 2)).maxStates(PHASE_STATES))),
         Outcome.SPACE_EXHAUSTED,
         Set.of(RuleSwitch.CLIENT_RETRIES_WITH_NEW_SEQ));
   }
@@ -106,7 +116,7 @@ public final class SearchScenarios {
                     safety()
                         .stop(S1)
                         .prune(boundedTimers(List.of(S1, S2), 3))
-                        .maxTimeMillis(20_000))),
+                        .maxStates(PHASE_STATES))),
         Outcome.SPACE_EXHAUSTED,
         Set.of(RuleSwitch.REPLY_BEFORE_BACKUP_ACK));
   }
@@ -128,7 +138,7 @@ public final class SearchScenarios {
                         .stop(S1)
                         .prune(boundedTimers(List.of(S1, S2, S3), 3))
                         .prune(Predicates.forwardIndexAbove(2))
-                        .maxTimeMillis(120_000))), // ~5 s alone: room for a loaded machine
+                        .maxStates(BIG_PHASE_STATES))), // explores 757,338
         Outcome.SPACE_EXHAUSTED,
         Set.of(RuleSwitch.PROMOTE_UNINITIALIZED, RuleSwitch.REPLY_BEFORE_BACKUP_ACK));
   }
@@ -174,7 +184,7 @@ public final class SearchScenarios {
                         .stop(C1)
                         .stop(C2)
                         .goal(Predicates.viewReady(2, S1, S2))
-                        .maxTimeMillis(20_000)),
+                        .maxStates(PHASE_STATES)),
             new Phase(
                 "appends done, forwards reversed",
                 () ->
@@ -184,14 +194,14 @@ public final class SearchScenarios {
                             StatePredicate.of(
                                 "both appends done",
                                 s -> s.client(C1).completed() >= 1 && s.client(C2).isDone()))
-                        .maxTimeMillis(20_000)),
+                        .maxStates(PHASE_STATES)),
             new Phase(
                 "primary stopped",
                 () ->
                     safety()
                         .stop(S1)
                         .prune(boundedTimers(List.of(S1, S2), 3))
-                        .maxTimeMillis(20_000))),
+                        .maxStates(PHASE_STATES))),
         Outcome.SPACE_EXHAUSTED,
         Set.of(RuleSwitch.BACKUP_ACKS_BEFORE_APPLY));
   }
@@ -216,7 +226,7 @@ public final class SearchScenarios {
                         .stop(C1)
                         .stop(C2)
                         .goal(Predicates.viewReady(2, S1, S2))
-                        .maxTimeMillis(20_000)),
+                        .maxStates(PHASE_STATES)),
             new Phase(
                 "first append executed, reply in flight",
                 () ->
@@ -229,7 +239,7 @@ public final class SearchScenarios {
                                     "a".equals(s.server(S2).valueOf("k"))
                                         && "a".equals(s.server(S1).valueOf("k"))
                                         && s.client(C1).completed() == 0))
-                        .maxTimeMillis(20_000)),
+                        .maxStates(PHASE_STATES)),
             new Phase(
                 "s1 cut from the view service, c2 appends at the new primary",
                 () ->
@@ -238,13 +248,13 @@ public final class SearchScenarios {
                         .partition(Set.of(S1), Set.of(VS, C2))
                         .goal(Predicates.clientDone(C2))
                         .prune(boundedTimers(List.of(S1, S2), 3))
-                        .maxTimeMillis(20_000)),
+                        .maxStates(PHASE_STATES)),
             new Phase(
                 "c1 reads at the old primary (which may learn the new view now)",
                 () ->
                     safety()
                         .prune(boundedTimers(List.of(S1, S2), 3))
-                        .maxTimeMillis(120_000))), // ~4 s alone
+                        .maxStates(BIG_PHASE_STATES))), // explores 318,384
         Outcome.SPACE_EXHAUSTED,
         Set.of(
             RuleSwitch.SERVE_READS_LOCALLY,
@@ -272,7 +282,7 @@ public final class SearchScenarios {
                                 s ->
                                     "x".equals(s.server(S1).valueOf("k"))
                                         && "x".equals(s.server(S2).valueOf("k"))))
-                        .maxTimeMillis(20_000)),
+                        .maxStates(PHASE_STATES)),
             new Phase(
                 "s1 stopped, view 3 ready",
                 () ->
@@ -280,7 +290,7 @@ public final class SearchScenarios {
                         .stop(S1)
                         .stop(C1)
                         .goal(Predicates.viewReady(3, S2, S3))
-                        .maxTimeMillis(20_000)),
+                        .maxStates(PHASE_STATES)),
             new Phase(
                 "s2 stopped, the client retries",
                 () ->
@@ -288,7 +298,7 @@ public final class SearchScenarios {
                         .stop(S1)
                         .stop(S2)
                         .prune(boundedTimers(List.of(S1, S2, S3), 4))
-                        .maxTimeMillis(20_000))),
+                        .maxStates(PHASE_STATES))),
         Outcome.SPACE_EXHAUSTED,
         Set.of(RuleSwitch.TRANSFER_WITHOUT_AMO));
   }
@@ -315,14 +325,14 @@ public final class SearchScenarios {
                         .stop(C1)
                         .stop(S3)
                         .goal(Predicates.viewReady(2, S1, S2))
-                        .maxTimeMillis(20_000)),
+                        .maxStates(PHASE_STATES)),
             new Phase(
                 "append a done",
                 () ->
                     safety()
                         .stop(S3)
                         .goal(Predicates.clientCompleted(C1, 1))
-                        .maxTimeMillis(20_000)),
+                        .maxStates(PHASE_STATES)),
             new Phase(
                 "s2 stopped, view 3 (s1, s3) ready",
                 () ->
@@ -330,14 +340,14 @@ public final class SearchScenarios {
                         .stop(S2)
                         .stop(C1)
                         .goal(Predicates.viewReady(3, S1, S3))
-                        .maxTimeMillis(20_000)),
+                        .maxStates(PHASE_STATES)),
             new Phase(
                 "append b done",
                 () ->
                     safety()
                         .stop(S2)
                         .goal(Predicates.clientCompleted(C1, 2))
-                        .maxTimeMillis(20_000)),
+                        .maxStates(PHASE_STATES)),
             new Phase(
                 "s1 stopped, get at s3",
                 () ->
@@ -352,7 +362,7 @@ public final class SearchScenarios {
                                         && new dev.pbkv.kv.Result.Value("ab")
                                             .equals(s.client(C1).result(2))))
                         .prune(boundedTimers(List.of(S1, S2, S3), 5))
-                        .maxTimeMillis(20_000))),
+                        .maxStates(PHASE_STATES))),
         Outcome.GOAL_FOUND,
         Set.of());
   }
@@ -383,7 +393,7 @@ public final class SearchScenarios {
                         .stop(S2)
                         .cut(S2, VS)
                         .goal(Predicates.viewReady(1, S1, null))
-                        .maxTimeMillis(20_000)),
+                        .maxStates(PHASE_STATES)),
             new Phase(
                 "append a done in view 1",
                 () ->
@@ -391,7 +401,7 @@ public final class SearchScenarios {
                         .stop(S2)
                         .cut(S2, VS)
                         .goal(Predicates.clientCompleted(C1, 1))
-                        .maxTimeMillis(20_000)),
+                        .maxStates(PHASE_STATES)),
             new Phase(
                 "s2 starts: " + third.name(),
                 () ->
@@ -405,14 +415,14 @@ public final class SearchScenarios {
                                     s.server(S1).view().viewNum() == 1
                                         && s.client(C1).workload().size() > 2
                                         && "ab".equals(s.server(S1).valueOf("k"))))
-                        .maxTimeMillis(20_000)),
+                        .maxStates(PHASE_STATES)),
             new Phase(
                 "s1 stopped, get",
                 () ->
                     safety()
                         .stop(S1)
                         .prune(boundedTimers(List.of(S1, S2), 3))
-                        .maxTimeMillis(20_000))),
+                        .maxStates(PHASE_STATES))),
         Outcome.SPACE_EXHAUSTED,
         catches);
   }
@@ -464,13 +474,13 @@ public final class SearchScenarios {
             new SearchSettings()
                 .stop(C1)
                 .goal(Predicates.viewReady(2, S1, S2))
-                .maxTimeMillis(20_000));
+                .maxStates(PHASE_STATES));
   }
 
   /** Setup phase: the client's first op completes, under the safety invariants. */
   private static Phase firstOpDone() {
     return new Phase(
         "append done",
-        () -> safety().goal(Predicates.clientCompleted(C1, 1)).maxTimeMillis(20_000));
+        () -> safety().goal(Predicates.clientCompleted(C1, 1)).maxStates(PHASE_STATES));
   }
 }

@@ -51,6 +51,7 @@ class SearchScenariosTest {
     }
     assertThat(run.last().outcome()).isNotEqualTo(Outcome.INVARIANT_VIOLATED);
     assertThat(run.last().outcome()).isNotEqualTo(Outcome.TIME_EXHAUSTED);
+    assertThat(run.last().outcome()).isNotEqualTo(Outcome.STATES_EXHAUSTED);
     assertThat(scenario.isExpected(run.last().outcome(), Set.of())).isTrue();
     // no search is depth-bounded: each one explores its whole (pruned) space or reaches its goal
     assertThat(run.last().outcome()).isEqualTo(scenario.expected());

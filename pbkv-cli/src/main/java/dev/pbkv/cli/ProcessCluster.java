@@ -4,7 +4,6 @@ import dev.pbkv.net.Addresses;
 import dev.pbkv.node.Address;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,14 +19,20 @@ import java.util.concurrent.TimeUnit;
  * running this same program. Used by {@code pbkv demo} and the multi-process tests. Everything it
  * starts, it stops: on {@link #close()}, and from a shutdown hook on Ctrl-C. Each process logs to a
  * file in a temporary folder, which is deleted then too unless {@link #keepLogs()} was called.
+ * Processes started on port 0 bind a free port themselves and report it ({@code --port-file}).
  */
 final class ProcessCluster implements AutoCloseable {
   private final Path logDir;
   private final Map<Address, Process> processes = new LinkedHashMap<>();
   private final List<Process> all = new ArrayList<>();
   private final Thread hook = new Thread(this::stopAll, "stop-cluster");
+  private final Map<String, String> listenedOn = new java.util.concurrent.ConcurrentHashMap<>();
   private Address viewService;
+  private int started;
   private volatile boolean keepLogs;
+
+  /** How long a process may take from its start to listening (a JVM start on a busy machine). */
+  static final long LISTEN_LIMIT_MILLIS = 60_000;
 
   ProcessCluster() {
     try {
@@ -48,13 +53,21 @@ final class ProcessCluster implements AutoCloseable {
     keepLogs = true;
   }
 
-  /** The last {@code lines} lines of every process's log, each under its file name. */
+  /**
+   * The last {@code lines} lines of every process's log, each under its file name and the address
+   * it listened on.
+   */
   String logTails(int lines) {
     StringBuilder sb = new StringBuilder();
     try (var files = Files.list(logDir)) {
-      for (Path log : files.sorted().toList()) {
+      for (Path log : files.filter(f -> f.toString().endsWith(".log")).sorted().toList()) {
         List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
-        sb.append("--- ").append(log.getFileName()).append(" (last ").append(lines).append(")\n");
+        String name = log.getFileName().toString();
+        sb.append("--- ").append(name);
+        if (listenedOn.containsKey(name)) {
+          sb.append(" (").append(listenedOn.get(name)).append(')');
+        }
+        sb.append(", last ").append(lines).append(" lines\n");
         for (String line : all.subList(Math.max(0, all.size() - lines), all.size())) {
           sb.append(line).append('\n');
         }
@@ -65,20 +78,9 @@ final class ProcessCluster implements AutoCloseable {
     return sb.toString();
   }
 
-  /** A loopback port that was free a moment ago. */
-  static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      s.setReuseAddress(true);
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
   /** Starts the view service on a free port; returns its address. */
   Address startViewService() {
-    viewService = Addresses.of("127.0.0.1:" + freePort());
-    start(viewService, "viewserver", "--listen", viewService.name());
+    viewService = startListening("viewserver", 0);
     return viewService;
   }
 
@@ -92,12 +94,63 @@ final class ProcessCluster implements AutoCloseable {
    * viewServiceVia} (e.g. through a proxy); returns its address.
    */
   Address startServer(int port, Address viewServiceVia) {
-    Address a = Addresses.of("127.0.0.1:" + (port == 0 ? freePort() : port));
-    start(a, "server", "--listen", a.name(), "--viewserver", viewServiceVia.name());
-    return a;
+    return startListening("server", port, "--viewserver", viewServiceVia.name());
   }
 
-  private void start(Address address, String... args) {
+  /**
+   * Starts {@code pbkv ROLE --listen 127.0.0.1:PORT} and waits until it listens. With port 0 the
+   * process binds a free port itself and reports it in a port file, so no other process can take
+   * the port between choosing and binding it.
+   *
+   * @throws IllegalStateException naming the process and quoting its log if it exits before it
+   *     listens (e.g. its fixed port is taken) or does not listen within {@link
+   *     #LISTEN_LIMIT_MILLIS}
+   */
+  private Address startListening(String role, int port, String... more) {
+    String name = role + "-" + (++started);
+    Path portFile = logDir.resolve(name + ".port");
+    Path log = logDir.resolve(name + ".log");
+    List<String> args = new ArrayList<>(List.of(role, "--listen", "127.0.0.1:" + port));
+    args.addAll(List.of("--port-file", portFile.toString()));
+    args.addAll(List.of(more));
+    Process p = start(log, args);
+    long deadline = System.nanoTime() + LISTEN_LIMIT_MILLIS * 1_000_000;
+    try {
+      while (!Files.exists(portFile)) {
+        if (!p.isAlive()) {
+          throw new IllegalStateException(
+              name + " exited (code " + p.exitValue() + ") before listening; " + tail(log));
+        }
+        if (System.nanoTime() - deadline > 0) {
+          throw new IllegalStateException(
+              name + " did not listen within " + LISTEN_LIMIT_MILLIS + " ms; " + tail(log));
+        }
+        Thread.sleep(10);
+      }
+      int actual = Integer.parseInt(Files.readString(portFile, StandardCharsets.UTF_8).strip());
+      Address a = Addresses.of("127.0.0.1:" + actual);
+      processes.put(a, p);
+      listenedOn.put(log.getFileName().toString(), a.name());
+      return a;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while " + name + " started", e);
+    }
+  }
+
+  private static String tail(Path log) {
+    try {
+      List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
+      return "its log ends:\n"
+          + String.join("\n", all.subList(Math.max(0, all.size() - 20), all.size()));
+    } catch (IOException e) {
+      return "its log " + log + " cannot be read: " + e;
+    }
+  }
+
+  private Process start(Path log, List<String> args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(
         ProcessHandle.current()
@@ -107,16 +160,15 @@ final class ProcessCluster implements AutoCloseable {
     cmd.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto"));
     String classpath = System.getProperty("pbkv.classpath", System.getProperty("java.class.path"));
     cmd.addAll(List.of("-cp", classpath, Main.class.getName()));
-    cmd.addAll(List.of(args));
-    Path log = logDir.resolve(address.name().replace(':', '_') + ".log");
+    cmd.addAll(args);
     try {
       Process p =
           new ProcessBuilder(cmd)
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
               .start();
-      processes.put(address, p);
       all.add(p);
+      return p;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + String.join(" ", args), e);
     }

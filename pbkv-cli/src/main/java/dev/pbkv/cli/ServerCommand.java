@@ -33,7 +33,9 @@ final class ServerCommand implements Callable<Integer> {
       names = "--listen",
       paramLabel = "HOST:PORT",
       defaultValue = "${env:PBKV_LISTEN}",
-      description = "address to listen on and to be known by [PBKV_LISTEN]")
+      description =
+          "address to listen on and to be known by; port 0 picks a free one (see --port-file)"
+              + " [PBKV_LISTEN]")
   String listen;
 
   @Option(
@@ -61,7 +63,7 @@ final class ServerCommand implements Callable<Integer> {
     if (listen == null || listen.isBlank()) {
       throw new UserError("--listen HOST:PORT is required (or set PBKV_LISTEN)");
     }
-    Address self = Addresses.of(listen);
+    Address listenOn = Addresses.listenAddress(listen);
     Address vs = Addresses.of(viewServer);
     ServerConfig config =
         ServerConfig.defaults()
@@ -72,7 +74,7 @@ final class ServerCommand implements Callable<Integer> {
     MeteredServer[] metered = new MeteredServer[1];
     NetRuntime runtime =
         NetRuntime.listen(
-            self,
+            listenOn,
             (InetSocketAddress) null,
             a -> {
               PbServer server = new PbServer(a, vs, bootId, config);
@@ -84,6 +86,8 @@ final class ServerCommand implements Callable<Integer> {
               return new ObservedNode(metered[0], n -> logger.accept(server));
             },
             service.trace);
+    Address self = runtime.address();
+    service.reportPort(runtime);
     AutoCloseable endpoint =
         metrics == null
             ? null

@@ -1,10 +1,17 @@
 package dev.pbkv.cli;
 
 import ch.qos.logback.classic.Level;
+import dev.pbkv.net.NetRuntime;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import picocli.CommandLine.Option;
 
-/** The options the long-running processes share: ping interval, log level, trace file. */
+/**
+ * The options the long-running processes share: ping interval, log level, trace file, port file.
+ */
 final class ServiceOptions {
   @Option(
       names = "--config",
@@ -46,4 +53,28 @@ final class ServiceOptions {
       paramLabel = "FILE.jsonl",
       description = "record this process's events with their logical clocks (pbkv trace merge)")
   Path trace;
+
+  @Option(
+      names = "--port-file",
+      paramLabel = "FILE",
+      description =
+          "once listening, write the port to FILE (with --listen HOST:0, the free port the system"
+              + " picked), for scripts and tests")
+  Path portFile;
+
+  /** Writes the port {@code runtime} listens on to {@code --port-file}, if given, atomically. */
+  void reportPort(NetRuntime runtime) {
+    if (portFile == null) {
+      return;
+    }
+    Path tmp = portFile.resolveSibling(portFile.getFileName() + ".tmp");
+    try {
+      Files.writeString(tmp, runtime.port() + "\n", StandardCharsets.UTF_8);
+      Files.move(
+          tmp, portFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      runtime.close();
+      throw new UserError("--port-file: cannot write " + portFile + ": " + e.getMessage());
+    }
+  }
 }

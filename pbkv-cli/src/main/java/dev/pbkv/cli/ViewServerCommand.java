@@ -33,7 +33,9 @@ final class ViewServerCommand implements Callable<Integer> {
       names = "--listen",
       paramLabel = "HOST:PORT",
       defaultValue = "${env:PBKV_LISTEN:-127.0.0.1:7000}",
-      description = "address to listen on (default: ${DEFAULT-VALUE}) [PBKV_LISTEN]")
+      description =
+          "address to listen on; port 0 picks a free one (see --port-file) (default:"
+              + " ${DEFAULT-VALUE}) [PBKV_LISTEN]")
   String listen;
 
   @Option(
@@ -53,12 +55,12 @@ final class ViewServerCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage());
     }
-    Address self = Addresses.of(listen);
+    Address listenOn = Addresses.listenAddress(listen);
     ProcessMetrics metrics = MetricsSetup.registry(service.metricsListen, "viewservice");
     MeteredViewService[] metered = new MeteredViewService[1];
     NetRuntime runtime =
         NetRuntime.listen(
-            self,
+            listenOn,
             (InetSocketAddress) null,
             a -> {
               ViewServer viewServer = new ViewServer(config);
@@ -70,6 +72,8 @@ final class ViewServerCommand implements Callable<Integer> {
               return new ObservedNode(metered[0], n -> logger.accept(viewServer));
             },
             service.trace);
+    Address self = runtime.address();
+    service.reportPort(runtime);
     AutoCloseable endpoint =
         metrics == null
             ? null

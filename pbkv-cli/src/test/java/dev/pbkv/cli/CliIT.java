@@ -8,17 +8,25 @@ import dev.pbkv.view.ViewServiceMessage.Status;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The client commands against a live cluster of processes, and their one-line errors. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class CliIT {
   private static ProcessCluster cluster;
   private static Address vs;
+
+  @RegisterExtension static final LogTailsOnFailure TAILS = new LogTailsOnFailure(() -> cluster);
 
   @BeforeAll
   static void startCluster() throws InterruptedException {
@@ -27,7 +35,7 @@ class CliIT {
     cluster.startServer(0);
     cluster.startServer(0);
     try (PbkvClient c = PbkvClient.connect(PbkvClient.Options.of(vs.name()))) {
-      long deadline = System.nanoTime() + 30_000_000_000L;
+      long deadline = System.nanoTime() + 60_000_000_000L;
       while (System.nanoTime() < deadline) {
         Status s = c.status(Duration.ofSeconds(1));
         if (s.acked() && s.view().hasBackup()) {
@@ -36,7 +44,7 @@ class CliIT {
         Thread.sleep(50);
       }
     }
-    throw new AssertionError("cluster did not form in 30 s");
+    throw new AssertionError("cluster did not form in 60 s");
   }
 
   @AfterAll
@@ -86,10 +94,10 @@ class CliIT {
 
   @Test
   void when_theViewServiceIsUnreachable_then_oneLineAndNonZeroExit() throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = s.getLocalPort();
-    }
+    Socket bound =
+        new Socket(); // bound, not listening: no one takes the port, connecting is refused
+    bound.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    int port = bound.getLocalPort();
     MainTest.Run r =
         MainTest.run("get", "k", "--viewserver", "127.0.0.1:" + port, "--timeout", "500ms");
     assertThat(r.exit()).isEqualTo(2);
@@ -99,6 +107,7 @@ class CliIT {
         MainTest.run("status", "--viewserver", "127.0.0.1:" + port, "--timeout", "500ms");
     assertThat(status.exit()).isEqualTo(1);
     assertThat(status.out()).contains("DOWN", "progress: the view service is down");
+    bound.close();
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pbkv.history.AppendCheck;
 import dev.pbkv.history.HistoryOp;
+import dev.pbkv.history.Slowdown;
 import dev.pbkv.net.PbkvClient;
 import dev.pbkv.node.Address;
 import dev.pbkv.view.View;
@@ -13,24 +14,30 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Real processes on loopback: a view service and servers, each its own JVM, killed (SIGKILL),
  * paused (SIGSTOP) and cut off by a proxy while clients append unique tokens and read. Afterwards
  * the history must pass the checks and nothing acknowledged may be lost. Every wait is for an
- * observable condition, with a generous bound.
+ * observable condition, with a generous bound; a failure prints the end of every process's log.
  */
+@Timeout(value = 300, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ClusterIT {
-  private static final long LIMIT_MILLIS = 30_000;
+  private static final long LIMIT_MILLIS = Slowdown.scaleMillis(30_000);
 
   private ProcessCluster cluster;
   private PbkvClient client;
   private Address vs;
   private final List<Address> servers = new ArrayList<>();
+
+  @RegisterExtension final LogTailsOnFailure tails = new LogTailsOnFailure(() -> cluster);
 
   @BeforeEach
   void start() throws InterruptedException {

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** The page's server: loopback only, the token, the Host check, one-line errors, limits. */
-@Timeout(value = 120, unit = TimeUnit.SECONDS)
+@Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class DebugServerTest {
   static final ObjectMapper JSON = new ObjectMapper();
   DebugServer server;

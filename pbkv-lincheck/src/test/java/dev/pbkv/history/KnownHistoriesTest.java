@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * are not.
  */
 class KnownHistoriesTest {
-  private static final Duration BUDGET = Duration.ofSeconds(30);
+  private static final Duration BUDGET = Slowdown.scale(Duration.ofSeconds(30));
 
   static Stream<Path> histories() throws IOException {
     Path dir = locate();

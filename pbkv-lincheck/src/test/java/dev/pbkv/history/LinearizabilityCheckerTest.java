@@ -357,20 +357,33 @@ class LinearizabilityCheckerTest {
         .contains("Then stuck: #2 c get x -> \"b;a;\"");
   }
 
+  /**
+   * A budget that may run out in the middle of a hard (illegal) history never yields OK: the
+   * verdict is UNKNOWN, saying so, or (on a machine or a checker fast enough to finish in 20 ms)
+   * the right one, ILLEGAL. Which of the two depends on speed, so the one exact outcome of a budget
+   * running out is pinned by the zero-budget test below.
+   */
   @Test
-  void when_theBudgetIsTooSmallForAHardHistory_then_theVerdictIsUnknownNotOk() {
+  void when_theBudgetMayBeTooSmallForAHardHistory_then_theVerdictIsNeverOk() {
     List<HistoryOp> hard = hardHistory(22);
     CheckResult r = LinearizabilityChecker.check(hard, Duration.ofMillis(20));
-    assertThat(r.verdict()).as(r.toString()).isEqualTo(Verdict.UNKNOWN);
+    assertThat(r.verdict()).as(r.toString()).isIn(Verdict.UNKNOWN, Verdict.ILLEGAL);
     assertThat(r.passed()).isFalse();
-    assertThat(r.key()).isNull();
-    assertThat(r.explanation()).contains("no verdict").contains("\"x\"");
+    if (r.verdict() == Verdict.UNKNOWN) {
+      assertThat(r.key()).isNull();
+      assertThat(r.explanation()).contains("no verdict").contains("\"x\"");
+    } else {
+      assertThat(r.key()).isEqualTo("x");
+    }
   }
 
   @Test
-  void when_theBudgetIsZero_then_theVerdictIsUnknown() {
+  void when_theBudgetIsZero_then_theVerdictIsUnknown_andSaysWhichKeysHaveNone() {
     CheckResult r = LinearizabilityChecker.check(hardHistory(22), Duration.ZERO);
     assertThat(r.verdict()).isEqualTo(Verdict.UNKNOWN);
+    assertThat(r.passed()).isFalse();
+    assertThat(r.key()).isNull();
+    assertThat(r.explanation()).contains("no verdict").contains("\"x\"");
   }
 
   @Test

@@ -29,6 +29,29 @@ public final class Addresses {
     return tryParse(address.name());
   }
 
+  /** Like {@link #socketAddress}, but port 0 (any free port) is allowed: where to bind. */
+  static InetSocketAddress bindAddress(Address address) {
+    return tryParse(address.name(), 0);
+  }
+
+  /**
+   * The address to listen on, {@code HOST:PORT}, where port 0 asks for any free port: {@link
+   * NetRuntime#listen} then names the node by the port it got ({@link NetRuntime#address()}).
+   *
+   * @throws IllegalArgumentException with a one-line message naming the bad value
+   */
+  public static Address listenAddress(String hostAndPort) {
+    InetSocketAddress a = tryParse(hostAndPort, 0);
+    if (a == null) {
+      throw new IllegalArgumentException(
+          "'"
+              + hostAndPort
+              + "' is not HOST:PORT (e.g. 127.0.0.1:7000, a port from 1 to 65535, or 0 for any"
+              + " free port)");
+    }
+    return Address.of(format(a.getHostString(), a.getPort()));
+  }
+
   /** The canonical address of a node listening at {@code host:port}. */
   public static Address of(String hostAndPort) {
     InetSocketAddress a = parse(hostAndPort);
@@ -40,6 +63,10 @@ public final class Addresses {
   }
 
   private static InetSocketAddress tryParse(String text) {
+    return tryParse(text, 1);
+  }
+
+  private static InetSocketAddress tryParse(String text, int minPort) {
     if (text == null) {
       return null;
     }
@@ -63,7 +90,7 @@ public final class Addresses {
     } catch (NumberFormatException e) {
       return null;
     }
-    if (port < 1 || port > 65535) {
+    if (port < minPort || port > 65535) {
       return null;
     }
     return InetSocketAddress.createUnresolved(host, port);

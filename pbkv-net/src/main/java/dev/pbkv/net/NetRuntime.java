@@ -204,7 +204,10 @@ public final class NetRuntime implements AutoCloseable {
 
   /**
    * A runtime hosting {@code node} at {@code address}, listening on the host and port that {@code
-   * address} names (or on {@code bindTo}, when given, e.g. 0.0.0.0:PORT).
+   * address} names (or on {@code bindTo}, when given, e.g. 0.0.0.0:PORT). If {@code address} names
+   * port 0 ({@link Addresses#listenAddress}), the runtime listens on a free port the system picks
+   * and the node is {@code HOST:THAT_PORT} ({@link #address()}): no other process can take the port
+   * between choosing it and binding it.
    *
    * @throws IllegalArgumentException with a one-line message if the port is in use or the address
    *     cannot be bound
@@ -227,8 +230,9 @@ public final class NetRuntime implements AutoCloseable {
             "cannot write the trace " + trace + ": " + e.getMessage());
       }
     }
-    InetSocketAddress bind =
-        bindTo != null ? bindTo : Objects.requireNonNull(Addresses.socketAddress(address));
+    InetSocketAddress named = Addresses.bindAddress(address);
+    boolean anyPort = named != null && named.getPort() == 0;
+    InetSocketAddress bind = bindTo != null ? bindTo : Objects.requireNonNull(named);
     InetSocketAddress resolved = new InetSocketAddress(bind.getHostString(), bind.getPort());
     try {
       rt.listener =
@@ -248,9 +252,11 @@ public final class NetRuntime implements AutoCloseable {
       }
       throw new IllegalArgumentException("cannot listen on " + address + ": " + e);
     }
+    Address self =
+        anyPort ? Address.of(Addresses.format(named.getHostString(), rt.port())) : address;
     rt.call(
             () -> {
-              rt.listeningNode = rt.host(address, factory.apply(address));
+              rt.listeningNode = rt.host(self, factory.apply(self));
               return null;
             })
         .join();
@@ -301,6 +307,11 @@ public final class NetRuntime implements AutoCloseable {
   /** TCP connections open now, in both directions. */
   public int openConnections() {
     return openConnections.get();
+  }
+
+  /** The address of the node this runtime listens for, or null for a client runtime. */
+  public Address address() {
+    return listeningNode == null ? null : listeningNode.address;
   }
 
   /** The port this runtime listens on, or -1. */

@@ -12,17 +12,29 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
-/** The protocol over real TCP on loopback, in one JVM: each node its own runtime and port. */
+/**
+ * The protocol over real TCP on loopback, in one JVM: each node its own runtime and port. Every
+ * runtime listens on port 0 and is known by the port it got, so no other process can take a port
+ * between choosing and binding it. Setup ops get generous timeouts; only the ops meant to time out
+ * get a short one.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
 class NetRuntimeTest {
+  private static final Address ANY_PORT = Address.of("127.0.0.1:0");
+  private static final Duration GENEROUS = Duration.ofSeconds(10);
+
   private final List<AutoCloseable> open = new ArrayList<>();
 
   @AfterEach
@@ -32,25 +44,44 @@ class NetRuntimeTest {
     }
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+  /**
+   * A loopback port nobody listens on, for as long as the returned socket stays open: it is bound
+   * (so no one else can take it) but not listening (so connecting to it is refused).
+   */
+  private static Socket unreachablePort() throws IOException {
+    Socket s = new Socket();
+    s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    return s;
   }
 
-  private Address startViewService() throws IOException {
-    Address vs = Address.of("127.0.0.1:" + freePort());
-    open.add(NetRuntime.listen(vs, null, a -> new ViewServer()));
-    return vs;
+  private Address startViewService() {
+    NetRuntime rt = NetRuntime.listen(ANY_PORT, null, a -> new ViewServer());
+    open.add(rt);
+    return rt.address();
   }
 
-  private NetRuntime startServer(Address vs) throws IOException {
-    Address self = Address.of("127.0.0.1:" + freePort());
+  private NetRuntime startServer(Address vs) {
     NetRuntime rt =
         NetRuntime.listen(
-            self, null, a -> new PbServer(a, vs, System.nanoTime(), ServerConfig.defaults()));
+            ANY_PORT, null, a -> new PbServer(a, vs, System.nanoTime(), ServerConfig.defaults()));
     open.add(rt);
     return rt;
+  }
+
+  /**
+   * Connects a client whose short timeout is meant for its ops; connecting is setup, so a connect
+   * that a busy machine makes slower than that timeout is tried again.
+   */
+  private static PbkvClient connectRetrying(PbkvClient.Options options) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return PbkvClient.connect(options);
+      } catch (PbkvException e) {
+        if (attempt == 50) {
+          throw e;
+        }
+      }
+    }
   }
 
   private static Status await(PbkvClient c, Predicate<Status> condition)
@@ -72,8 +103,7 @@ class NetRuntimeTest {
     Address vs = startViewService();
     NetRuntime a = startServer(vs);
     startServer(vs);
-    PbkvClient c =
-        PbkvClient.connect(PbkvClient.Options.of(vs.name()).withTimeout(Duration.ofSeconds(10)));
+    PbkvClient c = PbkvClient.connect(PbkvClient.Options.of(vs.name()).withTimeout(GENEROUS));
     open.add(c);
     Status s = await(c, st -> st.acked() && st.view().hasBackup());
     c.put("x", "1");
@@ -103,27 +133,27 @@ class NetRuntimeTest {
   }
 
   @Test
-  @org.junit.jupiter.api.Timeout(60) // fails instead of hanging if timeouts never fire
   void when_theOnlyServerStops_then_anOpEndsIndeterminate_andItsSessionIsReplaced()
       throws Exception {
     Address vs = startViewService();
     NetRuntime only = startServer(vs);
-    PbkvClient c =
-        PbkvClient.connect(
+    PbkvClient setup = PbkvClient.connect(PbkvClient.Options.of(vs.name()).withTimeout(GENEROUS));
+    open.add(setup);
+    await(setup, Status::acked);
+    setup.put("x", "1"); // cold JIT, first connection, a round trip: not what is measured
+    PbkvClient impatient =
+        connectRetrying(
             PbkvClient.Options.of(vs.name()).withSessions(2).withTimeout(Duration.ofMillis(400)));
-    open.add(c);
-    await(c, Status::acked);
-    c.put("x", "1");
+    open.add(impatient);
     only.close(); // the view service keeps naming it primary: no one can answer
     for (int i = 0; i < 3; i++) { // more ops than sessions: expired sessions must be replaced
-      assertThatThrownBy(() -> c.put("x", "2"))
+      assertThatThrownBy(() -> impatient.put("x", "2"))
           .isInstanceOf(IndeterminateException.class)
           .hasMessageContaining("did not complete within 400 ms");
     }
   }
 
   @Test
-  @org.junit.jupiter.api.Timeout(120)
   void when_aDirectClientRunsOps_then_theyWork_acrossAFailover() throws Exception {
     Address vs = startViewService();
     NetRuntime first = startServer(vs);
@@ -145,15 +175,15 @@ class NetRuntimeTest {
   }
 
   @Test
-  @org.junit.jupiter.api.Timeout(60)
   void when_aDirectClientsServerStops_then_theOpEndsIndeterminate_andTheNextOpStillTimesOut()
       throws Exception {
     Address vs = startViewService();
     NetRuntime only = startServer(vs);
     try (PbkvClient watcher = PbkvClient.connect(vs.name());
+        DirectClient setup = DirectClient.connect(vs.name(), GENEROUS);
         DirectClient c = DirectClient.connect(vs.name(), Duration.ofMillis(400))) {
       await(watcher, Status::acked);
-      c.put("x", "1");
+      setup.put("x", "1"); // the setup op gets a generous timeout; only the ops below a short one
       only.close();
       for (int i = 0; i < 2; i++) {
         assertThatThrownBy(() -> c.put("x", "2"))
@@ -164,7 +194,6 @@ class NetRuntimeTest {
   }
 
   @Test
-  @org.junit.jupiter.api.Timeout(60)
   void when_aDirectClientsThreadIsInterrupted_then_theOpEndsIndeterminate_andTheNextOneWorks()
       throws Exception {
     Address vs = startViewService();
@@ -188,28 +217,33 @@ class NetRuntimeTest {
   @Test
   void when_aDirectClientsViewServiceIsUnreachable_then_connectFailsWithOneLine()
       throws IOException {
-    String nobody = "127.0.0.1:" + freePort();
-    assertThatThrownBy(() -> DirectClient.connect(nobody, Duration.ofSeconds(1)))
-        .isInstanceOf(PbkvException.class)
-        .hasMessage("cannot reach the view service at " + nobody);
+    try (Socket bound = unreachablePort()) {
+      String nobody = "127.0.0.1:" + bound.getLocalPort();
+      assertThatThrownBy(() -> DirectClient.connect(nobody, Duration.ofSeconds(1)))
+          .isInstanceOf(PbkvException.class)
+          .hasMessage("cannot reach the view service at " + nobody);
+    }
   }
 
   @Test
   void when_theViewServiceIsUnreachable_then_connectFailsWithOneLine() throws IOException {
-    int port = freePort();
-    assertThatThrownBy(
-            () ->
-                PbkvClient.connect(
-                    PbkvClient.Options.of("127.0.0.1:" + port).withTimeout(Duration.ofMillis(500))))
-        .isInstanceOf(PbkvException.class)
-        .hasMessageContaining("did not answer");
+    try (Socket bound = unreachablePort()) {
+      int port = bound.getLocalPort();
+      assertThatThrownBy(
+              () ->
+                  PbkvClient.connect(
+                      PbkvClient.Options.of("127.0.0.1:" + port)
+                          .withTimeout(Duration.ofMillis(500))))
+          .isInstanceOf(PbkvException.class)
+          .hasMessageContaining("did not answer");
+    }
   }
 
   @Test
   void when_aMalformedFrameArrives_then_onlyThatConnectionCloses() throws Exception {
     Address vs = startViewService();
     startServer(vs);
-    PbkvClient c = PbkvClient.connect(PbkvClient.Options.of(vs.name()));
+    PbkvClient c = PbkvClient.connect(PbkvClient.Options.of(vs.name()).withTimeout(GENEROUS));
     open.add(c);
     await(c, Status::acked);
     c.put("k", "v");
@@ -226,6 +260,24 @@ class NetRuntimeTest {
   }
 
   @Test
+  void when_aNodeListensOnPort0_then_itIsKnownByThePortItGot() {
+    NetRuntime a = NetRuntime.listen(ANY_PORT, null, x -> new ViewServer());
+    open.add(a);
+    NetRuntime b = NetRuntime.listen(ANY_PORT, null, x -> new ViewServer());
+    open.add(b);
+    assertThat(a.port()).isPositive().isNotEqualTo(b.port());
+    assertThat(a.address()).isEqualTo(Address.of("127.0.0.1:" + a.port()));
+    assertThat(Addresses.listenAddress("127.0.0.1:0")).isEqualTo(ANY_PORT);
+    assertThatThrownBy(() -> Addresses.of("127.0.0.1:0"))
+        .as("a node to reach is never on port 0")
+        .hasMessageContaining("is not HOST:PORT");
+    assertThatThrownBy(() -> Addresses.listenAddress("127.0.0.1:-1"))
+        .hasMessage(
+            "'127.0.0.1:-1' is not HOST:PORT (e.g. 127.0.0.1:7000, a port from 1 to 65535, or 0"
+                + " for any free port)");
+  }
+
+  @Test
   void when_thePortIsInUse_then_listenFailsWithOneLine() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
       Address a = Address.of("127.0.0.1:" + taken.getLocalPort());
@@ -238,14 +290,14 @@ class NetRuntimeTest {
   @Test
   void when_processesTrace_then_mergedTracesLinkEverySendToItsReceive(
       @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
-    Address vs = Address.of("127.0.0.1:" + freePort());
     java.nio.file.Path vsTrace = dir.resolve("vs.jsonl");
     java.nio.file.Path serverTrace = dir.resolve("s.jsonl");
-    NetRuntime vsRuntime = NetRuntime.listen(vs, null, a -> new ViewServer(), vsTrace);
-    Address self = Address.of("127.0.0.1:" + freePort());
+    NetRuntime vsRuntime = NetRuntime.listen(ANY_PORT, null, a -> new ViewServer(), vsTrace);
+    Address vs = vsRuntime.address();
     NetRuntime server =
         NetRuntime.listen(
-            self, null, a -> new PbServer(a, vs, 1, ServerConfig.defaults()), serverTrace);
+            ANY_PORT, null, a -> new PbServer(a, vs, 1, ServerConfig.defaults()), serverTrace);
+    Address self = server.address();
     try (PbkvClient c = PbkvClient.connect(PbkvClient.Options.of(vs.name()))) {
       await(c, Status::acked);
       c.put("k", "v");
@@ -279,10 +331,9 @@ class NetRuntimeTest {
   private static dev.pbkv.net.wire.Envelope firstPing(java.nio.file.Path trace) throws Exception {
     try (ServerSocket fakeViewService = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       Address vs = Address.of("127.0.0.1:" + fakeViewService.getLocalPort());
-      Address self = Address.of("127.0.0.1:" + freePort());
       try (NetRuntime server =
               NetRuntime.listen(
-                  self, null, a -> new PbServer(a, vs, 1, ServerConfig.defaults()), trace);
+                  ANY_PORT, null, a -> new PbServer(a, vs, 1, ServerConfig.defaults()), trace);
           Socket in = fakeViewService.accept()) {
         java.io.DataInputStream data = new java.io.DataInputStream(in.getInputStream());
         byte[] frame = new byte[data.readInt()];

@@ -8,7 +8,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -46,7 +46,9 @@ public final class Swarm {
 
   /**
    * Runs seeds {@code from..to} (inclusive) with {@code rules} broken; stops early at the first
-   * failure when {@code stopAtFirstFailure}. {@code progress} hears about every finished seed.
+   * failure when {@code stopAtFirstFailure}: seeds above the lowest failed seed so far are skipped,
+   * seeds below it always run, so the lowest failed seed is the same on every machine. {@code
+   * progress} hears about every finished seed.
    */
   public static Summary run(
       long from,
@@ -67,19 +69,19 @@ public final class Swarm {
               return t;
             });
     long t0 = System.nanoTime();
-    AtomicBoolean stop = new AtomicBoolean();
+    AtomicLong lowestFailure = new AtomicLong(Long.MAX_VALUE);
     List<Future<RandomRunReport>> futures = new ArrayList<>();
     for (long seed = from; seed <= to; seed++) {
       long s = seed;
       futures.add(
           pool.submit(
               () -> {
-                if (stop.get()) {
+                if (s > lowestFailure.get()) {
                   return null;
                 }
                 RandomRunReport report = new RandomRun(RandomRunOptions.swarm(s, rules)).run();
                 if (!report.passed() && stopAtFirstFailure) {
-                  stop.set(true);
+                  lowestFailure.accumulateAndGet(s, Math::min);
                 }
                 return report;
               }));

@@ -51,16 +51,26 @@ class RandomRunTest {
     assertThat(other.faults()).isNotEqualTo(a.faults());
   }
 
+  /**
+   * Without waiting for the backup, a write the primary acknowledged can be missing after a
+   * failover: the appends' history then cannot be linearized. Each seed is a deterministic run;
+   * with every fault on, seeds 1, 2, 4 and 5 show the lost write and seed 3 a backup that diverged.
+   * Only a safety violation counts: a run that merely got stuck has caught nothing.
+   */
   @Test
   void when_theBackupIsSkipped_then_theRunCatchesLostWrites() {
-    int caught = 0;
+    int lostWrites = 0;
     for (long seed = 1; seed <= 5; seed++) {
       RandomRunReport r =
           new RandomRun(faulty(seed).withRules(Set.of(RuleSwitch.REPLY_BEFORE_BACKUP_ACK))).run();
-      if (!r.passed()) {
-        caught++;
+      assertThat(r.violations())
+          .as("seed %d: a safety violation, not only stuck (%s)", seed, r.stuck())
+          .isNotEmpty();
+      if (r.violations().stream()
+          .anyMatch(v -> v.startsWith("history ILLEGAL: ") && v.contains("is not linearizable"))) {
+        lostWrites++;
       }
     }
-    assertThat(caught).as("seeds out of 5 that caught REPLY_BEFORE_BACKUP_ACK").isGreaterThan(0);
+    assertThat(lostWrites).as("seeds out of 5 whose history shows the lost write").isGreaterThan(2);
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pbkv.client.ClientConfig;
 import dev.pbkv.kv.AmoApplication;
 import dev.pbkv.kv.Command;
+import dev.pbkv.kv.Result;
 import dev.pbkv.kv.Snapshot;
 import dev.pbkv.node.Address;
 import dev.pbkv.server.PbServer;
@@ -89,7 +90,7 @@ class SessionExpirySimTest {
       }
     }
     c.sim().runFor(200);
-    assertThat(started).allMatch(s -> s.op().isDone());
+    assertThat(started).allMatch(s -> s.op().isDone() && Result.OK.equals(s.op().result()));
 
     // Dropped within 5 sweeps = 1.25 x the expiry of the write: at most ~2,500 ms of sessions.
     long window = EXPIRY_MILLIS * (AmoApplication.SWEEPS_TO_EXPIRE) / 4;
@@ -114,9 +115,13 @@ class SessionExpirySimTest {
     c.startServer("s2");
     assertThat(c.sim().runUntil(() -> pairServing(c), 5_000)).isTrue();
     View before = c.view();
+    StringBuilder k = new StringBuilder();
     for (int i = 0; i < 20; i++) {
       Address client = c.addClient("early-" + i);
-      assertThat(c.call(client, new Command.Append("k", "e" + i + ";"), 2_000)).isNotNull();
+      k.append("e").append(i).append(';');
+      assertThat(c.call(client, new Command.Append("k", "e" + i + ";"), 2_000))
+          .as("append returns the new value")
+          .isEqualTo(new Result.Value(k.toString()));
     }
     c.sim().runFor(1_200); // two sweeps or more
     long sweepsAtFailover = c.server(before.backup()).stateSnapshot().sweeps();
@@ -142,7 +147,10 @@ class SessionExpirySimTest {
 
     for (int i = 0; i < 20; i++) {
       Address client = c.addClient("late-" + i);
-      assertThat(c.call(client, new Command.Append("k", "l" + i + ";"), 2_000)).isNotNull();
+      k.append("l").append(i).append(';');
+      assertThat(c.call(client, new Command.Append("k", "l" + i + ";"), 2_000))
+          .as("append on the new primary returns the new value, nothing lost in the failover")
+          .isEqualTo(new Result.Value(k.toString()));
     }
     assertThat(primary.sessionCount()).isBetween(20, 40);
 
@@ -150,6 +158,6 @@ class SessionExpirySimTest {
     assertThat(primary.stateSnapshot().sweeps()).isGreaterThan(sweepsAtFailover + 4);
     assertThat(primary.sessionCount()).isZero();
     assertThat(backup.stateSnapshot()).isEqualTo(primary.stateSnapshot());
-    assertThat(primary.valueOf("k")).contains("e0;", "e19;", "l0;", "l19;");
+    assertThat(primary.valueOf("k")).isEqualTo(k.toString());
   }
 }

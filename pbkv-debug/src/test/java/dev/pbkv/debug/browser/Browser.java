@@ -39,6 +39,10 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * {@code PBKV_REQUIRE_BROWSER=1} is set (as {@code .ci/run} does), which turns the skip into a
  * failure.
  *
+ * <p>No call blocks forever on a hung browser: page loads, scripts and waits are bounded by {@link
+ * #WAIT}, {@link #close()} too, and the test classes' {@code @Timeout} runs each test in a thread
+ * of its own, so a test whose browser hangs fails at its timeout.
+ *
  * <p>Screenshots go to {@code target/screenshots} (the {@code pbkv.screenshots} property; CI keeps
  * them); with {@code -Dpbkv.docs=DIR} the README's pictures are written to DIR too.
  */
@@ -52,10 +56,12 @@ public final class Browser implements AutoCloseable {
   public static final Duration WAIT = Duration.ofSeconds(60);
 
   private final ChromeDriver driver;
+  private final ChromeDriverService service;
   private final Path profile;
 
-  private Browser(ChromeDriver driver, Path profile) {
+  private Browser(ChromeDriver driver, ChromeDriverService service, Path profile) {
     this.driver = driver;
+    this.service = service;
     this.profile = profile;
   }
 
@@ -96,7 +102,7 @@ public final class Browser implements AutoCloseable {
           new ChromeDriverService.Builder().usingDriverExecutable(driverPath.toFile()).build();
       ChromeDriver d = new ChromeDriver(service, o);
       d.manage().timeouts().pageLoadTimeout(WAIT).scriptTimeout(WAIT);
-      return new Browser(d, profile);
+      return new Browser(d, service, profile);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -157,9 +163,24 @@ public final class Browser implements AutoCloseable {
     }
   }
 
+  /**
+   * Quits the browser, waiting at most {@link #WAIT}: a hung browser cannot block the test, its
+   * driver is stopped instead (which ends its Chromium).
+   */
   @Override
   public void close() {
-    driver.quit();
+    Thread quit = new Thread(driver::quit, "chromium-quit");
+    quit.setDaemon(true);
+    quit.start();
+    try {
+      quit.join(WAIT.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (quit.isAlive()) {
+      System.err.println("Chromium did not quit within " + WAIT + ": stopping chromedriver");
+      service.stop();
+    }
   }
 
   // --- finding the browser -----------------------------------------------------------------------

@@ -31,7 +31,7 @@ import org.openqa.selenium.support.ui.Select;
  * elsewhere, and keeps a screenshot in {@code target/screenshots}; two of them are the README's
  * pictures ({@code -Dpbkv.docs=docs}).
  */
-@Timeout(value = 300, unit = TimeUnit.SECONDS)
+@Timeout(value = 300, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class DebuggerInBrowserTest {
   @TempDir Path dir;
 

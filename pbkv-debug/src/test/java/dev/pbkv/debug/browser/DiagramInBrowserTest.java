@@ -35,7 +35,7 @@ import org.openqa.selenium.By;
  * filling the window, a counterexample's violation marked and explained — and no console error.
  * Without Chromium these tests are skipped, loudly (see {@link Browser}).
  */
-@Timeout(value = 300, unit = TimeUnit.SECONDS)
+@Timeout(value = 300, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class DiagramInBrowserTest {
   @TempDir Path dir;
 
