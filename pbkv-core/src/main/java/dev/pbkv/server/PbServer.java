@@ -372,8 +372,8 @@ public final class PbServer implements Node {
     if (log.hasQueuedSweep() || log.size() >= config.maxQueuedOps()) {
       return;
     }
-    if (transferDone && !view.hasBackup()) {
-      app.sweep();
+    if ((transferDone && !view.hasBackup()) || config.breaks(RuleSwitch.SWEEP_WITHOUT_BACKUP)) {
+      app.sweep(); // with a backup, the switch breaks expiry: the backup never applies this sweep
       return;
     }
     log.add(new Sweep()); // held until the transfer is done, like an op (rule 5)
@@ -402,6 +402,8 @@ public final class PbServer implements Node {
     if (installedViewNum != view.viewNum() && chunk.chunkIndex() == receivedChunks) {
       if (chunk.chunkIndex() == 0) {
         app = AmoApplication.fromChunk(chunk.data(), chunk.sessions(), chunk.sweeps());
+      } else if (config.breaks(RuleSwitch.TRANSFER_SKIPS_LATER_CHUNKS)) {
+        // broken on purpose: acknowledged below, never installed
       } else {
         app.installChunk(chunk.data());
       }

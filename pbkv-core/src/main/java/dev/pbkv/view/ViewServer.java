@@ -123,6 +123,10 @@ public final class ViewServer implements Node {
       // state transfer); replacing that backup keeps the primary, so no state can be missing.
       if (backup != null && primaryUsable() && !backupUsable()) {
         changeView(view.viewNum() + 1, primary, pickIdle());
+      } else if (config.rules().contains(RuleSwitch.PROMOTE_BACKUP_OF_UNACKED_VIEW)
+          && !primaryUsable()
+          && backupUsable()) {
+        changeView(view.viewNum() + 1, backup, pickIdle()); // broken: the backup may lack state
       }
       return;
     }
