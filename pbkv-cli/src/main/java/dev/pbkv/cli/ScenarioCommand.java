@@ -119,7 +119,7 @@ final class ScenarioCommand implements Callable<Integer> {
     out.println();
     out.println("Rules you can break with --break:");
     for (RuleSwitch r : RuleSwitch.values()) {
-      out.printf("  %-26s (%s) %s%n", r.name(), r.rule(), r.description());
+      out.printf("  %-30s (%s) %s%n", r.name(), r.rule(), r.description());
     }
   }
 }

@@ -5,6 +5,7 @@ import dev.pbkv.sim.RandomRun;
 import dev.pbkv.sim.RandomRunOptions;
 import dev.pbkv.sim.RandomRunReport;
 import dev.pbkv.sim.Swarm;
+import dev.pbkv.sim.SwarmMode;
 import java.io.PrintWriter;
 import java.util.EnumSet;
 import java.util.List;
@@ -30,13 +31,21 @@ import picocli.CommandLine.Spec;
       "  pbkv sim --seed N [fault flags]   one run with the faults you choose",
       "  pbkv sim --swarm --seed N         one run with the fault mix seed N draws for itself",
       "  pbkv sim --seeds A..B             a swarm: every seed in the range, each its own mix",
+      "",
+      "--mode stresses what the default mix never reaches (with any of the three):",
+      "  chunks   state transfers of many 16-256 byte chunks, small windows and forward batches",
+      "  expiry   session expiry of 3-5 s with sweeps; clients retire a session after a",
+      "           300-800 ms timeout and go on as a new one; no replays",
+      "  overlap  the next fault does not wait for the cluster to recover; a run that ends in",
+      "           one of the lecture's stuck cases passes (counted as stuck, safely)",
       "Exit code 1 if any run fails."
     },
     footer = {
       "",
       "Examples:  pbkv sim --seed 7 --drop 0.1 --duplicate 0.1 --partitions --crashes --pauses",
       "           pbkv sim --seeds 1..1000",
-      "           pbkv sim --seeds 1..1000 --break SERVE_READS_LOCALLY"
+      "           pbkv sim --seeds 1..1000 --break SERVE_READS_LOCALLY",
+      "           pbkv sim --seeds 1..300 --mode chunks --break TRANSFER_SKIPS_LATER_CHUNKS"
     })
 final class SimCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -115,6 +124,12 @@ final class SimCommand implements Callable<Integer> {
   List<RuleSwitch> broken = List.of();
 
   @Option(
+      names = "--mode",
+      paramLabel = "MODE",
+      description = "default, chunks, expiry or overlap (see above; default: ${DEFAULT-VALUE})")
+  String mode = "default";
+
+  @Option(
       names = {"-v", "--verbose"},
       description = "list every fault injected")
   boolean verbose;
@@ -124,6 +139,12 @@ final class SimCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Set<RuleSwitch> rules = broken.isEmpty() ? Set.of() : EnumSet.copyOf(broken);
+    SwarmMode swarmMode;
+    try {
+      swarmMode = SwarmMode.parse(mode);
+    } catch (IllegalArgumentException e) {
+      throw new UserError("--mode: " + e.getMessage());
+    }
     if (seeds != null) {
       if (traceOutput.wanted()) {
         throw new UserError("--trace and --diagram record one run: use them with --seed");
@@ -132,14 +153,14 @@ final class SimCommand implements Callable<Integer> {
         throw new UserError("--seeds runs a swarm over a range; use it without --seed and --swarm");
       }
       long[] range = parseRange(seeds);
-      return runSwarm(range[0], range[1], rules);
+      return runSwarm(range[0], range[1], rules, swarmMode);
     }
     long s = seed != null ? seed : new java.util.SplittableRandom().nextLong(1, 1_000_000_000L);
     RandomRunOptions options;
     try {
       options =
           swarm
-              ? RandomRunOptions.swarm(s, rules)
+              ? RandomRunOptions.swarm(s, rules, swarmMode)
               : new RandomRunOptions.Builder(s)
                   .servers(servers)
                   .clients(clients)
@@ -150,6 +171,7 @@ final class SimCommand implements Callable<Integer> {
                   .duplicate(duplicate)
                   .faults(partitions, isolations, crashes, pauses, replays)
                   .rules(rules)
+                  .mode(swarmMode)
                   .build();
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage());
@@ -213,7 +235,7 @@ final class SimCommand implements Callable<Integer> {
     return 1;
   }
 
-  private int runSwarm(long from, long to, Set<RuleSwitch> rules) {
+  private int runSwarm(long from, long to, Set<RuleSwitch> rules, SwarmMode swarmMode) {
     PrintWriter out = spec.commandLine().getOut();
     long total = to - from + 1;
     out.println(
@@ -222,6 +244,9 @@ final class SimCommand implements Callable<Integer> {
             + ".."
             + to
             + ", each with its own fault mix and workload"
+            + (swarmMode == SwarmMode.DEFAULT
+                ? ""
+                : "; mode " + swarmMode.cliName() + ": " + swarmMode.summary())
             + (rules.isEmpty() ? "" : "; BROKEN: " + rules));
     boolean console = System.console() != null;
     long[] done = {0};
@@ -231,6 +256,7 @@ final class SimCommand implements Callable<Integer> {
             from,
             to,
             rules,
+            swarmMode,
             false,
             report -> {
               done[0]++;
@@ -279,7 +305,7 @@ final class SimCommand implements Callable<Integer> {
 
   private static String replayCommand(RandomRunOptions o) {
     StringBuilder b = new StringBuilder("pbkv sim --swarm --seed ").append(o.seed());
-    if (!o.equals(RandomRunOptions.swarm(o.seed(), o.rules()))) {
+    if (!o.equals(RandomRunOptions.swarm(o.seed(), o.rules(), o.mode()))) {
       b.setLength(0);
       b.append("pbkv sim --seed ")
           .append(o.seed())
@@ -316,6 +342,9 @@ final class SimCommand implements Callable<Integer> {
       if (o.replays()) {
         b.append(" --replays");
       }
+    }
+    if (o.mode() != SwarmMode.DEFAULT) {
+      b.append(" --mode ").append(o.mode().cliName());
     }
     for (RuleSwitch r : o.rules()) {
       b.append(" --break ").append(r.name());

@@ -138,6 +138,42 @@ class MainTest {
   }
 
   @Test
+  void when_aSwarmModeCatchesItsShowcaseRule_then_theReplayCommandNamesTheMode() {
+    Run r =
+        run("sim", "--seeds", "1..3", "--mode", "chunks", "--break", "TRANSFER_SKIPS_LATER_CHUNKS");
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.out())
+        .contains(
+            "mode chunks",
+            "FAILED seed 1",
+            "replay: pbkv sim --swarm --seed 1 --mode chunks --break TRANSFER_SKIPS_LATER_CHUNKS");
+    Run replay =
+        run(
+            "sim",
+            "--swarm",
+            "--seed",
+            "1",
+            "--mode",
+            "chunks",
+            "--break",
+            "TRANSFER_SKIPS_LATER_CHUNKS");
+    assertThat(replay.exit()).isEqualTo(1);
+    assertThat(replay.out()).contains("mode chunks: chunks of", "VIOLATION");
+    Run correct = run("sim", "--seeds", "1..3", "--mode", "expiry");
+    assertThat(correct.exit()).isZero();
+    assertThat(correct.out()).contains("3 passed");
+  }
+
+  @Test
+  void when_theModeIsUnknown_then_oneLineNamesTheChoices_andExits2() {
+    Run r = run("sim", "--seeds", "1..3", "--mode", "fast");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err())
+        .contains("unknown swarm mode 'fast'; one of: default, chunks, expiry, overlap");
+    assertThat(r.err().strip().lines().count()).isEqualTo(1);
+  }
+
+  @Test
   void when_aSeedIsReplayed_then_theRunHashIsTheSame() {
     String first = run("sim", "--swarm", "--seed", "42").out();
     String again = run("sim", "--swarm", "--seed", "42").out();

@@ -77,9 +77,9 @@ public final class PbClient implements Node {
       }
     } else if (msg instanceof ViewReply reply) {
       learnView(reply.view(), fx);
-    } else {
-      throw new IllegalArgumentException("client: unknown message " + msg);
     }
+    // Anything else (a Ping, a Forward, a Status…) is misrouted: ignored, so a runtime's caller
+    // sees its op complete or time out, never an exception (docs/design.md §8).
   }
 
   @Override

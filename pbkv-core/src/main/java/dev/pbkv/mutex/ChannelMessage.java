@@ -17,6 +17,11 @@ public sealed interface ChannelMessage extends Message {
       }
       Objects.requireNonNull(payload, "payload");
     }
+
+    @Override
+    public int sizeBytes() {
+      return Message.plus(Message.SMALL_BYTES, payload.sizeBytes());
+    }
   }
 
   /** The receiver has delivered, in order, every message up to and including {@code upTo}. */

@@ -111,9 +111,8 @@ public final class LamportMutex implements Node {
         handle(from, payload, fx);
       }
       maybeEnter();
-    } else {
-      throw new IllegalArgumentException("lamport mutex: unknown message " + msg);
     }
+    // Anything else is another protocol's message, misrouted: ignored (docs/design.md §8).
   }
 
   @Override
@@ -139,9 +138,8 @@ public final class LamportMutex implements Node {
       clock.receive(rel.ts());
       noteFrom(from, rel.ts());
       queue.remove(new LamportStamp(rel.requestTs(), from.name()));
-    } else {
-      throw new IllegalArgumentException("lamport mutex: unknown payload " + payload);
     }
+    // Any other payload is not the mutex's (a confused peer): delivered by the channel, ignored.
   }
 
   private void noteFrom(Address from, long ts) {

@@ -15,7 +15,11 @@ public interface Node {
   /** Called once when the node starts (or restarts as a fresh node); typically sets timers. */
   void init(Effects fx);
 
-  /** Handles one message. Unknown message types are a programming error. */
+  /**
+   * Handles one message. Any {@link Message} may arrive (a misrouted, replayed or forged one, or
+   * another protocol's): a node handles the ones its role uses and ignores the rest, and never
+   * throws on one.
+   */
   void onMessage(Address from, Message msg, Effects fx);
 
   /** Handles one timer that was set earlier. Stale timers are recognised and ignored. */

@@ -27,7 +27,27 @@ public enum RuleSwitch {
   /** State transfer without the at-most-once table ("must include RPC data"). */
   TRANSFER_WITHOUT_AMO("at-most-once", "state transfer omits the at-most-once table"),
   /** At-most-once broken at the client: a retry gets a new sequence number. */
-  CLIENT_RETRIES_WITH_NEW_SEQ("at-most-once / client", "client retries with a new sequence number");
+  CLIENT_RETRIES_WITH_NEW_SEQ("at-most-once / client", "client retries with a new sequence number"),
+  /**
+   * Rule 5 broken in chunks after the first: the backup acknowledges them without installing them.
+   * Only a transfer of more than one chunk shows it (the swarm's {@code chunks} mode).
+   */
+  TRANSFER_SKIPS_LATER_CHUNKS(
+      "rule 5 / chunks",
+      "backup acks state-transfer chunks after the first without installing them"),
+  /**
+   * Session expiry broken: the primary sweeps its own table at once instead of through the log, so
+   * the backup keeps sessions the primary dropped. Only a run that sweeps shows it (the swarm's
+   * {@code expiry} mode).
+   */
+  SWEEP_WITHOUT_BACKUP("expiry", "primary sweeps sessions without forwarding the sweep"),
+  /**
+   * Rule 1 broken for unacked views only: when the primary of a view it has not acked dies, the
+   * view service promotes the backup, which may not hold the state yet. Only overlapping faults
+   * (the primary failing during a state transfer) show it (the swarm's {@code overlap} mode).
+   */
+  PROMOTE_BACKUP_OF_UNACKED_VIEW(
+      "rule 1 / unacked", "view service promotes the backup of a view its primary never acked");
 
   private final String rule;
   private final String description;

@@ -12,10 +12,41 @@ import java.util.Objects;
  */
 public sealed interface ClientMessage extends Message {
 
+  /** About how many bytes {@code command} takes in a message: its key and values. */
+  static int commandBytes(Command command) {
+    long text = Message.bytes(command.key());
+    if (command instanceof Command.Put p) {
+      text += Message.bytes(p.value());
+    } else if (command instanceof Command.Append a) {
+      text += Message.bytes(a.value());
+    } else if (command instanceof Command.CompareAndSet c) {
+      text += (long) Message.bytes(c.expected()) + Message.bytes(c.update());
+    }
+    return Message.plus(8, text);
+  }
+
+  /** About how many bytes {@code result} takes in a message: the values it carries. */
+  static int resultBytes(Result result) {
+    int text = 0;
+    if (result instanceof Result.Value v) {
+      text = Message.bytes(v.value());
+    } else if (result instanceof Result.CasResult c) {
+      text = Message.bytes(c.previous());
+    } else if (result instanceof Result.Error e) {
+      text = Message.bytes(e.message());
+    }
+    return Message.plus(4, text);
+  }
+
   /** A client's request; {@code viewNum} is the view the client believes in. */
   record Request(long seq, Command command, long viewNum) implements ClientMessage {
     public Request {
       Objects.requireNonNull(command, "command");
+    }
+
+    @Override
+    public int sizeBytes() {
+      return Message.plus(Message.SMALL_BYTES, commandBytes(command));
     }
 
     @Override
@@ -31,6 +62,11 @@ public sealed interface ClientMessage extends Message {
     }
 
     @Override
+    public int sizeBytes() {
+      return Message.plus(Message.SMALL_BYTES, resultBytes(result));
+    }
+
+    @Override
     public String label() {
       return "Reply #" + seq;
     }
@@ -43,6 +79,11 @@ public sealed interface ClientMessage extends Message {
   record WrongServer(long seq, View view) implements ClientMessage {
     public WrongServer {
       Objects.requireNonNull(view, "view");
+    }
+
+    @Override
+    public int sizeBytes() {
+      return Message.SMALL_BYTES + dev.pbkv.view.ViewServiceMessage.viewBytes(view);
     }
   }
 }

@@ -25,10 +25,8 @@ import dev.pbkv.server.ServerTimer.PingTick;
 import dev.pbkv.server.ServerTimer.SweepTick;
 import dev.pbkv.server.ServerTimer.TransferRetry;
 import dev.pbkv.view.View;
-import dev.pbkv.view.ViewServiceMessage.GetStatus;
 import dev.pbkv.view.ViewServiceMessage.GetView;
 import dev.pbkv.view.ViewServiceMessage.Ping;
-import dev.pbkv.view.ViewServiceMessage.Status;
 import dev.pbkv.view.ViewServiceMessage.ViewReply;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -97,21 +95,17 @@ public final class PbServer implements Node {
     } else if (msg instanceof ForwardAck ack) {
       handleForwardAck(from, ack, fx);
     } else if (msg instanceof ForwardReject reject) {
-      noticeView(reject.backupView().viewNum(), fx);
+      if (reject.backupView() != null) { // the wire format lets a reject leave its view out
+        noticeView(reject.backupView().viewNum(), fx);
+      }
     } else if (msg instanceof StateTransfer transfer) {
       handleStateTransfer(from, transfer, fx);
     } else if (msg instanceof StateTransferAck ack) {
       handleStateTransferAck(from, ack, fx);
-    } else if (msg instanceof Reply
-        || msg instanceof WrongServer
-        || msg instanceof Ping
-        || msg instanceof GetView
-        || msg instanceof GetStatus
-        || msg instanceof Status) {
-      // Misrouted (e.g. a replayed message to a reused address): not for a server; ignore.
-    } else {
-      throw new IllegalArgumentException("server: unknown message " + msg);
     }
+    // Anything else (a Reply, a Ping, a Status, another protocol's message…) is misrouted, e.g. a
+    // replayed message to a reused address, or sent by a confused peer: not for a server; ignored.
+    // A node never throws on a message (docs/design.md §8).
   }
 
   @Override
@@ -378,8 +372,8 @@ public final class PbServer implements Node {
     if (log.hasQueuedSweep() || log.size() >= config.maxQueuedOps()) {
       return;
     }
-    if (transferDone && !view.hasBackup()) {
-      app.sweep();
+    if ((transferDone && !view.hasBackup()) || config.breaks(RuleSwitch.SWEEP_WITHOUT_BACKUP)) {
+      app.sweep(); // with a backup, the switch breaks expiry: the backup never applies this sweep
       return;
     }
     log.add(new Sweep()); // held until the transfer is done, like an op (rule 5)
@@ -408,6 +402,8 @@ public final class PbServer implements Node {
     if (installedViewNum != view.viewNum() && chunk.chunkIndex() == receivedChunks) {
       if (chunk.chunkIndex() == 0) {
         app = AmoApplication.fromChunk(chunk.data(), chunk.sessions(), chunk.sweeps());
+      } else if (config.breaks(RuleSwitch.TRANSFER_SKIPS_LATER_CHUNKS)) {
+        // broken on purpose: acknowledged below, never installed
       } else {
         app.installChunk(chunk.data());
       }

@@ -55,6 +55,18 @@ public sealed interface ReplicationMessage extends Message {
     }
 
     @Override
+    public int sizeBytes() {
+      long n = Message.SMALL_BYTES;
+      for (LogEntry e : entries) {
+        n +=
+            e instanceof Op op
+                ? 14 + Message.bytes(op.client().name()) + ClientMessage.commandBytes(op.command())
+                : 2;
+      }
+      return Message.plus(0, n);
+    }
+
+    @Override
     public String label() {
       return "Forward v" + viewNum + " #" + firstIndex + "-" + lastIndex();
     }
@@ -71,8 +83,14 @@ public sealed interface ReplicationMessage extends Message {
   /**
    * Rule 3: the backup refused a forward of view {@code viewNum}; {@code backupView} is its own.
    */
-  record ForwardReject(long viewNum, View backupView, String reason)
-      implements ReplicationMessage {}
+  record ForwardReject(long viewNum, View backupView, String reason) implements ReplicationMessage {
+    @Override
+    public int sizeBytes() {
+      return Message.SMALL_BYTES
+          + dev.pbkv.view.ViewServiceMessage.viewBytes(backupView)
+          + Message.bytes(reason);
+    }
+  }
 
   /**
    * Chunk {@code chunkIndex} (0, 1, 2, …) of the primary's state for the backup of view {@code
@@ -110,6 +128,20 @@ public sealed interface ReplicationMessage extends Message {
     @Override
     public String label() {
       return "StateTransfer v" + viewNum;
+    }
+
+    @Override
+    public int sizeBytes() {
+      long n = Message.SMALL_BYTES + 8 + data.size();
+      for (Map.Entry<String, AmoEntry> e : sessions.entrySet()) {
+        n +=
+            12
+                + Message.bytes(e.getKey())
+                + (e.getValue().result() == null
+                    ? 0
+                    : ClientMessage.resultBytes(e.getValue().result()));
+      }
+      return Message.plus(0, n);
     }
 
     @Override

@@ -77,11 +77,9 @@ public final class ViewServer implements Node {
       fx.send(from, new ViewReply(view));
     } else if (msg instanceof GetStatus) {
       fx.send(from, status());
-    } else if (msg instanceof ViewReply || msg instanceof Status) {
-      // The view service is the source of views; a reply sent to it is a misrouted message.
-    } else {
-      throw new IllegalArgumentException("view service: unknown message " + msg);
     }
+    // Anything else (a ViewReply, a client's Request, a Forward…) is misrouted: the view service
+    // only answers pings and questions; ignored. A node never throws on a message (§8).
   }
 
   @Override
@@ -125,6 +123,10 @@ public final class ViewServer implements Node {
       // state transfer); replacing that backup keeps the primary, so no state can be missing.
       if (backup != null && primaryUsable() && !backupUsable()) {
         changeView(view.viewNum() + 1, primary, pickIdle());
+      } else if (config.rules().contains(RuleSwitch.PROMOTE_BACKUP_OF_UNACKED_VIEW)
+          && !primaryUsable()
+          && backupUsable()) {
+        changeView(view.viewNum() + 1, backup, pickIdle()); // broken: the backup may lack state
       }
       return;
     }

@@ -44,12 +44,35 @@ public sealed interface ViewServiceMessage extends Message {
       Objects.requireNonNull(view, "view");
       servers = List.copyOf(servers);
     }
+
+    @Override
+    public int sizeBytes() {
+      long n = Message.SMALL_BYTES + viewBytes(view) + Message.bytes(problem);
+      for (ServerHealth h : servers) {
+        n += Message.SMALL_BYTES + Message.bytes(h.server().name());
+      }
+      return Message.plus(0, n);
+    }
+  }
+
+  /** About how many bytes {@code view} takes in a message (0 for {@code null}). */
+  static int viewBytes(View view) {
+    return view == null
+        ? 0
+        : Message.SMALL_BYTES
+            + Message.bytes(view.primary() == null ? null : view.primary().name())
+            + Message.bytes(view.backup() == null ? null : view.backup().name());
   }
 
   /** The view service's answer to a ping or a {@link GetView}. */
   record ViewReply(View view) implements ViewServiceMessage {
     public ViewReply {
       Objects.requireNonNull(view, "view");
+    }
+
+    @Override
+    public int sizeBytes() {
+      return Message.SMALL_BYTES + viewBytes(view);
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.pbkv.view;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pbkv.node.Address;
 import dev.pbkv.node.Message;
@@ -751,10 +750,15 @@ class ViewServerTest {
   record Bogus() implements Message {}
 
   @Test
-  void when_unknownMessageArrives_then_itIsAnError() {
-    assertThatThrownBy(() -> vs.onMessage(CLIENT, new Bogus(), fx))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("unknown message");
+  void when_unknownMessageArrives_then_itIsIgnored() {
+    reachAckedView2();
+    ViewServer before = vs.copy();
+    fx.clear();
+
+    vs.onMessage(CLIENT, new Bogus(), fx); // a node never throws on a message (design.md §8)
+
+    assertThat(vs).isEqualTo(before);
+    assertThat(fx.nothingSent()).isTrue();
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.pbkv.sim;
 
+import dev.pbkv.client.ClientConfig;
 import dev.pbkv.history.AppendCheck;
 import dev.pbkv.history.CheckResult;
 import dev.pbkv.history.HistoryOp;
@@ -10,6 +11,7 @@ import dev.pbkv.kv.Result;
 import dev.pbkv.kv.Snapshot;
 import dev.pbkv.node.Address;
 import dev.pbkv.server.PbServer;
+import dev.pbkv.server.ServerConfig;
 import dev.pbkv.view.View;
 import dev.pbkv.view.ViewServer;
 import dev.pbkv.view.ViewServiceConfig;
@@ -32,11 +34,14 @@ import java.util.random.RandomGenerator;
  * append-only keys nothing acknowledged is lost or applied twice ({@link AppendCheck}). Liveness:
  * once every fault is healed and every crashed server restarted, every pending op completes and
  * primary and backup hold equal state (data and at-most-once table). Faults come one at a time (the
- * next only once the cluster has an acked view with a backup again); where overlapping failures
- * still reach one of the lecture's stuck cases, the run reports it as expected.
+ * next only once the cluster has an acked view with a backup again), except in {@link
+ * SwarmMode#OVERLAP}; where overlapping failures reach one of the lecture's stuck cases, the run
+ * reports it as expected. {@link RandomRunOptions#mode()} sets chunk sizes, windows and the session
+ * expiry, and whether clients retire a session on timeout.
  */
 public final class RandomRun {
   private static final long HEAL_LIMIT_MILLIS = 30_000;
+  private static final long RETIRE_CHECK_MILLIS = 20;
   private static final long DEAD_MILLIS =
       ViewServiceConfig.DEFAULT_PING_INTERVAL_MILLIS * ViewServiceConfig.DEFAULT_DEAD_PINGS;
 
@@ -52,11 +57,22 @@ public final class RandomRun {
   private final List<Address> crashed = new ArrayList<>();
   private final RunFingerprint fingerprint = new RunFingerprint();
   private final PrimaryPerViewCheck primaryPerView;
+  private final SwarmMode.Knobs knobs;
+  private final List<Address> workers = new ArrayList<>(); // client sessions running the workload
+  private int retired;
   private boolean stopFaults;
 
   public RandomRun(RandomRunOptions options) {
     this.options = options;
-    this.cluster = Cluster.withRules(options.seed(), options.rules());
+    this.knobs = options.mode().knobs(options.seed());
+    this.cluster =
+        options.mode() == SwarmMode.DEFAULT
+            ? Cluster.withRules(options.seed(), options.rules())
+            : new Cluster(
+                new Simulation(options.seed()),
+                ViewServiceConfig.defaults().withRules(options.rules()),
+                knobs.serverConfig(ServerConfig.defaults()).withRules(options.rules()),
+                ClientConfig.defaults().withRules(options.rules()));
     this.sim = cluster.sim();
     this.faults = sim.faultRandom();
     this.primaryPerView = new PrimaryPerViewCheck(sim);
@@ -87,7 +103,11 @@ public final class RandomRun {
     }
     for (int i = 1; i <= options.clients(); i++) {
       Address client = cluster.addClient("c" + i);
+      workers.add(client);
       cluster.runWorkload(client, workload(client));
+    }
+    if (knobs.clientTimeoutMillis() > 0) {
+      sim.at(RETIRE_CHECK_MILLIS, this::retireTimedOutSessions);
     }
     if (options.partitions()
         || options.isolations()
@@ -284,8 +304,37 @@ public final class RandomRun {
     };
   }
 
+  /**
+   * A session whose op has waited longer than the client timeout is retired, as {@code PbkvClient}
+   * does: its op stays indeterminate and a new session (a new address, so a new at-most-once
+   * identity) takes over the workload. Also while healing: a session that retried for longer than
+   * the servers' expiry would break the rule for clients (docs/design.md §4.3).
+   */
+  private void retireTimedOutSessions() {
+    long limitMicros = knobs.clientTimeoutMillis() * 1000;
+    for (Address a : List.copyOf(workers)) {
+      SimClient c = sim.node(a, SimClient.class);
+      OpHandle op = c.current();
+      if (op != null && sim.nowMicros() - op.op().callMicros() >= limitMicros) {
+        workers.remove(a);
+        java.util.function.Supplier<Command> rest = c.retire();
+        Address next = cluster.addClient(a.name().replaceFirst("\\..*", "") + "." + (++retired));
+        workers.add(next);
+        sim.note("retire session " + a + " after " + knobs.clientTimeoutMillis() + " ms: " + next);
+        if (rest != null) {
+          cluster.runWorkload(next, rest);
+        }
+      }
+    }
+    sim.at(RETIRE_CHECK_MILLIS, this::retireTimedOutSessions);
+  }
+
   private void injectFault() {
     if (stopFaults) {
+      return;
+    }
+    if (knobs.overlapFaults()) {
+      injectOverlappingFault();
       return;
     }
     List<Address> servers = cluster.servers();
@@ -352,5 +401,52 @@ public final class RandomRun {
       sim.heal();
     }
     sim.at(200 + faults.nextLong(400), this::injectFault);
+  }
+
+  /**
+   * {@link SwarmMode#OVERLAP}: the faults of {@link #injectFault}, without waiting for the cluster
+   * to recover from the last one: the primary may fail during a state transfer, and several servers
+   * may be down at once. Faults come every 50–300 ms.
+   */
+  private void injectOverlappingFault() {
+    List<Address> servers = cluster.servers();
+    Address victim = servers.get(faults.nextInt(servers.size()));
+    Address primary = cluster.view().primary() != null ? cluster.view().primary() : victim;
+    int choice = faults.nextInt(7);
+    if (choice == 0 && options.partitions()) {
+      List<Address> all = new ArrayList<>(servers);
+      all.add(Cluster.VIEW_SERVICE);
+      Address other = all.get(faults.nextInt(all.size()));
+      if (!other.equals(victim)) {
+        sim.cut(victim, other);
+      }
+    } else if (choice == 1 && options.isolations()) {
+      if (faults.nextBoolean()) {
+        sim.isolate(Cluster.VIEW_SERVICE);
+      } else {
+        sim.disconnect(primary, Cluster.VIEW_SERVICE);
+      }
+    } else if (choice == 2 && options.crashes()) {
+      Address target = faults.nextBoolean() ? primary : victim;
+      if (!crashed.isEmpty() && faults.nextBoolean()) {
+        sim.restart(crashed.remove(0));
+      } else if (!crashed.contains(target)) {
+        sim.crash(target);
+        crashed.add(target);
+      }
+    } else if (choice == 3 && options.pauses()) {
+      Address target = faults.nextBoolean() ? primary : victim;
+      if (sim.isUp(target)) {
+        sim.pause(target, DEAD_MILLIS / 2 + faults.nextLong(DEAD_MILLIS * 3));
+      }
+    } else if (choice == 4 && options.replays()) {
+      List<SentMessage> old = sim.sent(m -> true);
+      if (!old.isEmpty()) {
+        sim.replay(old.get(faults.nextInt(old.size())));
+      }
+    } else if (choice >= 5 && sim.hasCuts()) {
+      sim.heal();
+    }
+    sim.at(50 + faults.nextLong(250), this::injectFault);
   }
 }

@@ -27,6 +27,8 @@ import java.util.random.RandomGenerator;
  * @param pauses pause servers past the dead-ping timeout (zombies)
  * @param replays deliver old messages again much later
  * @param rules rule switches to break on purpose
+ * @param mode what the run stresses beyond the faults: chunks, expiry or overlapping faults ({@link
+ *     SwarmMode}); its knobs come from the seed
  */
 public record RandomRunOptions(
     long seed,
@@ -44,7 +46,8 @@ public record RandomRunOptions(
     boolean crashes,
     boolean pauses,
     boolean replays,
-    Set<RuleSwitch> rules) {
+    Set<RuleSwitch> rules,
+    SwarmMode mode) {
 
   /** Relative weights of the commands on mixed keys. */
   public record OpMix(int get, int put, int append, int cas, int delete) {
@@ -89,6 +92,7 @@ public record RandomRunOptions(
     probability("drop", drop);
     probability("duplicate", duplicate);
     rules = rules.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(rules));
+    java.util.Objects.requireNonNull(mode, "mode");
   }
 
   private static void atLeast(String name, long value, long min) {
@@ -114,6 +118,31 @@ public record RandomRunOptions(
    * and an op mix.
    */
   public static RandomRunOptions swarm(long seed, Set<RuleSwitch> rules) {
+    return swarm(seed, rules, SwarmMode.DEFAULT);
+  }
+
+  /**
+   * The swarm's mix for {@code seed} in {@code mode}: the default mix of the seed, then what the
+   * mode changes (from the seed's own stream for the mode, so the default mix stays as it was):
+   * {@code expiry} runs 8–15 s without replays, {@code overlap} always crashes servers.
+   */
+  public static RandomRunOptions swarm(long seed, Set<RuleSwitch> rules, SwarmMode mode) {
+    RandomRunOptions base = defaultSwarm(seed, rules);
+    if (mode == SwarmMode.DEFAULT) {
+      return base;
+    }
+    RandomGenerator r = SimRandom.stream(seed, "swarm-" + mode.cliName() + "-run");
+    Builder b = base.toBuilder().mode(mode);
+    if (mode == SwarmMode.EXPIRY) {
+      b.duration(8_000 + r.nextLong(7_001))
+          .faults(base.partitions(), base.isolations(), base.crashes(), base.pauses(), false);
+    } else if (mode == SwarmMode.OVERLAP) {
+      b.faults(base.partitions(), base.isolations(), true, base.pauses(), base.replays());
+    }
+    return b.build();
+  }
+
+  private static RandomRunOptions defaultSwarm(long seed, Set<RuleSwitch> rules) {
     RandomGenerator r = SimRandom.stream(seed, "swarm");
     int keys = 1 + r.nextInt(20);
     int mixed = r.nextInt(keys + 1);
@@ -150,7 +179,8 @@ public record RandomRunOptions(
         .drop(drop)
         .duplicate(duplicate)
         .faults(partitions, isolations, crashes, pauses, replays)
-        .rules(rules);
+        .rules(rules)
+        .mode(mode);
   }
 
   public RandomRunOptions withRules(Set<RuleSwitch> newRules) {
@@ -160,24 +190,27 @@ public record RandomRunOptions(
   /** A one-line description of the mix. */
   public String describe() {
     return String.format(
-        Locale.ROOT,
-        "%d servers, %d clients, %d append-only + %d mixed keys (%s), %.1f s, delay 1–%.0f ms,"
-            + " drop %.0f%%, duplicate %.0f%%%s%s%s%s%s%s",
-        servers,
-        clients,
-        appendKeys,
-        mixedKeys,
-        mix,
-        durationMillis / 1000.0,
-        maxDelayMillis,
-        drop * 100,
-        duplicate * 100,
-        partitions ? ", partitions" : "",
-        isolations ? ", isolations" : "",
-        crashes ? ", crashes" : "",
-        pauses ? ", pauses" : "",
-        replays ? ", replays" : "",
-        rules.isEmpty() ? "" : ", BROKEN: " + rules);
+            Locale.ROOT,
+            "%d servers, %d clients, %d append-only + %d mixed keys (%s), %.1f s, delay 1–%.0f ms,"
+                + " drop %.0f%%, duplicate %.0f%%%s%s%s%s%s%s",
+            servers,
+            clients,
+            appendKeys,
+            mixedKeys,
+            mix,
+            durationMillis / 1000.0,
+            maxDelayMillis,
+            drop * 100,
+            duplicate * 100,
+            partitions ? ", partitions" : "",
+            isolations ? ", isolations" : "",
+            crashes ? ", crashes" : "",
+            pauses ? ", pauses" : "",
+            replays ? ", replays" : "",
+            rules.isEmpty() ? "" : ", BROKEN: " + rules)
+        + (mode == SwarmMode.DEFAULT
+            ? ""
+            : "; mode " + mode.cliName() + ": " + mode.knobs(seed).describe());
   }
 
   /** Builds options step by step; unset knobs keep the calm defaults. */
@@ -198,6 +231,7 @@ public record RandomRunOptions(
     private boolean pauses;
     private boolean replays;
     private Set<RuleSwitch> rules = Set.of();
+    private SwarmMode mode = SwarmMode.DEFAULT;
 
     public Builder(long seed) {
       this.seed = seed;
@@ -259,6 +293,11 @@ public record RandomRunOptions(
       return this;
     }
 
+    public Builder mode(SwarmMode m) {
+      mode = m;
+      return this;
+    }
+
     public RandomRunOptions build() {
       return new RandomRunOptions(
           seed,
@@ -276,7 +315,8 @@ public record RandomRunOptions(
           crashes,
           pauses,
           replays,
-          rules);
+          rules,
+          mode);
     }
   }
 }

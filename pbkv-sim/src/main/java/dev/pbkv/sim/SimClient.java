@@ -21,6 +21,7 @@ public final class SimClient implements Node {
   private final Simulation sim;
   private Supplier<Command> workload;
   private OpHandle current;
+  private boolean retired;
 
   SimClient(PbClient client, History history, Simulation sim) {
     this.client = client;
@@ -39,12 +40,18 @@ public final class SimClient implements Node {
 
   @Override
   public void onMessage(Address from, Message msg, Effects fx) {
+    if (retired) {
+      return; // a retired session is gone: it never sends again (docs/design.md §4.3)
+    }
     client.onMessage(from, msg, fx);
     collect(fx);
   }
 
   @Override
   public void onTimer(Timer timer, Effects fx) {
+    if (retired) {
+      return; // no more retries: a copy sent after the expiry could run twice
+    }
     client.onTimer(timer, fx);
     collect(fx);
   }
@@ -68,12 +75,29 @@ public final class SimClient implements Node {
   }
 
   boolean isBusy() {
-    return current != null && !current.isDone();
+    return !retired && current != null && !current.isDone();
+  }
+
+  /** The op waiting for its result, or {@code null}. */
+  OpHandle current() {
+    return isBusy() ? current : null;
+  }
+
+  /**
+   * Gives up this session, as {@code PbkvClient} does after a timeout: it never sends again (no
+   * retry, no answer to anything), the waiting op stays indeterminate in the history, and the
+   * workload is returned for the session that takes over.
+   */
+  Supplier<Command> retire() {
+    retired = true;
+    Supplier<Command> rest = workload;
+    workload = null;
+    return rest;
   }
 
   private void collect(Effects fx) {
     Result result = client.takeResult();
-    if (result != null && current != null && !current.isDone()) {
+    if (result != null && !retired && current != null && !current.isDone()) {
       history.complete(current.op().id(), sim.nowMicros(), result);
       submitNext(fx);
     }

@@ -86,6 +86,31 @@ public final class Simulation {
 
   private record Link(Address from, Address to) {}
 
+  /**
+   * A link with a bandwidth: messages leave one after another, each taking its {@link
+   * Message#sizeBytes()} at {@code bytesPerSecond}, and wait in a buffer of {@code bufferBytes}
+   * while the ones before them go out.
+   */
+  private static final class LinkLimit {
+    final long bytesPerSecond;
+    final long bufferBytes;
+    long busyUntilMicros; // when the last message accepted has left the sender
+    long bytesSent;
+    long bytesDropped;
+
+    LinkLimit(long bytesPerSecond, long bufferBytes) {
+      this.bytesPerSecond = bytesPerSecond;
+      this.bufferBytes = bufferBytes;
+    }
+
+    /** Bytes accepted but not yet sent at {@code now}. */
+    long queuedBytes(long now) {
+      return busyUntilMicros <= now
+          ? 0
+          : (long) Math.ceil((busyUntilMicros - now) * (bytesPerSecond / 1e6));
+    }
+  }
+
   /** The {@link Effects} handed to a node's handler: applied as they are asked for. */
   private final class SimEffects implements Effects {
     Slot slot;
@@ -116,6 +141,7 @@ public final class Simulation {
   private final TreeMap<Address, Slot> slots = new TreeMap<>(); // ordered, for listings
   private final HashMap<Address, Slot> slotIndex = new HashMap<>(); // lookups only
   private final Set<Link> blocked = new HashSet<>();
+  private final HashMap<Link, LinkLimit> limits = new HashMap<>(); // lookups only
   private final List<SimListener> listeners = new ArrayList<>();
   private final SimEffects effects = new SimEffects();
   private SimListener[] listenerArray = new SimListener[0];
@@ -282,15 +308,88 @@ public final class Simulation {
       drop(id, from, to, msg, "no node at " + to);
       return;
     }
+    long departs = now;
+    if (!limits.isEmpty()) {
+      LinkLimit limit = limits.get(new Link(from, to));
+      if (limit != null) {
+        int size = msg.sizeBytes();
+        if (limit.queuedBytes(now) + size > limit.bufferBytes) {
+          limit.bytesDropped += size;
+          drop(id, from, to, msg, "link buffer full (" + limit.bufferBytes + " bytes)");
+          return;
+        }
+        long transmitMicros = (long) Math.ceil(size * 1e6 / limit.bytesPerSecond);
+        limit.busyUntilMicros = Math.max(now, limit.busyUntilMicros) + transmitMicros;
+        limit.bytesSent += size;
+        departs = limit.busyUntilMicros; // its last byte leaves then; then the network's delay
+      }
+    }
     RandomGenerator link = linkRandom(from, to);
     if (dropProbability > 0 && link.nextDouble() < dropProbability) {
       drop(id, from, to, msg, "lost by the network");
       return;
     }
-    schedule(new Delivery(id, from, target, msg), now + delay(link));
+    schedule(new Delivery(id, from, target, msg), departs + delay(link));
     if (duplicateProbability > 0 && link.nextDouble() < duplicateProbability) {
-      schedule(new Delivery(id, from, target, msg), now + delay(link));
+      schedule(new Delivery(id, from, target, msg), departs + delay(link));
     }
+  }
+
+  /**
+   * Gives the link {@code from → to} (that direction only) a bandwidth and a bounded buffer:
+   * messages leave one after another, each taking its {@link Message#sizeBytes()} at {@code
+   * bytesPerSecond}, then the network's delay; a message that would make the bytes waiting to leave
+   * exceed {@code bufferBytes} is dropped ("link buffer full"), as a full socket buffer or a
+   * sender's outbound cap would. Links are unlimited by default, and an unlimited link behaves
+   * exactly as before (same random draws, same seeds).
+   */
+  public void limitLink(Address from, Address to, long bytesPerSecond, long bufferBytes) {
+    if (bytesPerSecond <= 0 || bufferBytes <= 0) {
+      throw new IllegalArgumentException(
+          "a link needs a bandwidth and a buffer > 0, got "
+              + bytesPerSecond
+              + " B/s and "
+              + bufferBytes
+              + " B");
+    }
+    limits.put(new Link(from, to), new LinkLimit(bytesPerSecond, bufferBytes));
+    fault(
+        "limit "
+            + from
+            + " -> "
+            + to
+            + " to "
+            + formatBytes(bytesPerSecond)
+            + "/s, buffer "
+            + formatBytes(bufferBytes));
+  }
+
+  /**
+   * Removes the limit of the link {@code from → to}: unlimited again (what waits still arrives).
+   */
+  public void unlimitLink(Address from, Address to) {
+    if (limits.remove(new Link(from, to)) != null) {
+      fault("unlimit " + from + " -> " + to);
+    }
+  }
+
+  /** Bytes the limited link {@code from → to} has sent, and dropped for a full buffer. */
+  public record LinkStats(long bytesSent, long bytesDropped, long queuedBytes) {}
+
+  /** The counters of the limited link {@code from → to}, or {@code null} if it is unlimited. */
+  public LinkStats linkStats(Address from, Address to) {
+    LinkLimit l = limits.get(new Link(from, to));
+    return l == null ? null : new LinkStats(l.bytesSent, l.bytesDropped, l.queuedBytes(now));
+  }
+
+  /** {@code bytes} in B, KiB or MiB, for narration. */
+  public static String formatBytes(long bytes) {
+    if (bytes >= 1 << 20) {
+      return String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / (double) (1 << 20));
+    }
+    return bytes >= 1 << 10
+        ? String.format(java.util.Locale.ROOT, "%.1f KiB", bytes / 1024.0)
+        : bytes + " B";
   }
 
   /**

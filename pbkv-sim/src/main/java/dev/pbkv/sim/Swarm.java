@@ -56,6 +56,17 @@ public final class Swarm {
       Set<RuleSwitch> rules,
       boolean stopAtFirstFailure,
       Consumer<RandomRunReport> progress) {
+    return run(from, to, rules, SwarmMode.DEFAULT, stopAtFirstFailure, progress);
+  }
+
+  /** Like {@link #run(long, long, Set, boolean, Consumer)}, in {@code mode}. */
+  public static Summary run(
+      long from,
+      long to,
+      Set<RuleSwitch> rules,
+      SwarmMode mode,
+      boolean stopAtFirstFailure,
+      Consumer<RandomRunReport> progress) {
     if (to < from) {
       throw new IllegalArgumentException("empty seed range " + from + ".." + to);
     }
@@ -79,7 +90,8 @@ public final class Swarm {
                 if (s > lowestFailure.get()) {
                   return null;
                 }
-                RandomRunReport report = new RandomRun(RandomRunOptions.swarm(s, rules)).run();
+                RandomRunReport report =
+                    new RandomRun(RandomRunOptions.swarm(s, rules, mode)).run();
                 if (!report.passed() && stopAtFirstFailure) {
                   lowestFailure.accumulateAndGet(s, Math::min);
                 }

@@ -25,7 +25,8 @@ public final class Scenarios {
         new ProgressViewServiceDown(),
         new ProgressPrimaryFailsBeforeAck(),
         new ProgressNoBackup(),
-        new ProgressClientsCutFromPrimary());
+        new ProgressClientsCutFromPrimary(),
+        new SlowLinkTransfer());
   }
 
   public static Optional<Scenario> byName(String name) {

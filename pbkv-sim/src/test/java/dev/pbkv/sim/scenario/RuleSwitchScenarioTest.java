@@ -38,6 +38,8 @@ class RuleSwitchScenarioTest {
         "progress-primary-fails-before-ack | IGNORE_PRIMARY_ACK       | C never becomes primary",
         "progress-primary-fails-before-ack | ACK_VIEW_BEFORE_TRANSFER | C never becomes primary",
         "progress-no-backup                | NON_PRIMARY_SERVES       | no request completes",
+        "slow-link-transfer                | SERVE_DURING_TRANSFER    | the read sent during the transfer was held",
+        "slow-link-transfer                | TRANSFER_SKIPS_LATER_CHUNKS | B holds all the data",
       })
   void when_ruleIsBroken_then_scenarioCatchesIt(String name, RuleSwitch rule, String check) {
     Scenario scenario = Scenarios.byName(name).orElseThrow();

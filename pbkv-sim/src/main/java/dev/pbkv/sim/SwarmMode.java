@@ -1,0 +1,164 @@
+package dev.pbkv.sim;
+
+import dev.pbkv.rules.RuleSwitch;
+import dev.pbkv.server.ServerConfig;
+import java.util.Locale;
+import java.util.random.RandomGenerator;
+
+/**
+ * What a {@link RandomRun} stresses beyond its fault mix. The default swarm never transfers more
+ * than one chunk (1 MiB chunks, small stores), never runs a session-expiry sweep (10 minutes of
+ * expiry, seconds of run) and injects a fault only once the cluster has recovered from the last
+ * one. Each other mode opens one of those doors; its knobs are drawn from the seed's own stream for
+ * the mode, so the default mode replays exactly as before.
+ */
+public enum SwarmMode {
+  /** Faults one at a time; default chunks, windows and expiry. */
+  DEFAULT("faults one at a time, default chunks and expiry", null),
+  /**
+   * State transfers and forwards in many small pieces: chunks of 16–256 bytes with windows of 1–3,
+   * forwards of 1–8 ops with 1–3 in flight.
+   */
+  CHUNKS(
+      "transfers of many small chunks, small forward batches",
+      RuleSwitch.TRANSFER_SKIPS_LATER_CHUNKS),
+  /**
+   * Session-expiry sweeps: an expiry of 3–5 s (a sweep every quarter of it), clients that retire a
+   * session after a 300–800 ms timeout and go on as a new session (as {@code PbkvClient} does),
+   * 8–15 s runs, and no replays of old messages (they would break the rule for clients, design.md
+   * §4.3).
+   */
+  EXPIRY(
+      "short session expiry, clients retire sessions on timeout", RuleSwitch.SWEEP_WITHOUT_BACKUP),
+  /**
+   * Overlapping faults: the next fault does not wait for the cluster to recover from the last (it
+   * may hit the primary during a state transfer), faults come every 50–300 ms, and several servers
+   * may be down at once. Runs that end in one of the lecture's stuck cases pass as expected.
+   */
+  OVERLAP(
+      "faults overlap: the next does not wait for recovery",
+      RuleSwitch.PROMOTE_BACKUP_OF_UNACKED_VIEW);
+
+  private final String summary;
+  private final RuleSwitch showcase;
+
+  SwarmMode(String summary, RuleSwitch showcase) {
+    this.summary = summary;
+    this.showcase = showcase;
+  }
+
+  /** One line on what the mode does. */
+  public String summary() {
+    return summary;
+  }
+
+  /**
+   * A rule switch this mode catches and the default mode does not (the code path it breaks never
+   * runs, or never matters, there); {@code null} for the default mode.
+   */
+  public RuleSwitch showcase() {
+    return showcase;
+  }
+
+  /** The mode's name on the command line: lower case. */
+  public String cliName() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** The mode named {@code name} (case-insensitive), or an exception naming the choices. */
+  public static SwarmMode parse(String name) {
+    for (SwarmMode m : values()) {
+      if (m.name().equalsIgnoreCase(name.trim())) {
+        return m;
+      }
+    }
+    throw new IllegalArgumentException(
+        "unknown swarm mode '" + name + "'; one of: default, chunks, expiry, overlap");
+  }
+
+  /**
+   * The knobs of this mode for {@code seed}.
+   *
+   * @param chunkBytes state-transfer chunk size
+   * @param windowChunks unacknowledged chunks at most
+   * @param forwardsInFlight unacknowledged forwards at most
+   * @param batchOps ops per forward at most
+   * @param sessionExpiryMillis the servers' session expiry
+   * @param clientTimeoutMillis a client retires its session after an op waited this long (0: never)
+   * @param overlapFaults the next fault does not wait for recovery
+   */
+  public record Knobs(
+      long chunkBytes,
+      int windowChunks,
+      int forwardsInFlight,
+      int batchOps,
+      long sessionExpiryMillis,
+      long clientTimeoutMillis,
+      boolean overlapFaults) {
+
+    /** The servers' configuration with these knobs. */
+    public ServerConfig serverConfig(ServerConfig base) {
+      return base.withTransferChunks(chunkBytes, windowChunks)
+          .withForwardLimits(forwardsInFlight, batchOps)
+          .withSessionExpiryMillis(sessionExpiryMillis);
+    }
+
+    public String describe() {
+      return String.format(
+          Locale.ROOT,
+          "chunks of %d B (window %d), forwards of %d ops (%d in flight), expiry %.1f s%s%s",
+          chunkBytes,
+          windowChunks,
+          batchOps,
+          forwardsInFlight,
+          sessionExpiryMillis / 1000.0,
+          clientTimeoutMillis > 0 ? ", clients retire after " + clientTimeoutMillis + " ms" : "",
+          overlapFaults ? ", overlapping faults" : "");
+    }
+  }
+
+  /** This mode's knobs for {@code seed}, from the seed's stream for the mode. */
+  public Knobs knobs(long seed) {
+    ServerConfig d = ServerConfig.defaults();
+    Knobs defaults =
+        new Knobs(
+            d.transferChunkBytes(),
+            d.transferWindowChunks(),
+            d.maxForwardsInFlight(),
+            d.maxBatchOps(),
+            d.sessionExpiryMillis(),
+            0,
+            false);
+    RandomGenerator r = SimRandom.stream(seed, "swarm-" + cliName());
+    return switch (this) {
+      case DEFAULT -> defaults;
+      case CHUNKS ->
+          new Knobs(
+              16L << r.nextInt(5), // 16..256 bytes
+              1 + r.nextInt(3),
+              1 + r.nextInt(3),
+              1 + r.nextInt(8),
+              defaults.sessionExpiryMillis(),
+              0,
+              false);
+      case EXPIRY ->
+          new Knobs(
+              defaults.chunkBytes(),
+              defaults.windowChunks(),
+              defaults.forwardsInFlight(),
+              defaults.batchOps(),
+              3_000 + r.nextLong(2_001),
+              300 + r.nextLong(501),
+              false);
+      case OVERLAP ->
+          new Knobs(
+              defaults.chunkBytes(),
+              defaults.windowChunks(),
+              defaults.forwardsInFlight(),
+              defaults.batchOps(),
+              defaults.sessionExpiryMillis(),
+              0,
+              true);
+    };
+  }
+}

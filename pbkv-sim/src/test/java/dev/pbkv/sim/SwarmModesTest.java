@@ -1,0 +1,187 @@
+package dev.pbkv.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pbkv.node.Address;
+import dev.pbkv.node.Message;
+import dev.pbkv.node.Node;
+import dev.pbkv.rules.RuleSwitch;
+import dev.pbkv.server.PbServer;
+import dev.pbkv.server.ReplicationMessage.StateTransfer;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The swarm's modes (docs/design.md §9): each one passes on a fixed range of seeds, does what it
+ * says (transfers of many chunks, sweeps that drop sessions and sessions retired on timeout, faults
+ * that overlap a recovery), and catches a broken rule that the default mode does not.
+ */
+class SwarmModesTest {
+
+  /** Seeds per mode in CI: each mode's range runs in a few seconds on 2 cores. */
+  private static long seeds(SwarmMode mode) {
+    return switch (mode) {
+      case DEFAULT -> 50; // SwarmTest runs 1000
+      case CHUNKS, OVERLAP -> 300;
+      case EXPIRY -> 100; // runs of 8-15 s
+    };
+  }
+
+  private static String failures(Swarm.Summary s, SwarmMode mode) {
+    return s.failures().stream()
+        .map(
+            f ->
+                "seed "
+                    + f.seed()
+                    + ": "
+                    + f.firstProblem().lines().findFirst().orElse("")
+                    + " (replay: pbkv sim --swarm --mode "
+                    + mode.cliName()
+                    + " --seed "
+                    + f.seed()
+                    + ")")
+        .collect(Collectors.joining("\n"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(SwarmMode.class)
+  void when_aModeRunsItsSeeds_then_everyOneIsSafeAndLive(SwarmMode mode) {
+    long n = seeds(mode);
+    Swarm.Summary s = Swarm.run(1, n, Set.of(), mode, false, r -> {});
+    System.out.printf(
+        "swarm --mode %s: %d seeds in %.1f s, %d passed (%d stuck in a lecture progress case),"
+            + " %d ops%n",
+        mode.cliName(), s.seedsRun(), s.seconds(), s.passed(), s.expectedStuck(), s.ops());
+    assertThat(s.seedsRun()).isEqualTo(n);
+    assertThat(s.failures()).as("failed seeds:%n%s", failures(s, mode)).isEmpty();
+    assertThat(s.ops()).isGreaterThan(n * 100);
+  }
+
+  /** What one run of a mode did that the default mode never does. */
+  private record Coverage(int laterChunks, int sessionsDropped, int retired, int overlapping) {}
+
+  private static Coverage cover(long seed, SwarmMode mode) {
+    RandomRun run = new RandomRun(RandomRunOptions.swarm(seed, Set.of(), mode));
+    Cluster cluster = run.cluster();
+    int[] counts = new int[4];
+    Map<Address, Integer> sessions = new HashMap<>();
+    cluster
+        .sim()
+        .addListener(
+            new SimListener() {
+              @Override
+              public void onDeliver(long micros, long id, Address from, Address to, Message msg) {
+                if (msg instanceof StateTransfer t && t.chunkIndex() >= 2) {
+                  counts[0]++;
+                }
+              }
+
+              @Override
+              public void onHandled(long micros, Address address, Node node) {
+                if (node instanceof PbServer s && s.isServing()) {
+                  Integer before = sessions.put(address, s.sessionCount());
+                  if (before != null && s.sessionCount() < before) {
+                    counts[1]++; // only a sweep makes a serving primary forget a session
+                  }
+                } else if (node instanceof PbServer) {
+                  sessions.remove(address);
+                }
+              }
+
+              @Override
+              public void onFault(long micros, String description) {
+                boolean failure =
+                    description.matches("(crash|pause|partition|cut|isolate|disconnect) .*");
+                if (description.startsWith("retire session")) {
+                  counts[2]++;
+                } else if (failure
+                    && (!cluster.viewServer().isAcked()
+                        || down(cluster) > (description.startsWith("crash") ? 1 : 0))) {
+                  counts[3]++; // a failure while the cluster is still recovering from another
+                }
+              }
+            });
+    run.run();
+    return new Coverage(counts[0], counts[1], counts[2], counts[3]);
+  }
+
+  /** Servers down (a crash reports after its victim is down). */
+  private static long down(Cluster cluster) {
+    return cluster.servers().stream().filter(a -> !cluster.sim().isUp(a)).count();
+  }
+
+  @Test
+  void when_aModeRuns_then_itDoesWhatTheDefaultModeNeverDoes() {
+    int runs = 30;
+    Map<SwarmMode, int[]> seedsWith = new HashMap<>();
+    for (SwarmMode mode : SwarmMode.values()) {
+      int[] c = new int[4];
+      for (long seed = 1; seed <= runs; seed++) {
+        Coverage cov = cover(seed, mode);
+        c[0] += cov.laterChunks() > 0 ? 1 : 0;
+        c[1] += cov.sessionsDropped() > 0 ? 1 : 0;
+        c[2] += cov.retired() > 0 ? 1 : 0;
+        c[3] += cov.overlapping() > 0 ? 1 : 0;
+      }
+      seedsWith.put(mode, c);
+      System.out.printf(
+          "mode %s, %d seeds: %d transfer chunk 2 or later, %d drop sessions in a sweep, %d retire"
+              + " a session, %d inject a fault during a recovery%n",
+          mode.cliName(), runs, c[0], c[1], c[2], c[3]);
+    }
+    int[] d = seedsWith.get(SwarmMode.DEFAULT);
+    assertThat(d)
+        .as("default: seeds with a chunk >= 2, sweeps, retirements, overlaps")
+        .containsOnly(0);
+    assertThat(seedsWith.get(SwarmMode.CHUNKS)[0])
+        .as("chunks: seeds with a chunk >= 2")
+        .isGreaterThanOrEqualTo(runs / 2);
+    assertThat(seedsWith.get(SwarmMode.EXPIRY)[1])
+        .as("expiry: seeds whose sweeps drop a session")
+        .isGreaterThanOrEqualTo(runs / 2);
+    assertThat(seedsWith.get(SwarmMode.EXPIRY)[2])
+        .as("expiry: seeds that retire a session")
+        .isGreaterThanOrEqualTo(runs / 2);
+    assertThat(seedsWith.get(SwarmMode.OVERLAP)[3])
+        .as("overlap: seeds with a failure during a recovery")
+        .isGreaterThanOrEqualTo(runs / 2);
+  }
+
+  /**
+   * Each mode's showcase switch: caught by its mode, as a safety violation (not "stuck"), and not
+   * caught by the default mode on the same seeds (CHUNKS' and EXPIRY's never, since the default
+   * mode never reaches the broken code; OVERLAP's far more often than by the default mode, which
+   * reaches a primary failing before its ack only through message loss).
+   */
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(
+      value = SwarmMode.class,
+      names = {"DEFAULT"},
+      mode = EnumSource.Mode.EXCLUDE)
+  void when_theModesShowcaseRuleIsBroken_then_theModeCatchesIt_andTheDefaultModeDoesNot(
+      SwarmMode mode) {
+    RuleSwitch rule = mode.showcase();
+    long n = mode == SwarmMode.OVERLAP ? 100 : 60;
+    Swarm.Summary inMode = Swarm.run(1, n, Set.of(rule), mode, false, r -> {});
+    Swarm.Summary inDefault = Swarm.run(1, n, Set.of(rule), SwarmMode.DEFAULT, false, r -> {});
+    long caught = inMode.failures().size();
+    long caughtByDefault = inDefault.failures().size();
+    System.out.printf(
+        "%s: caught in %d of %d seeds by --mode %s, in %d by the default mode%n",
+        rule, caught, n, mode.cliName(), caughtByDefault);
+    assertThat(inMode.failures())
+        .as("%s caught by %s as a violation", rule, mode)
+        .isNotEmpty()
+        .allMatch(f -> !f.report().violations().isEmpty());
+    if (mode == SwarmMode.OVERLAP) {
+      assertThat(caught).isGreaterThanOrEqualTo(10 * Math.max(1, caughtByDefault));
+    } else {
+      assertThat(caughtByDefault).as("%s caught by the default mode", rule).isZero();
+    }
+  }
+}
