@@ -67,11 +67,15 @@ public final class PbServer implements Node {
   private long appliedIndex;
   private final TreeMap<Long, LogEntry> outOfOrder = new TreeMap<>();
 
+  // Senders of views that are not the view service, each warned about once (not protocol state).
+  static final int MAX_WARNED_SENDERS = 64;
+  private final java.util.TreeSet<Address> warnedViewSenders = new java.util.TreeSet<>();
+
   /**
    * @param self this server's address
    * @param viewService the view service's address
-   * @param bootId grows with every restart at this address (the view service tells restarts from
-   *     late duplicates by it)
+   * @param bootId names this incarnation: unique per start at this address (random over TCP), never
+   *     compared by size (docs/design.md §1)
    */
   public PbServer(Address self, Address viewService, long bootId, ServerConfig config) {
     this.self = Objects.requireNonNull(self, "self");
@@ -89,7 +93,11 @@ public final class PbServer implements Node {
   @Override
   public void onMessage(Address from, Message msg, Effects fx) {
     if (msg instanceof ViewReply reply) {
-      learnView(reply.view(), fx);
+      if (from.equals(viewService)) {
+        learnView(reply.view(), fx);
+      } else {
+        ignoreForeignView(from, reply, fx);
+      }
     } else if (msg instanceof Request request) {
       handleRequest(from, request, fx);
     } else if (msg instanceof Forward forward) {
@@ -131,6 +139,24 @@ public final class PbServer implements Node {
   }
 
   // --- views --------------------------------------------------------------------------------
+
+  /**
+   * Only the view service hands out views (docs/design.md §1): a view from any other sender is
+   * ignored, with one warning per sender (for at most {@link #MAX_WARNED_SENDERS} senders).
+   */
+  private void ignoreForeignView(Address from, ViewReply reply, Effects fx) {
+    if (warnedViewSenders.size() < MAX_WARNED_SENDERS && warnedViewSenders.add(from)) {
+      fx.warn(
+          self
+              + " ignores a view from "
+              + from
+              + ", which is not the view service "
+              + viewService
+              + " (view "
+              + reply.view()
+              + "); further views from it are ignored silently");
+    }
+  }
 
   /** A message mentioned view {@code viewNum}; if it is newer than ours, ask the view service. */
   private void noticeView(long viewNum, Effects fx) {
@@ -575,6 +601,7 @@ public final class PbServer implements Node {
     c.view = view;
     c.acceptedViewNum = acceptedViewNum;
     c.app = app.copy();
+    c.warnedViewSenders.addAll(warnedViewSenders);
     c.transferDone = transferDone;
     c.transfer = transfer == null ? null : transfer.copy();
     c.log.copyFrom(log);
