@@ -27,7 +27,19 @@ public enum RuleSwitch {
   /** State transfer without the at-most-once table ("must include RPC data"). */
   TRANSFER_WITHOUT_AMO("at-most-once", "state transfer omits the at-most-once table"),
   /** At-most-once broken at the client: a retry gets a new sequence number. */
-  CLIENT_RETRIES_WITH_NEW_SEQ("at-most-once / client", "client retries with a new sequence number");
+  CLIENT_RETRIES_WITH_NEW_SEQ("at-most-once / client", "client retries with a new sequence number"),
+  /**
+   * The view service's durability broken: it announces a new view at once and writes it to its
+   * store only once the view is acked, so a restart in between forgets a view the servers hold.
+   */
+  ANNOUNCE_BEFORE_DURABLE(
+      "view durability", "view service announces a view before writing it to its store"),
+  /**
+   * The view service's soft liveness state broken: right after a (re)start it counts a member it
+   * has not heard from yet as dead, instead of waiting a full dead interval.
+   */
+  JUDGE_LIVENESS_RIGHT_AFTER_RESTART(
+      "view liveness", "view service judges members dead right after it restarts");
 
   private final String rule;
   private final String description;
