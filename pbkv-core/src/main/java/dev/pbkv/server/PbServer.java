@@ -595,6 +595,11 @@ public final class PbServer implements Node {
 
   // --- equality and copies over the protocol state (for the model checker) -----------------
 
+  /** This incarnation's boot id. */
+  public long bootId() {
+    return bootId;
+  }
+
   /** A deep copy of this node's protocol state. */
   public PbServer copy() {
     PbServer c = new PbServer(self, viewService, bootId, config);

@@ -25,7 +25,12 @@ public final class Scenarios {
         new ProgressViewServiceDown(),
         new ProgressPrimaryFailsBeforeAck(),
         new ProgressNoBackup(),
-        new ProgressClientsCutFromPrimary());
+        new ProgressClientsCutFromPrimary(),
+        new RestartSameBootId(),
+        new RestartLowerBootId(),
+        new ViewServiceRestartMidViewChange(),
+        new ViewServiceDiesBetweenWriteAndReply(),
+        new ForeignView());
   }
 
   public static Optional<Scenario> byName(String name) {
@@ -56,6 +61,9 @@ public final class Scenarios {
       scenario.script(run);
     } catch (ScenarioRun.Aborted aborted) {
       run.say("script stopped: a precondition did not hold");
+    }
+    if (scenario instanceof ViewServiceScenario) {
+      run.checkViewService();
     }
     run.checkLinearizable();
     return run.result(scenario.name());
