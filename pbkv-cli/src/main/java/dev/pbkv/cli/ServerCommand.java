@@ -65,7 +65,7 @@ final class ServerCommand implements Callable<Integer> {
         ServerConfig.defaults()
             .withPingIntervalMillis(service.pingMillis)
             .withSessionExpiryMillis(sessionExpiryMillis());
-    long bootId = System.currentTimeMillis();
+    long bootId = newBootId();
     NetRuntime runtime =
         NetRuntime.listen(
             self,
@@ -85,5 +85,18 @@ final class ServerCommand implements Callable<Integer> {
     } catch (picocli.CommandLine.TypeConversionException e) {
       throw new UserError("--session-expiry: " + e.getMessage() + ", or 'never'");
     }
+  }
+
+  /**
+   * A random, non-zero boot id: unique per start with overwhelming probability, whatever the clock
+   * does (docs/design.md §1). The view service recognises ids, it never compares them.
+   */
+  static long newBootId() {
+    java.security.SecureRandom random = new java.security.SecureRandom();
+    long id;
+    do {
+      id = random.nextLong();
+    } while (id == 0);
+    return id;
   }
 }
