@@ -75,10 +75,20 @@ final class ProcessCluster implements AutoCloseable {
     }
   }
 
-  /** Starts the view service on a free port; returns its address. */
+  /** Starts the view service on a free port, with its state in memory; returns its address. */
   Address startViewService() {
     viewService = Addresses.of("127.0.0.1:" + freePort());
-    start(viewService, "viewserver", "--listen", viewService.name());
+    start(viewService, "viewserver", "--listen", viewService.name(), "--in-memory");
+    return viewService;
+  }
+
+  /**
+   * Starts (or restarts) the view service at {@code address} with its state in {@code dataDir};
+   * returns its address.
+   */
+  Address startViewService(Address address, Path dataDir) {
+    viewService = address;
+    start(viewService, "viewserver", "--listen", address.name(), "--data-dir", dataDir.toString());
     return viewService;
   }
 
