@@ -28,6 +28,11 @@ final class ForeignView implements ViewServiceScenario {
   }
 
   @Override
+  public String notInDebugger() {
+    return "it adds a stranger node, which the debugger cannot start";
+  }
+
+  @Override
   public void script(ScenarioRun run) {
     List<Address> s = run.startCluster("A", "B");
     Address a = s.get(0);

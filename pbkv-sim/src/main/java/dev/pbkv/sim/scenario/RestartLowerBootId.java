@@ -22,6 +22,11 @@ final class RestartLowerBootId implements ViewServiceScenario {
   }
 
   @Override
+  public String notInDebugger() {
+    return "it chooses boot ids, and the debugger numbers starts 1, 2, 3";
+  }
+
+  @Override
   public void script(ScenarioRun run) {
     run.cluster().setNextBootId(Address.of("B"), 1_000);
     List<Address> s = run.startCluster("A", "B");
