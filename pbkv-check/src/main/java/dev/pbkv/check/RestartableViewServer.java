@@ -134,6 +134,11 @@ public final class RestartableViewServer implements Copyable {
     public int hashCode() {
       return 17;
     }
+
+    @Override
+    public String toString() {
+      return "ViewServiceCrasher";
+    }
   }
 
   static Node unwrap(Node n) {
