@@ -30,6 +30,7 @@ public final class Scenarios {
         new RestartLowerBootId(),
         new ViewServiceRestartMidViewChange(),
         new ViewServiceDiesBetweenWriteAndReply(),
+        new ViewServiceStoreUnavailable(),
         new ForeignView());
   }
 

@@ -43,6 +43,7 @@ class RuleSwitchScenarioTest {
         "viewservice-restart-mid-view-change | ANNOUNCE_BEFORE_DURABLE | the restarted view service resumes view 3 from its store",
         "viewservice-restart-mid-view-change | JUDGE_LIVENESS_RIGHT_AFTER_RESTART | after its restart the view service judged nobody dead before a full dead interval",
         "viewservice-dies-between-write-and-reply | ANNOUNCE_BEFORE_DURABLE | the restarted view service resumes view 3, which it wrote before it died",
+        "viewservice-store-unavailable | ANNOUNCE_BEFORE_DURABLE | the view service announces no new view",
       })
   void when_ruleIsBroken_then_scenarioCatchesIt(String name, RuleSwitch rule, String check) {
     Scenario scenario = Scenarios.byName(name).orElseThrow();
