@@ -47,6 +47,7 @@ import java.util.TreeMap;
 public final class PbServer implements Node {
   private final Address self;
   private final Address viewService;
+  private final java.util.Set<Address> viewSenders; // the only senders views are taken from
   private final long bootId;
   private final ServerConfig config;
 
@@ -78,8 +79,26 @@ public final class PbServer implements Node {
    *     compared by size (docs/design.md §1)
    */
   public PbServer(Address self, Address viewService, long bootId, ServerConfig config) {
+    this(self, viewService, java.util.Set.of(viewService), bootId, config);
+  }
+
+  /**
+   * A server that sends to the view service at {@code viewService} but takes views only from the
+   * addresses in {@code viewSenders}: the address the view service knows itself by, when the server
+   * reaches it through a proxy or a translated address (docs/design.md §1).
+   */
+  public PbServer(
+      Address self,
+      Address viewService,
+      java.util.Set<Address> viewSenders,
+      long bootId,
+      ServerConfig config) {
     this.self = Objects.requireNonNull(self, "self");
     this.viewService = Objects.requireNonNull(viewService, "viewService");
+    if (viewSenders.isEmpty()) {
+      throw new IllegalArgumentException("a server needs at least one view-service address");
+    }
+    this.viewSenders = java.util.Set.copyOf(viewSenders);
     this.bootId = bootId;
     this.config = Objects.requireNonNull(config, "config");
   }
@@ -93,7 +112,7 @@ public final class PbServer implements Node {
   @Override
   public void onMessage(Address from, Message msg, Effects fx) {
     if (msg instanceof ViewReply reply) {
-      if (from.equals(viewService)) {
+      if (viewSenders.contains(from)) {
         learnView(reply.view(), fx);
       } else {
         ignoreForeignView(from, reply, fx);
@@ -151,7 +170,7 @@ public final class PbServer implements Node {
               + " ignores a view from "
               + from
               + ", which is not the view service "
-              + viewService
+              + (viewSenders.size() == 1 ? viewSenders.iterator().next() : viewSenders)
               + " (view "
               + reply.view()
               + "); further views from it are ignored silently");
@@ -602,7 +621,7 @@ public final class PbServer implements Node {
 
   /** A deep copy of this node's protocol state. */
   public PbServer copy() {
-    PbServer c = new PbServer(self, viewService, bootId, config);
+    PbServer c = new PbServer(self, viewService, viewSenders, bootId, config);
     c.view = view;
     c.acceptedViewNum = acceptedViewNum;
     c.app = app.copy();

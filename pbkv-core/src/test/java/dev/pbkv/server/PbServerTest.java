@@ -145,6 +145,19 @@ class PbServerTest {
     assertThat(fx.warnings()).isEmpty();
   }
 
+  @Test
+  void when_theViewServiceIsReachedThroughAProxy_then_viewsAreTakenFromItsOwnAddressOnly() {
+    Address proxy = Address.of("proxy");
+    PbServer a = new PbServer(A, proxy, java.util.Set.of(VS), 1, ServerConfig.defaults());
+    a.init(fx);
+    assertThat(fx.sentTo(proxy)).containsExactly(new Ping(0, 1));
+
+    deliver(a, proxy, new ViewReply(V1_A_B));
+    assertThat(a.view()).isEqualTo(View.INITIAL);
+    deliver(a, VS, new ViewReply(V1_A_B));
+    assertThat(a.isPrimary()).isTrue();
+  }
+
   // --- start-up -----------------------------------------------------------------------------
 
   @Test
