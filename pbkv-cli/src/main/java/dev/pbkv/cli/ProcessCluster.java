@@ -103,7 +103,15 @@ final class ProcessCluster implements AutoCloseable {
    */
   Address startServer(int port, Address viewServiceVia) {
     Address a = Addresses.of("127.0.0.1:" + (port == 0 ? freePort() : port));
-    start(a, "server", "--listen", a.name(), "--viewserver", viewServiceVia.name());
+    start(
+        a,
+        "server",
+        "--listen",
+        a.name(),
+        "--viewserver",
+        viewServiceVia.name(),
+        "--viewserver-id",
+        viewService.name());
     return a;
   }
 

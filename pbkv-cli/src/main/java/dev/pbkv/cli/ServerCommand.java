@@ -42,6 +42,16 @@ final class ServerCommand implements Callable<Integer> {
   String viewServer;
 
   @Option(
+      names = "--viewserver-id",
+      paramLabel = "HOST:PORT[,HOST:PORT...]",
+      defaultValue = "${env:PBKV_VIEWSERVER_ID}",
+      description =
+          "the address(es) the view service sends its views from, when it differs from"
+              + " --viewserver (a proxy, a translated address); views from any other sender are"
+              + " ignored (default: --viewserver) [PBKV_VIEWSERVER_ID]")
+  String viewServerId;
+
+  @Option(
       names = "--session-expiry",
       paramLabel = "DURATION",
       defaultValue = "${env:PBKV_SESSION_EXPIRY:-10m}",
@@ -65,12 +75,22 @@ final class ServerCommand implements Callable<Integer> {
         ServerConfig.defaults()
             .withPingIntervalMillis(service.pingMillis)
             .withSessionExpiryMillis(sessionExpiryMillis());
+    java.util.Set<Address> viewSenders = new java.util.TreeSet<>();
+    if (viewServerId == null || viewServerId.isBlank()) {
+      viewSenders.add(vs);
+    } else {
+      for (String id : viewServerId.split(",")) {
+        viewSenders.add(Addresses.of(id.trim()));
+      }
+    }
     long bootId = newBootId();
     NetRuntime runtime =
         NetRuntime.listen(
             self,
             (InetSocketAddress) null,
-            a -> new ObservedNode(new PbServer(a, vs, bootId, config), new ViewLogger(a, log)),
+            a ->
+                new ObservedNode(
+                    new PbServer(a, vs, viewSenders, bootId, config), new ViewLogger(a, log)),
             service.trace);
     log.info("server {} listening (boot id {}); view service {}", self, bootId, vs);
     return ProcessLife.runUntilStopped(runtime, log, "server " + self);
