@@ -24,10 +24,14 @@ import java.util.function.LongFunction;
 public final class CheckSystem {
   public static final Address VS = Address.of("vs");
 
+  /** The node that restarts the view service, when {@link #viewServiceRestarts} is on. */
+  public static final Address VS_CRASHER = Address.of("vs-crasher");
+
   private int servers = 1;
   private final List<List<Command>> workloads = new ArrayList<>();
   private Set<RuleSwitch> rules = Set.of();
   private int deadPings = 1;
+  private boolean viewServiceRestarts;
 
   public static CheckSystem create() {
     return new CheckSystem();
@@ -54,6 +58,16 @@ public final class CheckSystem {
 
   public CheckSystem rules(Set<RuleSwitch> rules) {
     this.rules = Set.copyOf(rules);
+    return this;
+  }
+
+  /**
+   * The view service may restart from its store: it runs as a {@link RestartableViewServer}, and a
+   * {@link RestartableViewServer.ViewServiceCrasher} at {@link #VS_CRASHER} restarts it once its
+   * timer fires (stop that node in phases that must not see a restart).
+   */
+  public CheckSystem viewServiceRestarts(boolean on) {
+    this.viewServiceRestarts = on;
     return this;
   }
 
@@ -96,7 +110,11 @@ public final class CheckSystem {
     ServerConfig sc = ServerConfig.defaults().withRules(rules).withSessionExpiryMillis(0);
     ClientConfig cc = ClientConfig.defaults().withRules(rules);
     LinkedHashMap<Address, LongFunction<Node>> nodes = new LinkedHashMap<>();
-    nodes.put(VS, boot -> new ViewServer(vsc));
+    if (viewServiceRestarts) {
+      nodes.put(VS, boot -> new RestartableViewServer(new ViewServer(vsc)));
+    } else {
+      nodes.put(VS, boot -> new ViewServer(vsc));
+    }
     for (int i = 1; i <= servers; i++) {
       Address a = server(i);
       nodes.put(a, boot -> new PbServer(a, VS, boot, sc));
@@ -105,6 +123,9 @@ public final class CheckSystem {
       Address a = client(i);
       List<Command> workload = workloads.get(i - 1);
       nodes.put(a, boot -> new CheckClient(new PbClient(a, VS, cc), workload));
+    }
+    if (viewServiceRestarts) {
+      nodes.put(VS_CRASHER, boot -> new RestartableViewServer.ViewServiceCrasher(VS));
     }
     return nodes;
   }

@@ -97,6 +97,57 @@ public final class Predicates {
         });
   }
 
+  /**
+   * Every view that the view service or a server holds with a given number is the same view (a view
+   * service that announced a view it had not made durable can make a different one after a
+   * restart).
+   */
+  public static StatePredicate viewsUnique() {
+    return StatePredicate.of(
+        "one view per view number",
+        s -> {
+          java.util.Map<Long, dev.pbkv.view.View> seen = new java.util.HashMap<>();
+          java.util.List<dev.pbkv.view.View> views = new java.util.ArrayList<>();
+          views.add(s.viewServer().view());
+          for (dev.pbkv.server.PbServer p : s.servers()) {
+            views.add(p.view());
+          }
+          for (dev.pbkv.view.View v : views) {
+            dev.pbkv.view.View first = seen.putIfAbsent(v.viewNum(), v);
+            if (first != null && !first.equals(v)) {
+              return false;
+            }
+          }
+          return true;
+        });
+  }
+
+  /**
+   * Within a full dead interval after it started (at most {@code deadPings} check ticks), the view
+   * service has not removed a member of the view it resumed: it cannot have seen one miss a dead
+   * interval yet (servers never restart in these searches, so no member was replaced).
+   */
+  public static StatePredicate nobodyJudgedDeadRightAfterRestart() {
+    return StatePredicate.of(
+        "nobody judged dead within a dead interval of a restart",
+        s -> {
+          ViewServer vs = s.viewServer();
+          dev.pbkv.view.View from = vs.recoveredView();
+          dev.pbkv.view.View now = vs.view();
+          if (from.viewNum() == 0
+              || now.equals(from)
+              || vs.checkTicksSinceStart() > vs.config().deadPings()) {
+            return true;
+          }
+          return (from.primary() == null
+                  || now.isPrimary(from.primary(), from.primaryBootId())
+                  || now.isBackup(from.primary(), from.primaryBootId()))
+              && (from.backup() == null
+                  || now.isPrimary(from.backup(), from.backupBootId())
+                  || now.isBackup(from.backup(), from.backupBootId()));
+        });
+  }
+
   // --- prunes -------------------------------------------------------------------------------
 
   /** The view service has moved beyond view {@code n}. */

@@ -47,7 +47,9 @@ public final class SearchScenarios {
         backupFailures(),
         unackedView(),
         earlyAck(),
-        transferRace());
+        transferRace(),
+        viewServiceRestartFirstView(),
+        viewServiceRestartTakeover());
   }
 
   public static SearchScenario byName(String name) {
@@ -464,6 +466,62 @@ public final class SearchScenarios {
                     && "ab".equals(s.server(S1).valueOf("k"))),
         Set.of(RuleSwitch.SERVE_DURING_TRANSFER),
         new Command[] {append("k", "a"), append("k", "b"), get("k")});
+  }
+
+  /** The view service's own invariants, for searches in which it restarts. */
+  private static SearchSettings viewServiceSafety() {
+    return new SearchSettings()
+        .invariant(Predicates.viewsUnique())
+        .invariant(Predicates.nobodyJudgedDeadRightAfterRestart());
+  }
+
+  /**
+   * Two servers and a view service that may restart at any point from the very start: whatever
+   * views it makes, every view number names one view.
+   */
+  public static SearchScenario viewServiceRestartFirstView() {
+    return new SearchScenario(
+        "viewservice-restart-first-view",
+        "two servers; the view service restarts from its store at any point while it makes the"
+            + " first views: one view per number",
+        rules -> CheckSystem.create().servers(2).viewServiceRestarts(true).rules(rules),
+        List.of(
+            new Phase(
+                "restarts anywhere",
+                () ->
+                    viewServiceSafety()
+                        .prune(boundedTimers(List.of(S1, S2), 1))
+                        .maxTimeMillis(120_000))),
+        Outcome.SPACE_EXHAUSTED,
+        Set.of(RuleSwitch.ANNOUNCE_BEFORE_DURABLE));
+  }
+
+  /**
+   * View 2 = (s1, s2) is acked; then the view service restarts (any number of times, at any point):
+   * it must give both members a full dead interval before it judges them.
+   */
+  public static SearchScenario viewServiceRestartTakeover() {
+    return new SearchScenario(
+        "viewservice-restart-takeover",
+        "view 2 = (s1, s2) acked; the view service restarts from its store: nobody judged dead"
+            + " before a full dead interval, one view per number",
+        rules -> CheckSystem.create().servers(2).viewServiceRestarts(true).rules(rules),
+        List.of(
+            new Phase(
+                "view 2 ready",
+                () ->
+                    new SearchSettings()
+                        .stop(CheckSystem.VS_CRASHER)
+                        .goal(Predicates.viewReady(2, S1, S2))
+                        .maxTimeMillis(20_000)),
+            new Phase(
+                "restarts",
+                () ->
+                    viewServiceSafety()
+                        .prune(boundedTimers(List.of(S1, S2), 3))
+                        .maxTimeMillis(120_000))),
+        Outcome.SPACE_EXHAUSTED,
+        Set.of(RuleSwitch.JUDGE_LIVENESS_RIGHT_AFTER_RESTART));
   }
 
   /** Setup phase: the client waits while view 2 = (s1, s2) forms and is acked. */

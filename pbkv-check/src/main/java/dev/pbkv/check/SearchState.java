@@ -411,7 +411,7 @@ public final class SearchState {
 
   public ViewServer viewServer() {
     for (Node n : nodes) {
-      if (n instanceof ViewServer v) {
+      if (RestartableViewServer.unwrap(n) instanceof ViewServer v) {
         return v;
       }
     }

@@ -208,7 +208,9 @@ public final class TraceExport {
   private void annotate(SearchState before, SearchState after, Address a) {
     Node n = after.node(a);
     View view =
-        n instanceof ViewServer vs ? vs.view() : n instanceof PbServer ps ? ps.view() : null;
+        RestartableViewServer.unwrap(n) instanceof ViewServer vs
+            ? vs.view()
+            : n instanceof PbServer ps ? ps.view() : null;
     if (view != null && view.viewNum() > 0) {
       Long seen = viewSeen.put(a, view.viewNum());
       if (seen == null || seen != view.viewNum()) {

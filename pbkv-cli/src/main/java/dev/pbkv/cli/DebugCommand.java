@@ -143,6 +143,13 @@ final class DebugCommand implements Callable<Integer> {
                                 .collect(Collectors.joining(", "))));
     EnumSet<RuleSwitch> rules =
         broken.isEmpty() ? EnumSet.noneOf(RuleSwitch.class) : EnumSet.copyOf(broken);
+    if (scenario.notInDebugger() != null) {
+      throw new UserError(
+          "the debugger cannot replay scenario "
+              + scenario.name()
+              + ": "
+              + scenario.notInDebugger());
+    }
     return new Session(ScenarioStart.of(scenario, seed, rules));
   }
 

@@ -4,6 +4,7 @@ import dev.pbkv.net.Addresses;
 import dev.pbkv.node.Address;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,9 +79,29 @@ final class ProcessCluster implements AutoCloseable {
     return sb.toString();
   }
 
-  /** Starts the view service on a free port; returns its address. */
+  /** A loopback port that was free a moment ago (for an address nothing should listen on). */
+  static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Starts the view service on a free port, with its state in memory; returns its address. */
   Address startViewService() {
-    viewService = startListening("viewserver", 0);
+    viewService = startListening("viewserver", 0, "--in-memory");
+    return viewService;
+  }
+
+  /**
+   * Starts (or restarts) the view service at {@code address} with its state in {@code dataDir};
+   * returns its address.
+   */
+  Address startViewService(Address address, Path dataDir) {
+    String name = address.name();
+    int port = Integer.parseInt(name.substring(name.lastIndexOf(':') + 1));
+    viewService = startListening("viewserver", port, "--data-dir", dataDir.toString());
     return viewService;
   }
 
@@ -94,7 +115,13 @@ final class ProcessCluster implements AutoCloseable {
    * viewServiceVia} (e.g. through a proxy); returns its address.
    */
   Address startServer(int port, Address viewServiceVia) {
-    return startListening("server", port, "--viewserver", viewServiceVia.name());
+    return startListening(
+        "server",
+        port,
+        "--viewserver",
+        viewServiceVia.name(),
+        "--viewserver-id",
+        viewService.name());
   }
 
   /**

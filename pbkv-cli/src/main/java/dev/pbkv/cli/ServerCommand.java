@@ -46,6 +46,16 @@ final class ServerCommand implements Callable<Integer> {
   String viewServer;
 
   @Option(
+      names = "--viewserver-id",
+      paramLabel = "HOST:PORT[,HOST:PORT...]",
+      defaultValue = "${env:PBKV_VIEWSERVER_ID}",
+      description =
+          "the address(es) the view service sends its views from, when it differs from"
+              + " --viewserver (a proxy, a translated address); views from any other sender are"
+              + " ignored (default: --viewserver) [PBKV_VIEWSERVER_ID]")
+  String viewServerId;
+
+  @Option(
       names = "--session-expiry",
       paramLabel = "DURATION",
       defaultValue = "${env:PBKV_SESSION_EXPIRY:-10m}",
@@ -69,7 +79,15 @@ final class ServerCommand implements Callable<Integer> {
         ServerConfig.defaults()
             .withPingIntervalMillis(service.pingMillis)
             .withSessionExpiryMillis(sessionExpiryMillis());
-    long bootId = System.currentTimeMillis();
+    java.util.Set<Address> viewSenders = new java.util.TreeSet<>();
+    if (viewServerId == null || viewServerId.isBlank()) {
+      viewSenders.add(vs);
+    } else {
+      for (String id : viewServerId.split(",")) {
+        viewSenders.add(Addresses.of(id.trim()));
+      }
+    }
+    long bootId = newBootId();
     ProcessMetrics metrics = MetricsSetup.registry(service.metricsListen, "server");
     MeteredServer[] metered = new MeteredServer[1];
     NetRuntime runtime =
@@ -77,7 +95,7 @@ final class ServerCommand implements Callable<Integer> {
             listenOn,
             (InetSocketAddress) null,
             a -> {
-              PbServer server = new PbServer(a, vs, bootId, config);
+              PbServer server = new PbServer(a, vs, viewSenders, bootId, config);
               ViewLogger logger = new ViewLogger(a, log);
               if (metrics == null) {
                 return new ObservedNode(server, logger);
@@ -106,5 +124,18 @@ final class ServerCommand implements Callable<Integer> {
     } catch (picocli.CommandLine.TypeConversionException e) {
       throw new UserError("--session-expiry: " + e.getMessage() + ", or 'never'");
     }
+  }
+
+  /**
+   * A random, non-zero boot id: unique per start with overwhelming probability, whatever the clock
+   * does (docs/design.md §1). The view service recognises ids, it never compares them.
+   */
+  static long newBootId() {
+    java.security.SecureRandom random = new java.security.SecureRandom();
+    long id;
+    do {
+      id = random.nextLong();
+    } while (id == 0);
+    return id;
   }
 }

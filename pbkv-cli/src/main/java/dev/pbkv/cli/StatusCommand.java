@@ -49,6 +49,14 @@ final class StatusCommand implements Callable<Integer> {
       Status s = c.status(Duration.ofMillis(2000));
       View v = s.view();
       out.println("view service " + c.viewService() + ": up");
+      if (!s.store().isEmpty()) {
+        out.println("view service state: " + s.store());
+      }
+      if (s.volatileStore()) {
+        out.println(
+            "WARNING: the view service keeps its state in memory (--in-memory): if it restarts,"
+                + " the cluster is lost");
+      }
       out.println(
           "view "
               + v.viewNum()

@@ -3,11 +3,15 @@ package dev.pbkv.cli;
 import dev.pbkv.metrics.MeteredViewService;
 import dev.pbkv.metrics.ProcessMetrics;
 import dev.pbkv.net.Addresses;
+import dev.pbkv.net.FileViewStore;
 import dev.pbkv.net.NetRuntime;
 import dev.pbkv.node.Address;
+import dev.pbkv.view.InMemoryViewStore;
 import dev.pbkv.view.ViewServer;
 import dev.pbkv.view.ViewServiceConfig;
+import dev.pbkv.view.ViewStore;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
@@ -24,7 +28,9 @@ import picocli.CommandLine.Option;
     description = {
       "Runs the view service until it is stopped (Ctrl-C or SIGTERM). Servers ping it; it",
       "declares a server dead after --dead-pings missed intervals and changes the view only",
-      "after the primary acked the current one. Its state lives in memory: run one, and keep it."
+      "after the primary acked the current one. It writes the view to a file in --data-dir",
+      "(atomically, before anyone sees the view), so a restarted view service resumes the",
+      "cluster where it was; --in-memory keeps nothing (a restart then loses the cluster)."
     })
 final class ViewServerCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger("dev.pbkv.viewserver");
@@ -44,6 +50,23 @@ final class ViewServerCommand implements Callable<Integer> {
       description = "missed intervals after which a server is dead (default: ${DEFAULT-VALUE})")
   int deadPings;
 
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
+      defaultValue = "${env:PBKV_DATA_DIR}",
+      description =
+          "folder for the view service's durable state (default:"
+              + " $XDG_STATE_HOME/pbkv/viewserver-HOST_PORT, else"
+              + " ~/.local/state/pbkv/viewserver-HOST_PORT) [PBKV_DATA_DIR]")
+  String dataDir;
+
+  @Option(
+      names = "--in-memory",
+      description =
+          "keep the state in memory only, as for tests and the demo: a restart of the view"
+              + " service then loses the cluster")
+  boolean inMemory;
+
   @Mixin ServiceOptions service;
 
   @Override
@@ -58,12 +81,14 @@ final class ViewServerCommand implements Callable<Integer> {
     Address listenOn = Addresses.listenAddress(listen);
     ProcessMetrics metrics = MetricsSetup.registry(service.metricsListen, "viewservice");
     MeteredViewService[] metered = new MeteredViewService[1];
+    ViewStore store = openStore(listenOn);
+    ViewStore.Stored stored = store.read();
     NetRuntime runtime =
         NetRuntime.listen(
             listenOn,
             (InetSocketAddress) null,
             a -> {
-              ViewServer viewServer = new ViewServer(config);
+              ViewServer viewServer = new ViewServer(config, store);
               ViewLogger logger = new ViewLogger(a, log);
               if (metrics == null) {
                 return new ObservedNode(viewServer, logger);
@@ -80,10 +105,44 @@ final class ViewServerCommand implements Callable<Integer> {
             : MetricsSetup.serve(
                 service.metricsListen, metrics, runtime, () -> metered[0].sample(), log);
     log.info(
-        "view service {} listening; ping interval {} ms, dead after {} missed",
+        "view service {} listening; ping interval {} ms, dead after {} missed; state {}{}",
         self,
         service.pingMillis,
-        deadPings);
+        deadPings,
+        store.describe(),
+        stored.version() == 0
+            ? " (new)"
+            : ", resumed at view "
+                + stored.state().view()
+                + (stored.state().acked() ? " (acked)" : " (not acked)"));
+    if (store.isVolatile()) {
+      log.warn("--in-memory: a restart of this view service loses the cluster");
+    }
     return ProcessLife.runUntilStopped(runtime, log, "view service " + self, endpoint);
+  }
+
+  private ViewStore openStore(Address self) {
+    if (inMemory) {
+      if (dataDir != null && !dataDir.isBlank()) {
+        throw new UserError("--in-memory and --data-dir exclude each other");
+      }
+      return new InMemoryViewStore();
+    }
+    Path dir = dataDir == null || dataDir.isBlank() ? defaultDataDir(self) : Path.of(dataDir);
+    try {
+      return FileViewStore.open(dir);
+    } catch (IllegalStateException e) {
+      throw new UserError(e.getMessage());
+    }
+  }
+
+  /** {@code $XDG_STATE_HOME/pbkv/viewserver-HOST_PORT}, else under {@code ~/.local/state}. */
+  static Path defaultDataDir(Address self) {
+    String xdg = System.getenv("XDG_STATE_HOME");
+    Path base =
+        xdg != null && !xdg.isBlank()
+            ? Path.of(xdg)
+            : Path.of(System.getProperty("user.home"), ".local", "state");
+    return base.resolve("pbkv").resolve("viewserver-" + self.name().replace(':', '_'));
   }
 }

@@ -117,7 +117,8 @@ class CliIT {
     assertThat(bad.err()).contains("'nonsense' is not HOST:PORT");
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       MainTest.Run inUse =
-          MainTest.run("viewserver", "--listen", "127.0.0.1:" + taken.getLocalPort());
+          MainTest.run(
+              "viewserver", "--listen", "127.0.0.1:" + taken.getLocalPort(), "--in-memory");
       assertThat(inUse.exit()).isEqualTo(2);
       assertThat(inUse.err()).contains("cannot listen on");
       assertThat(inUse.err().strip().lines()).hasSize(1);

@@ -20,4 +20,10 @@ public interface Effects {
   default void setTimer(Timer timer, long millis) {
     setTimer(timer, millis, millis);
   }
+
+  /**
+   * Reports something an operator should know, in one line: the TCP runtime logs it at WARN, the
+   * simulator narrates it. It changes nothing in the protocol; by default it is dropped.
+   */
+  default void warn(String line) {}
 }

@@ -47,7 +47,19 @@ public enum RuleSwitch {
    * (the primary failing during a state transfer) show it (the swarm's {@code overlap} mode).
    */
   PROMOTE_BACKUP_OF_UNACKED_VIEW(
-      "rule 1 / unacked", "view service promotes the backup of a view its primary never acked");
+      "rule 1 / unacked", "view service promotes the backup of a view its primary never acked"),
+  /**
+   * The view service's durability broken: it announces a new view at once and writes it to its
+   * store only once the view is acked, so a restart in between forgets a view the servers hold.
+   */
+  ANNOUNCE_BEFORE_DURABLE(
+      "view durability", "view service announces a view before writing it to its store"),
+  /**
+   * The view service's soft liveness state broken: right after a (re)start it counts a member it
+   * has not heard from yet as dead, instead of waiting a full dead interval.
+   */
+  JUDGE_LIVENESS_RIGHT_AFTER_RESTART(
+      "view liveness", "view service judges members dead right after it restarts");
 
   private final String rule;
   private final String description;

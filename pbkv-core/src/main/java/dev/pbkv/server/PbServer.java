@@ -45,6 +45,7 @@ import java.util.TreeMap;
 public final class PbServer implements Node {
   private final Address self;
   private final Address viewService;
+  private final java.util.Set<Address> viewSenders; // the only senders views are taken from
   private final long bootId;
   private final ServerConfig config;
 
@@ -65,15 +66,37 @@ public final class PbServer implements Node {
   private long appliedIndex;
   private final TreeMap<Long, LogEntry> outOfOrder = new TreeMap<>();
 
+  // Senders of views that are not the view service, each warned about once (not protocol state).
+  static final int MAX_WARNED_SENDERS = 64;
+  private final java.util.TreeSet<Address> warnedViewSenders = new java.util.TreeSet<>();
+
   /**
    * @param self this server's address
    * @param viewService the view service's address
-   * @param bootId grows with every restart at this address (the view service tells restarts from
-   *     late duplicates by it)
+   * @param bootId names this incarnation: unique per start at this address (random over TCP), never
+   *     compared by size (docs/design.md §1)
    */
   public PbServer(Address self, Address viewService, long bootId, ServerConfig config) {
+    this(self, viewService, java.util.Set.of(viewService), bootId, config);
+  }
+
+  /**
+   * A server that sends to the view service at {@code viewService} but takes views only from the
+   * addresses in {@code viewSenders}: the address the view service knows itself by, when the server
+   * reaches it through a proxy or a translated address (docs/design.md §1).
+   */
+  public PbServer(
+      Address self,
+      Address viewService,
+      java.util.Set<Address> viewSenders,
+      long bootId,
+      ServerConfig config) {
     this.self = Objects.requireNonNull(self, "self");
     this.viewService = Objects.requireNonNull(viewService, "viewService");
+    if (viewSenders.isEmpty()) {
+      throw new IllegalArgumentException("a server needs at least one view-service address");
+    }
+    this.viewSenders = java.util.Set.copyOf(viewSenders);
     this.bootId = bootId;
     this.config = Objects.requireNonNull(config, "config");
   }
@@ -87,7 +110,11 @@ public final class PbServer implements Node {
   @Override
   public void onMessage(Address from, Message msg, Effects fx) {
     if (msg instanceof ViewReply reply) {
-      learnView(reply.view(), fx);
+      if (viewSenders.contains(from)) {
+        learnView(reply.view(), fx);
+      } else {
+        ignoreForeignView(from, reply, fx);
+      }
     } else if (msg instanceof Request request) {
       handleRequest(from, request, fx);
     } else if (msg instanceof Forward forward) {
@@ -125,6 +152,24 @@ public final class PbServer implements Node {
   }
 
   // --- views --------------------------------------------------------------------------------
+
+  /**
+   * Only the view service hands out views (docs/design.md §1): a view from any other sender is
+   * ignored, with one warning per sender (for at most {@link #MAX_WARNED_SENDERS} senders).
+   */
+  private void ignoreForeignView(Address from, ViewReply reply, Effects fx) {
+    if (warnedViewSenders.size() < MAX_WARNED_SENDERS && warnedViewSenders.add(from)) {
+      fx.warn(
+          self
+              + " ignores a view from "
+              + from
+              + ", which is not the view service "
+              + (viewSenders.size() == 1 ? viewSenders.iterator().next() : viewSenders)
+              + " (view "
+              + reply.view()
+              + "); further views from it are ignored silently");
+    }
+  }
 
   /** A message mentioned view {@code viewNum}; if it is newer than ours, ask the view service. */
   private void noticeView(long viewNum, Effects fx) {
@@ -570,12 +615,18 @@ public final class PbServer implements Node {
 
   // --- equality and copies over the protocol state (for the model checker) -----------------
 
+  /** This incarnation's boot id. */
+  public long bootId() {
+    return bootId;
+  }
+
   /** A deep copy of this node's protocol state. */
   public PbServer copy() {
-    PbServer c = new PbServer(self, viewService, bootId, config);
+    PbServer c = new PbServer(self, viewService, viewSenders, bootId, config);
     c.view = view;
     c.acceptedViewNum = acceptedViewNum;
     c.app = app.copy();
+    c.warnedViewSenders.addAll(warnedViewSenders);
     c.transferDone = transferDone;
     c.transfer = transfer == null ? null : transfer.copy();
     c.log.copyFrom(log);

@@ -52,20 +52,57 @@ public final class ViewServer implements Node {
   }
 
   private final ViewServiceConfig config;
+  private final ViewStore store;
   private View view = View.INITIAL;
   private boolean acked = true; // view 0 needs no ack
   private final TreeMap<Address, ServerStatus> servers = new TreeMap<>();
 
-  public ViewServer(ViewServiceConfig config) {
+  // Durable state (docs/design.md §2): what the store holds, and what this node wrote last.
+  private DurableViewState durable = DurableViewState.INITIAL;
+  private long storeVersion;
+  private boolean unwritten; // memory is ahead of the store (retired ids; or a rule switch)
+  private String storeProblem; // why the last write failed, or null
+  private View recoveredView = View.INITIAL; // the view read from the store at start
+  private int checkTicks; // ticks since a start that resumed a view, saturating at deadPings + 1
+
+  /** A view service that keeps its durable state in {@code store} and resumes from it. */
+  public ViewServer(ViewServiceConfig config, ViewStore store) {
     this.config = Objects.requireNonNull(config, "config");
+    this.store = Objects.requireNonNull(store, "store");
+  }
+
+  /** A view service with a fresh in-memory store (tests; a restart forgets everything). */
+  public ViewServer(ViewServiceConfig config) {
+    this(config, new InMemoryViewStore());
   }
 
   public ViewServer() {
     this(ViewServiceConfig.defaults());
   }
 
+  /**
+   * Resumes from the store. Liveness is soft state: every member of the stored view counts as
+   * having pinged just now, so nobody is declared dead before a full dead interval has passed.
+   *
+   * @throws IllegalStateException if the store holds something unreadable
+   */
   @Override
   public void init(Effects fx) {
+    ViewStore.Stored stored = store.read();
+    storeVersion = stored.version();
+    durable = stored.state();
+    view = durable.view();
+    acked = durable.acked();
+    recoveredView = view;
+    if (!config.rules().contains(RuleSwitch.JUDGE_LIVENESS_RIGHT_AFTER_RESTART)) {
+      if (view.primary() != null) {
+        servers.put(view.primary(), ServerStatus.pinged(view.primaryBootId()));
+      }
+      if (view.backup() != null) {
+        servers.put(view.backup(), ServerStatus.pinged(view.backupBootId()));
+      }
+    }
+    // else: broken on purpose, members not heard from since the start count as dead at once
     fx.setTimer(new CheckTick(), config.pingIntervalMillis());
   }
 
@@ -85,6 +122,12 @@ public final class ViewServer implements Node {
   @Override
   public void onTimer(Timer timer, Effects fx) {
     if (timer instanceof CheckTick) {
+      if (recoveredView.viewNum() > 0) { // only a start that resumed a view counts its ticks
+        checkTicks = Math.min(checkTicks + 1, config.deadPings() + 1);
+      }
+      if (unwritten && !config.rules().contains(RuleSwitch.ANNOUNCE_BEFORE_DURABLE)) {
+        persist(durable.withView(view, acked)); // retry what a failed write left behind
+      }
       servers.replaceAll((address, status) -> status.afterCheck());
       maybeChangeView();
       fx.setTimer(new CheckTick(), config.pingIntervalMillis());
@@ -94,21 +137,72 @@ public final class ViewServer implements Node {
   }
 
   private void handlePing(Address from, Ping ping, Effects fx) {
-    ServerStatus status = servers.get(from);
-    if (status != null && ping.bootId() < status.bootId()) {
+    if (durable.isRetired(from, ping.bootId())) {
       return; // a late duplicate from an earlier incarnation: it says nothing about the server now
     }
-    // A higher boot id is a restart: the new incarnation holds no role of the current view, since
-    // the view names the incarnation it was made for (see View).
+    // Boot ids are not ordered (docs/design.md §1): any id that is neither the current one nor a
+    // retired one is a new incarnation. It holds no role of the current view, since the view names
+    // the incarnation it was made for (see View); the one it replaces is retired for good.
+    ServerStatus status = servers.get(from);
+    long replaced = 0;
+    if (status != null && status.bootId() != ping.bootId()) {
+      replaced = status.bootId();
+    } else if (status == null && view.isMember(from)) {
+      long inView = view.isPrimary(from) ? view.primaryBootId() : view.backupBootId();
+      replaced = inView != ping.bootId() ? inView : 0;
+    }
+    if (replaced != 0) {
+      durable = durable.retire(from, replaced);
+      unwritten = true;
+    }
     servers.put(from, ServerStatus.pinged(ping.bootId()));
 
     if (view.viewNum() == 0) {
       changeView(1, from, null); // the first server to ping becomes primary of view 1
-    } else if (view.isPrimary(from, ping.bootId()) && ping.viewNum() == view.viewNum()) {
-      acked = true;
+    } else if (!acked && view.isPrimary(from, ping.bootId()) && ping.viewNum() == view.viewNum()) {
+      ack();
+    }
+    if (unwritten && !config.rules().contains(RuleSwitch.ANNOUNCE_BEFORE_DURABLE)) {
+      persist(durable.withView(view, acked));
     }
     maybeChangeView();
     fx.send(from, new ViewReply(view));
+  }
+
+  /** The primary acked the current view: durable first, then it counts. */
+  private void ack() {
+    if (config.rules().contains(RuleSwitch.ANNOUNCE_BEFORE_DURABLE)) {
+      acked = true; // broken on purpose: the view and its ack are written only now
+      persist(durable.withView(view, true));
+      return;
+    }
+    if (persist(durable.withView(view, true))) {
+      acked = true;
+    }
+  }
+
+  /**
+   * Writes {@code next} to the store with the version check; on success it is the durable state. On
+   * failure nothing changes and the reason is kept for {@link #progressProblem()}.
+   */
+  private boolean persist(DurableViewState next) {
+    ViewStore.WriteResult r = store.compareAndSet(storeVersion, next);
+    if (r == ViewStore.WriteResult.WRITTEN) {
+      storeVersion++;
+      durable = next;
+      unwritten = false;
+      storeProblem = null;
+      return true;
+    }
+    storeProblem =
+        r == ViewStore.WriteResult.CONFLICT
+            ? "the view store ("
+                + store.describe()
+                + ") was written by someone else (version "
+                + storeVersion
+                + " expected): no view can change"
+            : "the view store (" + store.describe() + ") is unavailable: no view can change";
+    return false;
   }
 
   /** Computes the next view from the current one, in one step, if the rules allow a change. */
@@ -150,10 +244,19 @@ public final class ViewServer implements Node {
 
   /** Makes the next view, naming the current incarnation of each member. */
   private void changeView(long viewNum, Address primary, Address backup) {
-    view =
+    View next =
         new View(
             viewNum, primary, backup, bootIdOf(primary), backup == null ? 0 : bootIdOf(backup));
-    acked = false;
+    if (config.rules().contains(RuleSwitch.ANNOUNCE_BEFORE_DURABLE)) {
+      view = next; // broken on purpose: announced now, written only once acked
+      acked = false;
+      unwritten = true;
+      return;
+    }
+    if (persist(durable.withView(next, false))) { // durable before anyone sees it
+      view = next;
+      acked = false;
+    }
   }
 
   private long bootIdOf(Address a) {
@@ -186,6 +289,7 @@ public final class ViewServer implements Node {
 
   private boolean isUsable(Address a, long bootIdInView) {
     ServerStatus s = servers.get(a);
+    // (after a start, the members of the stored view count as just pinged: see init)
     return s != null && isAlive(s) && s.bootId() == bootIdInView;
   }
 
@@ -194,6 +298,34 @@ public final class ViewServer implements Node {
   /** The current view. */
   public View view() {
     return view;
+  }
+
+  public ViewServiceConfig config() {
+    return config;
+  }
+
+  /** The store this view service writes its durable state to. */
+  public ViewStore store() {
+    return store;
+  }
+
+  /** The durable state as this view service last wrote or read it. */
+  public DurableViewState durableState() {
+    return durable;
+  }
+
+  /** The view read from the store when this view service started (view 0 on a fresh store). */
+  public View recoveredView() {
+    return recoveredView;
+  }
+
+  /**
+   * Check ticks since this view service started, counted up to {@code deadPings + 1}, and only
+   * after a start that resumed a view from its store (0 after a fresh start, whose view 0 has no
+   * member to judge; so the model checker's state space does not grow by it).
+   */
+  public int checkTicksSinceStart() {
+    return checkTicks;
   }
 
   /** Whether the primary of the current view has acked it. */
@@ -223,7 +355,7 @@ public final class ViewServer implements Node {
       ServerStatus s = e.getValue();
       health.add(new ServerHealth(e.getKey(), s.bootId(), s.missedChecks(), isAlive(s)));
     }
-    return new Status(view, acked, health, progressProblem());
+    return new Status(view, acked, health, progressProblem(), store.describe(), store.isVolatile());
   }
 
   /**
@@ -231,6 +363,9 @@ public final class ViewServer implements Node {
    * null} when nothing is stuck.
    */
   public String progressProblem() {
+    if (storeProblem != null) {
+      return storeProblem;
+    }
     if (view.viewNum() == 0) {
       return "no server has pinged yet: there is no primary";
     }
@@ -283,10 +418,16 @@ public final class ViewServer implements Node {
 
   /** A deep copy of this node's protocol state. */
   public ViewServer copy() {
-    ViewServer c = new ViewServer(config);
+    ViewServer c = new ViewServer(config, store.copy());
     c.view = view;
     c.acked = acked;
     c.servers.putAll(servers);
+    c.durable = durable;
+    c.storeVersion = storeVersion;
+    c.unwritten = unwritten;
+    c.storeProblem = storeProblem;
+    c.recoveredView = recoveredView;
+    c.checkTicks = checkTicks;
     return c;
   }
 
@@ -296,12 +437,19 @@ public final class ViewServer implements Node {
         && acked == other.acked
         && view.equals(other.view)
         && servers.equals(other.servers)
+        && durable.equals(other.durable)
+        && storeVersion == other.storeVersion
+        && unwritten == other.unwritten
+        && Objects.equals(storeProblem, other.storeProblem)
+        && recoveredView.equals(other.recoveredView)
+        && checkTicks == other.checkTicks
+        && store.equals(other.store)
         && config.equals(other.config);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(view, acked, servers);
+    return Objects.hash(view, acked, servers, durable, storeVersion, checkTicks);
   }
 
   @Override
@@ -309,6 +457,9 @@ public final class ViewServer implements Node {
     return "ViewServer[view="
         + view
         + (acked ? ", acked" : ", not acked")
+        + ", store v"
+        + storeVersion
+        + (unwritten ? " (behind)" : "")
         + ", servers="
         + servers
         + "]";

@@ -11,8 +11,9 @@ public sealed interface ViewServiceMessage extends Message {
   /**
    * A server's heartbeat. {@code viewNum} is the newest view the server has accepted (a primary
    * accepts a view only once its backup holds the state: that is its ack); a restarted server pings
-   * 0. {@code bootId} grows with every restart of the server at that address, so the view service
-   * can tell a restart from a late duplicate of an old ping.
+   * 0. {@code bootId} names the incarnation: it is unique per start of the server at that address
+   * (random over TCP) and never compared by size; the view service retires the ids it has seen
+   * replaced, so it can tell a restart from a late duplicate of an old ping (docs/design.md §1).
    */
   record Ping(long viewNum, long bootId) implements ViewServiceMessage {
     @Override
@@ -36,13 +37,27 @@ public sealed interface ViewServiceMessage extends Message {
 
   /**
    * The view service's status: the view, whether its primary acked it, every server it has heard
-   * of, and why it cannot make progress ({@code problem}, or {@code null} when nothing is stuck).
+   * of, why it cannot make progress ({@code problem}, or {@code null} when nothing is stuck), where
+   * it keeps its durable state ({@code store}, in words; empty if unknown) and whether a restart of
+   * the view service loses that state ({@code volatileStore}).
    */
-  record Status(View view, boolean acked, List<ServerHealth> servers, String problem)
+  record Status(
+      View view,
+      boolean acked,
+      List<ServerHealth> servers,
+      String problem,
+      String store,
+      boolean volatileStore)
       implements ViewServiceMessage {
     public Status {
       Objects.requireNonNull(view, "view");
       servers = List.copyOf(servers);
+      store = store == null ? "" : store;
+    }
+
+    /** A status without a word on the store (as older view services sent it). */
+    public Status(View view, boolean acked, List<ServerHealth> servers, String problem) {
+      this(view, acked, servers, problem, "", false);
     }
 
     @Override

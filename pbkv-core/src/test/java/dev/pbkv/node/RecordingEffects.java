@@ -19,6 +19,17 @@ public final class RecordingEffects implements Effects {
 
   private final List<Sent> sent = new ArrayList<>();
   private final List<TimerSet> timers = new ArrayList<>();
+  private final List<String> warnings = new ArrayList<>();
+
+  @Override
+  public void warn(String line) {
+    warnings.add(Objects.requireNonNull(line, "line"));
+  }
+
+  /** Every warning since the last {@link #clear()}, in order. */
+  public List<String> warnings() {
+    return List.copyOf(warnings);
+  }
 
   @Override
   public void send(Address to, Message msg) {
@@ -115,6 +126,7 @@ public final class RecordingEffects implements Effects {
 
   /** Forgets everything recorded so far. */
   public void clear() {
+    warnings.clear();
     sent.clear();
     timers.clear();
   }

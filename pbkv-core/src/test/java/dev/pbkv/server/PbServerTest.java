@@ -117,6 +117,47 @@ class PbServerTest {
     return new Op(client, seq, new Command.Append("k", value));
   }
 
+  // --- only the view service hands out views (docs/design.md §1) --------------------------
+
+  @Test
+  void when_aViewComesFromAnAddressThatIsNotTheViewService_then_itIsIgnoredWithOneWarning() {
+    PbServer a = start(A);
+    Address stranger = Address.of("mallory");
+
+    deliver(a, stranger, new ViewReply(V1_A_B));
+    assertThat(a.view()).as("a view from a stranger is not adopted").isEqualTo(View.INITIAL);
+    assertThat(a.isPrimary()).isFalse();
+    assertThat(fx.sent()).isEmpty();
+    assertThat(fx.warnings())
+        .singleElement()
+        .asString()
+        .contains("mallory", "not the view service");
+
+    deliver(a, stranger, new ViewReply(V2_A_B));
+    assertThat(a.view()).isEqualTo(View.INITIAL);
+    assertThat(fx.warnings()).as("one warning per sender").isEmpty();
+
+    deliver(a, B, new ViewReply(V2_A_B));
+    assertThat(fx.warnings()).as("another sender gets its own warning").hasSize(1);
+
+    learn(a, V1_A_B);
+    assertThat(a.isPrimary()).as("the view service's view is taken").isTrue();
+    assertThat(fx.warnings()).isEmpty();
+  }
+
+  @Test
+  void when_theViewServiceIsReachedThroughAProxy_then_viewsAreTakenFromItsOwnAddressOnly() {
+    Address proxy = Address.of("proxy");
+    PbServer a = new PbServer(A, proxy, java.util.Set.of(VS), 1, ServerConfig.defaults());
+    a.init(fx);
+    assertThat(fx.sentTo(proxy)).containsExactly(new Ping(0, 1));
+
+    deliver(a, proxy, new ViewReply(V1_A_B));
+    assertThat(a.view()).isEqualTo(View.INITIAL);
+    deliver(a, VS, new ViewReply(V1_A_B));
+    assertThat(a.isPrimary()).isTrue();
+  }
+
   // --- start-up -----------------------------------------------------------------------------
 
   @Test

@@ -607,7 +607,7 @@ class ViewServerTest {
     intervals(
         DEAD_PINGS,
         () -> {
-          vs.onMessage(B, new Ping(2, 6), fx); // late pings of the old incarnation
+          vs.onMessage(B, new Ping(2, 1), fx); // late pings of the old (retired) incarnation
           ping(A, 2); // A has not acked view 3 yet, so B cannot be added meanwhile
         });
     assertThat(vs.isAlive(B)).isFalse();

@@ -45,6 +45,13 @@ public final class ScenarioStart {
 
   /** The start point of {@code scenario} with {@code seed} and {@code rules}. */
   public static Start of(Scenario scenario, long seed, Set<RuleSwitch> rules) {
+    if (scenario.notInDebugger() != null) {
+      throw new IllegalArgumentException(
+          "the debugger cannot replay scenario "
+              + scenario.name()
+              + ": "
+              + scenario.notInDebugger());
+    }
     Recorder rec = new Recorder(rules);
     ScenarioResult result =
         Scenarios.run(

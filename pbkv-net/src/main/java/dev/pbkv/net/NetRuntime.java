@@ -145,6 +145,11 @@ public final class NetRuntime implements AutoCloseable {
     }
 
     @Override
+    public void warn(String line) {
+      log.warn("{}: {}", address, line);
+    }
+
+    @Override
     public void setTimer(Timer timer, long minMillis, long maxMillis) {
       long delay =
           maxMillis <= minMillis

@@ -9,11 +9,14 @@ import dev.pbkv.node.Address;
 import dev.pbkv.rules.RuleSwitch;
 import dev.pbkv.server.PbServer;
 import dev.pbkv.server.ServerConfig;
+import dev.pbkv.view.InMemoryViewStore;
 import dev.pbkv.view.View;
 import dev.pbkv.view.ViewServer;
 import dev.pbkv.view.ViewServiceConfig;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -34,6 +37,9 @@ public final class Cluster {
   private final History history = new History();
   private final List<Address> servers = new ArrayList<>();
   private final List<Address> clients = new ArrayList<>();
+  private final InMemoryViewStore viewStore = new InMemoryViewStore();
+  private final Map<Address, Long> nextBootIds = new HashMap<>(); // lookups only
+  private boolean reuseBootIds;
 
   public Cluster(Simulation sim, ViewServiceConfig vs, ServerConfig server, ClientConfig client) {
     this.sim = sim;
@@ -59,20 +65,65 @@ public final class Cluster {
     return sim;
   }
 
+  public ViewServiceConfig viewServiceConfig() {
+    return viewServiceConfig;
+  }
+
   public History history() {
     return history;
   }
 
+  /**
+   * Starts the view service. Its durable state lives in {@link #viewStore()}, which outlives the
+   * node: a {@code sim().restart(VIEW_SERVICE)} resumes from it, as from a disk.
+   */
   public void startViewService() {
-    sim.addNode(VIEW_SERVICE, bootId -> new ViewServer(viewServiceConfig));
+    sim.addNode(VIEW_SERVICE, incarnation -> new ViewServer(viewServiceConfig, viewStore));
   }
 
-  /** Starts a server (it pings the view service at once). */
+  /** The view service's durable store (it survives crashes of the view service). */
+  public InMemoryViewStore viewStore() {
+    return viewStore;
+  }
+
+  /**
+   * Starts a server (it pings the view service at once). Its boot id is the simulator's count of
+   * its starts (1, 2, 3…): unique per start, as a random id is over TCP, unless {@link
+   * #setNextBootId} or {@link #reuseBootIds} say otherwise.
+   */
   public Address startServer(String name) {
     Address a = Address.of(name);
-    sim.addNode(a, bootId -> new PbServer(a, VIEW_SERVICE, bootId, serverConfig));
+    sim.addNode(
+        a, incarnation -> new PbServer(a, VIEW_SERVICE, bootId(a, incarnation), serverConfig));
     servers.add(a);
     return a;
+  }
+
+  private long bootId(Address a, long incarnation) {
+    Long forced = nextBootIds.remove(a);
+    if (forced != null) {
+      return forced;
+    }
+    return reuseBootIds ? 1 : incarnation;
+  }
+
+  /**
+   * The next start of {@code server} gets boot id {@code bootId} (e.g. lower than the current one,
+   * as after a clock stepped back).
+   */
+  public void setNextBootId(Address server, long bootId) {
+    if (bootId == 0) {
+      throw new IllegalArgumentException("boot id 0 means \"no incarnation\"");
+    }
+    nextBootIds.put(server, bootId);
+  }
+
+  /**
+   * A planted bug for tests: every start of a server gets boot id 1, as when ids come from a clock
+   * that does not move between two starts. The view service then cannot tell a restart.
+   */
+  public void reuseBootIds() {
+    reuseBootIds = true;
   }
 
   /** Adds a client session. */

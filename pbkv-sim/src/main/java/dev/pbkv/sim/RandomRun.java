@@ -60,6 +60,9 @@ public final class RandomRun {
   private final SwarmMode.Knobs knobs;
   private final List<Address> workers = new ArrayList<>(); // client sessions running the workload
   private int retired;
+  private final ViewServiceChecks viewServiceChecks;
+  private final RandomGenerator viewServiceFaults;
+  private boolean crashViewServiceAtNextChange;
   private boolean stopFaults;
 
   public RandomRun(RandomRunOptions options) {
@@ -76,6 +79,8 @@ public final class RandomRun {
     this.sim = cluster.sim();
     this.faults = sim.faultRandom();
     this.primaryPerView = new PrimaryPerViewCheck(sim);
+    this.viewServiceChecks = new ViewServiceChecks(sim, cluster.viewServiceConfig());
+    this.viewServiceFaults = sim.stream("viewservice-faults");
   }
 
   public Cluster cluster() {
@@ -89,6 +94,11 @@ public final class RandomRun {
     sim.recordSends(options.replays());
     sim.addListener(fingerprint);
     sim.addListener(primaryPerView);
+    sim.addListener(viewServiceChecks);
+    sim.addListener(new ViewChangeCrasher());
+    // A third of the runs with crashes crash the view service in the middle of its first view
+    // change.
+    crashViewServiceAtNextChange = options.crashes() && viewServiceFaults.nextInt(3) == 0;
     sim.addListener(
         new SimListener() {
           @Override
@@ -165,6 +175,7 @@ public final class RandomRun {
 
     List<HistoryOp> ops = cluster.history().ops();
     violations.addAll(primaryPerView.violations());
+    violations.addAll(viewServiceChecks.violations());
     CheckResult linearizable = LinearizabilityChecker.check(ops, CHECK_BUDGET);
     if (!linearizable.passed()) {
       violations.add("history " + linearizable.verdict() + ": " + linearizable.explanation());
@@ -329,6 +340,43 @@ public final class RandomRun {
     sim.at(RETIRE_CHECK_MILLIS, this::retireTimedOutSessions);
   }
 
+  /**
+   * Crashes the view service now and restarts it from its store 50 ms to two dead intervals later
+   * (its store survives: docs/design.md §2).
+   */
+  private void crashViewService() {
+    if (stopFaults || !sim.isUp(Cluster.VIEW_SERVICE)) {
+      return;
+    }
+    sim.crash(Cluster.VIEW_SERVICE);
+    crashed.add(Cluster.VIEW_SERVICE);
+    sim.at(
+        50 + viewServiceFaults.nextLong(2 * DEAD_MILLIS),
+        () -> {
+          if (crashed.remove(Cluster.VIEW_SERVICE)) {
+            sim.restart(Cluster.VIEW_SERVICE);
+          }
+        });
+  }
+
+  /** Crashes the view service right after it makes a new view, when asked to. */
+  private final class ViewChangeCrasher implements SimListener {
+    private View last = View.INITIAL;
+
+    @Override
+    public void onHandled(long micros, Address address, dev.pbkv.node.Node node) {
+      if (!(node instanceof ViewServer vs)) {
+        return;
+      }
+      View v = vs.view();
+      if (v.viewNum() > last.viewNum() && crashViewServiceAtNextChange) {
+        crashViewServiceAtNextChange = false;
+        sim.at(0, RandomRun.this::crashViewService);
+      }
+      last = v;
+    }
+  }
+
   private void injectFault() {
     if (stopFaults) {
       return;
@@ -341,6 +389,20 @@ public final class RandomRun {
     Address victim = servers.get(faults.nextInt(servers.size()));
     int choice = faults.nextInt(7);
     ViewServer vs = cluster.viewServer();
+    if (vs == null) { // the view service is down: only its restart (scheduled) or a heal
+      if (choice >= 5 && sim.hasCuts()) {
+        sim.heal();
+      }
+      sim.at(200 + faults.nextLong(400), this::injectFault);
+      return;
+    }
+    if (options.crashes() && !crashViewServiceAtNextChange && viewServiceFaults.nextInt(8) == 0) {
+      if (viewServiceFaults.nextBoolean()) {
+        crashViewService();
+      } else {
+        crashViewServiceAtNextChange = true;
+      }
+    }
     // One failure at a time: a new fault only once the last one has been survived (an acked
     // view with a backup, nothing crashed, paused or cut). Two overlapping failures can reach the
     // lecture's stuck cases (e.g. the primary dies before acking a view), where no healing helps.

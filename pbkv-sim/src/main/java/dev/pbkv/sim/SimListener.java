@@ -27,4 +27,7 @@ public interface SimListener {
 
   /** A node finished handling an event; {@code node} is its current state. */
   default void onHandled(long micros, Address address, Node node) {}
+
+  /** A node reported something an operator should know ({@code Effects.warn}). */
+  default void onWarn(long micros, Address node, String line) {}
 }

@@ -121,6 +121,13 @@ public final class Simulation {
     }
 
     @Override
+    public void warn(String line) {
+      for (SimListener l : listenerArray) {
+        l.onWarn(now, slot.address, line);
+      }
+    }
+
+    @Override
     public void setTimer(Timer timer, long minMillis, long maxMillis) {
       if (minMillis < 0 || maxMillis < minMillis) {
         throw new IllegalArgumentException(

@@ -183,6 +183,7 @@ public final class WireCodec {
       if (s.problem() != null) {
         sb.setProblem(s.problem());
       }
+      sb.setStore(s.store()).setVolatileStore(s.volatileStore());
       b.setStatus(sb);
       // Clients and servers.
     } else if (m instanceof ClientMessage.Request r) {
@@ -402,7 +403,9 @@ public final class WireCodec {
             view(s.getView(), "Status.view"),
             s.getAcked(),
             servers,
-            s.hasProblem() ? s.getProblem() : null);
+            s.hasProblem() ? s.getProblem() : null,
+            s.getStore(),
+            s.getVolatileStore());
       }
       // Clients and servers.
       case REQUEST -> {

@@ -127,6 +127,10 @@ final class Samples {
                 new ViewServiceMessage.ServerHealth(Address.of(UNICODE), -1, -1, true)),
             "primary s1 has not acked view 4"));
     m.add(new ViewServiceMessage.Status(new View(1, S1, null), false, List.of(), ""));
+    m.add(
+        new ViewServiceMessage.Status(
+            new View(1, S1, null), true, List.of(), null, "file /var/lib/pbkv/view.state", false));
+    m.add(new ViewServiceMessage.Status(View.INITIAL, true, List.of(), null, "in memory", true));
     // Clients and servers.
     long seq = 0;
     for (Command c : commands()) {

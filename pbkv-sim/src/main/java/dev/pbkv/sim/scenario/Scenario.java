@@ -15,4 +15,12 @@ public interface Scenario {
 
   /** Runs the script with the run's seed and rule switches, reporting into {@code run}. */
   void script(ScenarioRun run);
+
+  /**
+   * Why the debugger ({@code pbkv debug --scenario}) cannot replay this scenario, or {@code null}
+   * when it can.
+   */
+  default String notInDebugger() {
+    return null;
+  }
 }

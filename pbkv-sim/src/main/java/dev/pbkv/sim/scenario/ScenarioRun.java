@@ -48,6 +48,7 @@ public final class ScenarioRun {
   private final List<Check> checks = new ArrayList<>();
   private final List<String> narration = new ArrayList<>();
   private final Consumer<String> live;
+  private final dev.pbkv.sim.ViewServiceChecks viewChecks;
 
   ScenarioRun(long seed, Set<RuleSwitch> rules, Consumer<String> live, Consumer<Cluster> setup) {
     this.seed = seed;
@@ -57,6 +58,8 @@ public final class ScenarioRun {
     setup.accept(cluster);
     cluster.sim().recordSends(true);
     cluster.sim().addListener(new Narrator());
+    viewChecks = new dev.pbkv.sim.ViewServiceChecks(cluster.sim(), cluster.viewServiceConfig());
+    cluster.sim().addListener(viewChecks);
   }
 
   public long seed() {
@@ -111,6 +114,22 @@ public final class ScenarioRun {
             ? r.ops() + " ops on " + r.keys() + " keys"
             : r.verdict() + "\n" + r.explanation();
     expect("the clients' history is linearizable", r.passed(), detail);
+  }
+
+  /**
+   * The view service's checks (one view per number; nobody judged dead right after a start), as one
+   * more check each, for scenarios in which the view service restarts.
+   */
+  void checkViewService() {
+    List<String> v = viewChecks.violations();
+    List<String> twoViews =
+        v.stream().filter(x -> x.contains("names two different views")).toList();
+    List<String> early = v.stream().filter(x -> x.contains("before a full dead interval")).toList();
+    expect("every view number names one view", twoViews.isEmpty(), String.join("\n", twoViews));
+    expect(
+        "after its restart the view service judged nobody dead before a full dead interval",
+        early.isEmpty(),
+        String.join("\n", early));
   }
 
   ScenarioResult result(String name) {
@@ -190,6 +209,11 @@ public final class ScenarioRun {
     @Override
     public void onFault(long micros, String description) {
       say("** " + description);
+    }
+
+    @Override
+    public void onWarn(long micros, Address node, String line) {
+      tellOnce("WARN " + node + ": " + line);
     }
 
     @Override

@@ -26,7 +26,13 @@ public final class Scenarios {
         new ProgressPrimaryFailsBeforeAck(),
         new ProgressNoBackup(),
         new ProgressClientsCutFromPrimary(),
-        new SlowLinkTransfer());
+        new SlowLinkTransfer(),
+        new RestartSameBootId(),
+        new RestartLowerBootId(),
+        new ViewServiceRestartMidViewChange(),
+        new ViewServiceDiesBetweenWriteAndReply(),
+        new ViewServiceStoreUnavailable(),
+        new ForeignView());
   }
 
   public static Optional<Scenario> byName(String name) {
@@ -57,6 +63,9 @@ public final class Scenarios {
       scenario.script(run);
     } catch (ScenarioRun.Aborted aborted) {
       run.say("script stopped: a precondition did not hold");
+    }
+    if (scenario instanceof ViewServiceScenario) {
+      run.checkViewService();
     }
     run.checkLinearizable();
     return run.result(scenario.name());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pbkv.rules.RuleSwitch;
 import java.util.Set;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -40,6 +41,11 @@ class RuleSwitchScenarioTest {
         "progress-no-backup                | NON_PRIMARY_SERVES       | no request completes",
         "slow-link-transfer                | SERVE_DURING_TRANSFER    | the read sent during the transfer was held",
         "slow-link-transfer                | TRANSFER_SKIPS_LATER_CHUNKS | B holds all the data",
+        "viewservice-restart-mid-view-change | ANNOUNCE_BEFORE_DURABLE | every view number names one view",
+        "viewservice-restart-mid-view-change | ANNOUNCE_BEFORE_DURABLE | the restarted view service resumes view 3 from its store",
+        "viewservice-restart-mid-view-change | JUDGE_LIVENESS_RIGHT_AFTER_RESTART | after its restart the view service judged nobody dead before a full dead interval",
+        "viewservice-dies-between-write-and-reply | ANNOUNCE_BEFORE_DURABLE | the restarted view service resumes view 3, which it wrote before it died",
+        "viewservice-store-unavailable | ANNOUNCE_BEFORE_DURABLE | the view service announces no new view",
       })
   void when_ruleIsBroken_then_scenarioCatchesIt(String name, RuleSwitch rule, String check) {
     Scenario scenario = Scenarios.byName(name).orElseThrow();
@@ -51,5 +57,22 @@ class RuleSwitchScenarioTest {
     assertThat(broken.check(check).passed())
         .as("check '%s' with %s broken:\n%s", check, rule, String.join("\n", broken.narration()))
         .isFalse();
+  }
+
+  /**
+   * The planted bug of incarnations: boot ids that repeat across restarts (as a clock's do within
+   * one tick). The restarted, empty primary is taken for the old one and wipes the backup.
+   */
+  @Test
+  void when_bootIdsRepeat_then_restartSameBootIdCatchesTheLostWrite() {
+    Scenario scenario = Scenarios.byName("restart-same-boot-id").orElseThrow();
+    assertThat(Scenarios.run(scenario, 1, Set.of()).passed()).isTrue();
+
+    ScenarioResult broken =
+        Scenarios.run(scenario, 1, Set.of(), line -> {}, cluster -> cluster.reuseBootIds());
+    assertThat(broken.check("the restarted A is not primary").passed())
+        .as(String.join("\n", broken.narration()))
+        .isFalse();
+    assertThat(broken.check("c1 reads k=v after the acknowledged put").passed()).isFalse();
   }
 }
