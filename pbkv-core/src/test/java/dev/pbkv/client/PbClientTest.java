@@ -7,7 +7,6 @@ import dev.pbkv.client.ClientTimer.RetryTick;
 import dev.pbkv.kv.Command;
 import dev.pbkv.kv.Result;
 import dev.pbkv.node.Address;
-import dev.pbkv.node.Message;
 import dev.pbkv.node.RecordingEffects;
 import dev.pbkv.rules.RuleSwitch;
 import dev.pbkv.server.ClientMessage.Reply;
@@ -163,12 +162,15 @@ class PbClientTest {
   }
 
   @Test
-  void when_anUnknownMessageArrives_then_itIsAProgrammingError() {
-    PbClient c = client(ClientConfig.defaults());
-    Message odd = new GetView();
-    assertThatThrownBy(() -> c.onMessage(VS, odd, fx))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("client: unknown message");
+  void when_aMisroutedMessageArrives_then_itIsIgnored_notThrownOn() {
+    // issue 13 item 7: every decodable message is handled or ignored (a misrouted GetView
+    // must not make a caller see an exception instead of an indeterminate outcome)
+    PbClient c = waitingInView1(ClientConfig.defaults());
+    PbClient before = c.copy();
+    fx.clear();
+    c.onMessage(VS, new GetView(), fx);
+    assertThat(c).isEqualTo(before);
+    assertThat(fx.sent()).isEmpty();
   }
 
   @Test
