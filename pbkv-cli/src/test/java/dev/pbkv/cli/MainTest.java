@@ -169,7 +169,8 @@ class MainTest {
     Run r = run("sim", "--seeds", "1..3", "--mode", "fast");
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err())
-        .contains("unknown swarm mode 'fast'; one of: default, chunks, expiry, overlap");
+        .contains(
+            "unknown swarm mode 'fast'; one of: default, chunks, expiry, overlap, viewservice");
     assertThat(r.err().strip().lines().count()).isEqualTo(1);
   }
 

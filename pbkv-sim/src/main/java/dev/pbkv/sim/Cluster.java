@@ -145,13 +145,18 @@ public final class Cluster {
 
   // --- state ----------------------------------------------------------------------------------
 
+  /** The view service, or {@code null} while it is crashed. */
   public ViewServer viewServer() {
     return sim.node(VIEW_SERVICE, ViewServer.class);
   }
 
-  /** The view service's current view. */
+  /**
+   * The view service's current view; while it is crashed, the view in its store (the one it will
+   * resume from).
+   */
   public View view() {
-    return viewServer().view();
+    ViewServer vs = viewServer();
+    return vs != null ? vs.view() : viewStore.read().state().view();
   }
 
   /** The server at {@code a}, or {@code null} while it is crashed. */
@@ -201,6 +206,7 @@ public final class Cluster {
           return v.viewNum() == viewNum
               && primary.equals(v.primary())
               && java.util.Objects.equals(backup, v.backup())
+              && viewServer() != null
               && viewServer().isAcked();
         },
         limitMillis);

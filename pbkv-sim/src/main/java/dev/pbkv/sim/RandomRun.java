@@ -37,7 +37,8 @@ import java.util.random.RandomGenerator;
  * next only once the cluster has an acked view with a backup again), except in {@link
  * SwarmMode#OVERLAP}; where overlapping failures reach one of the lecture's stuck cases, the run
  * reports it as expected. {@link RandomRunOptions#mode()} sets chunk sizes, windows and the session
- * expiry, and whether clients retire a session on timeout.
+ * expiry, whether clients retire a session on timeout, and whether the view service crashes ({@link
+ * SwarmMode#VIEWSERVICE}; {@link ViewServiceChecks} watches it in every mode).
  */
 public final class RandomRun {
   private static final long HEAL_LIMIT_MILLIS = 30_000;
@@ -95,10 +96,11 @@ public final class RandomRun {
     sim.addListener(fingerprint);
     sim.addListener(primaryPerView);
     sim.addListener(viewServiceChecks);
-    sim.addListener(new ViewChangeCrasher());
-    // A third of the runs with crashes crash the view service in the middle of its first view
-    // change.
-    crashViewServiceAtNextChange = options.crashes() && viewServiceFaults.nextInt(3) == 0;
+    if (knobs.viewServiceCrashes()) {
+      sim.addListener(new ViewChangeCrasher());
+      // Half of the runs crash the view service right after it makes its first view.
+      crashViewServiceAtNextChange = viewServiceFaults.nextBoolean();
+    }
     sim.addListener(
         new SimListener() {
           @Override
@@ -123,7 +125,8 @@ public final class RandomRun {
         || options.isolations()
         || options.crashes()
         || options.pauses()
-        || options.replays()) {
+        || options.replays()
+        || knobs.viewServiceCrashes()) {
       sim.at(200 + faults.nextLong(400), this::injectFault);
     }
     sim.runFor(options.durationMillis());
@@ -159,7 +162,8 @@ public final class RandomRun {
     if (drained) {
       checkReplicasAgree(violations);
     } else {
-      String problem = cluster.viewServer().progressProblem();
+      ViewServer vs = cluster.viewServer(); // up again: the healing phase restarted it
+      String problem = vs == null ? "the view service is down" : vs.progressProblem();
       if (problem != null
           && (problem.contains("lost its state") || problem.contains("no backup"))) {
         expectedStuck = problem;
@@ -219,7 +223,11 @@ public final class RandomRun {
         sim.runUntil(
             () -> {
               View v = cluster.view();
-              if (!v.hasBackup() || !cluster.viewServer().isAcked()) {
+              ViewServer vs = cluster.viewServer();
+              if (vs == null) {
+                return false; // never: the healing phase restarted it
+              }
+              if (!v.hasBackup() || !vs.isAcked()) {
                 return !v.hasBackup();
               }
               PbServer p = cluster.server(v.primary());
@@ -341,8 +349,8 @@ public final class RandomRun {
   }
 
   /**
-   * Crashes the view service now and restarts it from its store 50 ms to two dead intervals later
-   * (its store survives: docs/design.md §2).
+   * {@link SwarmMode#VIEWSERVICE}: crashes the view service now and restarts it from its store 50
+   * ms to two dead intervals later (its store survives: docs/design.md §2).
    */
   private void crashViewService() {
     if (stopFaults || !sim.isUp(Cluster.VIEW_SERVICE)) {
@@ -359,7 +367,10 @@ public final class RandomRun {
         });
   }
 
-  /** Crashes the view service right after it makes a new view, when asked to. */
+  /**
+   * {@link SwarmMode#VIEWSERVICE}: crashes the view service right after it makes a new view, when
+   * asked to.
+   */
   private final class ViewChangeCrasher implements SimListener {
     private View last = View.INITIAL;
 
@@ -396,7 +407,9 @@ public final class RandomRun {
       sim.at(200 + faults.nextLong(400), this::injectFault);
       return;
     }
-    if (options.crashes() && !crashViewServiceAtNextChange && viewServiceFaults.nextInt(8) == 0) {
+    if (knobs.viewServiceCrashes()
+        && !crashViewServiceAtNextChange
+        && viewServiceFaults.nextInt(4) == 0) {
       if (viewServiceFaults.nextBoolean()) {
         crashViewService();
       } else {

@@ -27,8 +27,8 @@ import java.util.random.RandomGenerator;
  * @param pauses pause servers past the dead-ping timeout (zombies)
  * @param replays deliver old messages again much later
  * @param rules rule switches to break on purpose
- * @param mode what the run stresses beyond the faults: chunks, expiry or overlapping faults ({@link
- *     SwarmMode}); its knobs come from the seed
+ * @param mode what the run stresses beyond the faults: chunks, expiry, overlapping faults or
+ *     view-service crashes ({@link SwarmMode}); its knobs come from the seed
  */
 public record RandomRunOptions(
     long seed,
@@ -124,7 +124,8 @@ public record RandomRunOptions(
   /**
    * The swarm's mix for {@code seed} in {@code mode}: the default mix of the seed, then what the
    * mode changes (from the seed's own stream for the mode, so the default mix stays as it was):
-   * {@code expiry} runs 8–15 s without replays, {@code overlap} always crashes servers.
+   * {@code expiry} runs 8–15 s without replays, {@code overlap} always crashes servers; {@code
+   * viewservice} keeps the mix and adds crashes of the view service.
    */
   public static RandomRunOptions swarm(long seed, Set<RuleSwitch> rules, SwarmMode mode) {
     RandomRunOptions base = defaultSwarm(seed, rules);

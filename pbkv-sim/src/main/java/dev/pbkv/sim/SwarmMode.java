@@ -2,26 +2,30 @@ package dev.pbkv.sim;
 
 import dev.pbkv.rules.RuleSwitch;
 import dev.pbkv.server.ServerConfig;
+import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.Locale;
+import java.util.Set;
 import java.util.random.RandomGenerator;
+import java.util.stream.Collectors;
 
 /**
  * What a {@link RandomRun} stresses beyond its fault mix. The default swarm never transfers more
  * than one chunk (1 MiB chunks, small stores), never runs a session-expiry sweep (10 minutes of
- * expiry, seconds of run) and injects a fault only once the cluster has recovered from the last
- * one. Each other mode opens one of those doors; its knobs are drawn from the seed's own stream for
- * the mode, so the default mode replays exactly as before.
+ * expiry, seconds of run), injects a fault only once the cluster has recovered from the last one
+ * and never crashes the view service. Each other mode opens one of those doors; its knobs are drawn
+ * from the seed's own stream for the mode, so the default mode replays exactly as before.
  */
 public enum SwarmMode {
-  /** Faults one at a time; default chunks, windows and expiry. */
-  DEFAULT("faults one at a time, default chunks and expiry", null),
+  /** Faults one at a time; default chunks, windows and expiry; the view service stays up. */
+  DEFAULT("faults one at a time, default chunks and expiry", Set.of()),
   /**
    * State transfers and forwards in many small pieces: chunks of 16–256 bytes with windows of 1–3,
    * forwards of 1–8 ops with 1–3 in flight.
    */
   CHUNKS(
       "transfers of many small chunks, small forward batches",
-      RuleSwitch.TRANSFER_SKIPS_LATER_CHUNKS),
+      Set.of(RuleSwitch.TRANSFER_SKIPS_LATER_CHUNKS)),
   /**
    * Session-expiry sweeps: an expiry of 3–5 s (a sweep every quarter of it), clients that retire a
    * session after a 300–800 ms timeout and go on as a new session (as {@code PbkvClient} does),
@@ -29,7 +33,8 @@ public enum SwarmMode {
    * §4.3).
    */
   EXPIRY(
-      "short session expiry, clients retire sessions on timeout", RuleSwitch.SWEEP_WITHOUT_BACKUP),
+      "short session expiry, clients retire sessions on timeout",
+      Set.of(RuleSwitch.SWEEP_WITHOUT_BACKUP)),
   /**
    * Overlapping faults: the next fault does not wait for the cluster to recover from the last (it
    * may hit the primary during a state transfer), faults come every 50–300 ms, and several servers
@@ -37,14 +42,23 @@ public enum SwarmMode {
    */
   OVERLAP(
       "faults overlap: the next does not wait for recovery",
-      RuleSwitch.PROMOTE_BACKUP_OF_UNACKED_VIEW);
+      Set.of(RuleSwitch.PROMOTE_BACKUP_OF_UNACKED_VIEW)),
+  /**
+   * View-service crashes (issue 12): a quarter of the fault injector's turns crash the view
+   * service, at once or right after it makes its next view, and half of the runs crash it right
+   * after it makes its first view; it restarts from its durable store 50 ms to two dead intervals
+   * later (docs/design.md §2). The seed's own fault mix stays as drawn.
+   */
+  VIEWSERVICE(
+      "the view service crashes and restarts from its store",
+      Set.of(RuleSwitch.ANNOUNCE_BEFORE_DURABLE, RuleSwitch.JUDGE_LIVENESS_RIGHT_AFTER_RESTART));
 
   private final String summary;
-  private final RuleSwitch showcase;
+  private final Set<RuleSwitch> showcases;
 
-  SwarmMode(String summary, RuleSwitch showcase) {
+  SwarmMode(String summary, Set<RuleSwitch> showcases) {
     this.summary = summary;
-    this.showcase = showcase;
+    this.showcases = showcases.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(showcases));
   }
 
   /** One line on what the mode does. */
@@ -53,11 +67,11 @@ public enum SwarmMode {
   }
 
   /**
-   * A rule switch this mode catches and the default mode does not (the code path it breaks never
-   * runs, or never matters, there); {@code null} for the default mode.
+   * The rule switches this mode catches and the default mode does not (the code path they break
+   * never runs, or never matters, there); empty for the default mode.
    */
-  public RuleSwitch showcase() {
-    return showcase;
+  public Set<RuleSwitch> showcases() {
+    return showcases;
   }
 
   /** The mode's name on the command line: lower case. */
@@ -73,7 +87,10 @@ public enum SwarmMode {
       }
     }
     throw new IllegalArgumentException(
-        "unknown swarm mode '" + name + "'; one of: default, chunks, expiry, overlap");
+        "unknown swarm mode '"
+            + name
+            + "'; one of: "
+            + Arrays.stream(values()).map(SwarmMode::cliName).collect(Collectors.joining(", ")));
   }
 
   /**
@@ -86,6 +103,7 @@ public enum SwarmMode {
    * @param sessionExpiryMillis the servers' session expiry
    * @param clientTimeoutMillis a client retires its session after an op waited this long (0: never)
    * @param overlapFaults the next fault does not wait for recovery
+   * @param viewServiceCrashes the view service crashes and restarts from its store
    */
   public record Knobs(
       long chunkBytes,
@@ -94,7 +112,8 @@ public enum SwarmMode {
       int batchOps,
       long sessionExpiryMillis,
       long clientTimeoutMillis,
-      boolean overlapFaults) {
+      boolean overlapFaults,
+      boolean viewServiceCrashes) {
 
     /** The servers' configuration with these knobs. */
     public ServerConfig serverConfig(ServerConfig base) {
@@ -106,14 +125,15 @@ public enum SwarmMode {
     public String describe() {
       return String.format(
           Locale.ROOT,
-          "chunks of %d B (window %d), forwards of %d ops (%d in flight), expiry %.1f s%s%s",
+          "chunks of %d B (window %d), forwards of %d ops (%d in flight), expiry %.1f s%s%s%s",
           chunkBytes,
           windowChunks,
           batchOps,
           forwardsInFlight,
           sessionExpiryMillis / 1000.0,
           clientTimeoutMillis > 0 ? ", clients retire after " + clientTimeoutMillis + " ms" : "",
-          overlapFaults ? ", overlapping faults" : "");
+          overlapFaults ? ", overlapping faults" : "",
+          viewServiceCrashes ? ", view-service crashes" : "");
     }
   }
 
@@ -128,6 +148,7 @@ public enum SwarmMode {
             d.maxBatchOps(),
             d.sessionExpiryMillis(),
             0,
+            false,
             false);
     RandomGenerator r = SimRandom.stream(seed, "swarm-" + cliName());
     return switch (this) {
@@ -140,6 +161,7 @@ public enum SwarmMode {
               1 + r.nextInt(8),
               defaults.sessionExpiryMillis(),
               0,
+              false,
               false);
       case EXPIRY ->
           new Knobs(
@@ -149,6 +171,7 @@ public enum SwarmMode {
               defaults.batchOps(),
               3_000 + r.nextLong(2_001),
               300 + r.nextLong(501),
+              false,
               false);
       case OVERLAP ->
           new Knobs(
@@ -158,6 +181,17 @@ public enum SwarmMode {
               defaults.batchOps(),
               defaults.sessionExpiryMillis(),
               0,
+              true,
+              false);
+      case VIEWSERVICE ->
+          new Knobs(
+              defaults.chunkBytes(),
+              defaults.windowChunks(),
+              defaults.forwardsInFlight(),
+              defaults.batchOps(),
+              defaults.sessionExpiryMillis(),
+              0,
+              false,
               true);
     };
   }

@@ -8,18 +8,25 @@ import dev.pbkv.node.Node;
 import dev.pbkv.rules.RuleSwitch;
 import dev.pbkv.server.PbServer;
 import dev.pbkv.server.ReplicationMessage.StateTransfer;
+import dev.pbkv.view.ViewServer;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The swarm's modes (docs/design.md §9): each one passes on a fixed range of seeds, does what it
  * says (transfers of many chunks, sweeps that drop sessions and sessions retired on timeout, faults
- * that overlap a recovery), and catches a broken rule that the default mode does not.
+ * that overlap a recovery, restarts of the view service), and catches broken rules that the default
+ * mode does not.
  */
 class SwarmModesTest {
 
@@ -27,7 +34,7 @@ class SwarmModesTest {
   private static long seeds(SwarmMode mode) {
     return switch (mode) {
       case DEFAULT -> 50; // SwarmTest runs 1000
-      case CHUNKS, OVERLAP -> 300;
+      case CHUNKS, OVERLAP, VIEWSERVICE -> 300;
       case EXPIRY -> 100; // runs of 8-15 s
     };
   }
@@ -63,12 +70,17 @@ class SwarmModesTest {
   }
 
   /** What one run of a mode did that the default mode never does. */
-  private record Coverage(int laterChunks, int sessionsDropped, int retired, int overlapping) {}
+  private record Coverage(
+      int laterChunks,
+      int sessionsDropped,
+      int retired,
+      int overlapping,
+      int viewServiceRestarts) {}
 
   private static Coverage cover(long seed, SwarmMode mode) {
     RandomRun run = new RandomRun(RandomRunOptions.swarm(seed, Set.of(), mode));
     Cluster cluster = run.cluster();
-    int[] counts = new int[4];
+    int[] counts = new int[5];
     Map<Address, Integer> sessions = new HashMap<>();
     cluster
         .sim()
@@ -97,17 +109,22 @@ class SwarmModesTest {
               public void onFault(long micros, String description) {
                 boolean failure =
                     description.matches("(crash|pause|partition|cut|isolate|disconnect) .*");
+                ViewServer vs = cluster.viewServer(); // null while it is crashed
                 if (description.startsWith("retire session")) {
                   counts[2]++;
+                } else if (description.startsWith("restart " + Cluster.VIEW_SERVICE + " ")) {
+                  counts[4]++;
                 } else if (failure
-                    && (!cluster.viewServer().isAcked()
+                    && !description.startsWith("crash " + Cluster.VIEW_SERVICE + " ")
+                    && (vs == null
+                        || !vs.isAcked()
                         || down(cluster) > (description.startsWith("crash") ? 1 : 0))) {
                   counts[3]++; // a failure while the cluster is still recovering from another
                 }
               }
             });
     run.run();
-    return new Coverage(counts[0], counts[1], counts[2], counts[3]);
+    return new Coverage(counts[0], counts[1], counts[2], counts[3], counts[4]);
   }
 
   /** Servers down (a crash reports after its victim is down). */
@@ -120,23 +137,25 @@ class SwarmModesTest {
     int runs = 30;
     Map<SwarmMode, int[]> seedsWith = new HashMap<>();
     for (SwarmMode mode : SwarmMode.values()) {
-      int[] c = new int[4];
+      int[] c = new int[5];
       for (long seed = 1; seed <= runs; seed++) {
         Coverage cov = cover(seed, mode);
         c[0] += cov.laterChunks() > 0 ? 1 : 0;
         c[1] += cov.sessionsDropped() > 0 ? 1 : 0;
         c[2] += cov.retired() > 0 ? 1 : 0;
         c[3] += cov.overlapping() > 0 ? 1 : 0;
+        c[4] += cov.viewServiceRestarts() > 0 ? 1 : 0;
       }
       seedsWith.put(mode, c);
       System.out.printf(
           "mode %s, %d seeds: %d transfer chunk 2 or later, %d drop sessions in a sweep, %d retire"
-              + " a session, %d inject a fault during a recovery%n",
-          mode.cliName(), runs, c[0], c[1], c[2], c[3]);
+              + " a session, %d inject a fault during a recovery, %d restart the view service%n",
+          mode.cliName(), runs, c[0], c[1], c[2], c[3], c[4]);
     }
     int[] d = seedsWith.get(SwarmMode.DEFAULT);
     assertThat(d)
-        .as("default: seeds with a chunk >= 2, sweeps, retirements, overlaps")
+        .as(
+            "default: seeds with a chunk >= 2, sweeps, retirements, overlaps, view-service restarts")
         .containsOnly(0);
     assertThat(seedsWith.get(SwarmMode.CHUNKS)[0])
         .as("chunks: seeds with a chunk >= 2")
@@ -150,22 +169,28 @@ class SwarmModesTest {
     assertThat(seedsWith.get(SwarmMode.OVERLAP)[3])
         .as("overlap: seeds with a failure during a recovery")
         .isGreaterThanOrEqualTo(runs / 2);
+    assertThat(seedsWith.get(SwarmMode.VIEWSERVICE)[4])
+        .as("viewservice: seeds that restart the view service")
+        .isGreaterThanOrEqualTo(runs / 2);
+  }
+
+  /** Every mode's showcase switches, as (mode, rule) pairs. */
+  static Stream<Arguments> showcases() {
+    return Arrays.stream(SwarmMode.values())
+        .flatMap(m -> m.showcases().stream().sorted().map(r -> Arguments.of(m, r)));
   }
 
   /**
-   * Each mode's showcase switch: caught by its mode, as a safety violation (not "stuck"), and not
-   * caught by the default mode on the same seeds (CHUNKS' and EXPIRY's never, since the default
-   * mode never reaches the broken code; OVERLAP's far more often than by the default mode, which
-   * reaches a primary failing before its ack only through message loss).
+   * Each mode's showcase switches: caught by their mode, as a safety violation (not "stuck"; where
+   * {@link SwarmTest#EXPECTED} names the violation a rule exists for, the lowest failing seed shows
+   * it), and not caught by the default mode on the same seeds (CHUNKS', EXPIRY's and VIEWSERVICE's
+   * never, since the default mode never reaches the broken code; OVERLAP's far more often than by
+   * the default mode, which reaches a primary failing before its ack only through message loss).
    */
-  @ParameterizedTest(name = "{0}")
-  @EnumSource(
-      value = SwarmMode.class,
-      names = {"DEFAULT"},
-      mode = EnumSource.Mode.EXCLUDE)
+  @ParameterizedTest(name = "{0}: {1}")
+  @MethodSource("showcases")
   void when_theModesShowcaseRuleIsBroken_then_theModeCatchesIt_andTheDefaultModeDoesNot(
-      SwarmMode mode) {
-    RuleSwitch rule = mode.showcase();
+      SwarmMode mode, RuleSwitch rule) {
     long n = mode == SwarmMode.OVERLAP ? 100 : 60;
     Swarm.Summary inMode = Swarm.run(1, n, Set.of(rule), mode, false, r -> {});
     Swarm.Summary inDefault = Swarm.run(1, n, Set.of(rule), SwarmMode.DEFAULT, false, r -> {});
@@ -178,6 +203,16 @@ class SwarmModesTest {
         .as("%s caught by %s as a violation", rule, mode)
         .isNotEmpty()
         .allMatch(f -> !f.report().violations().isEmpty());
+    SwarmTest.Anomaly expected = SwarmTest.EXPECTED.get(rule);
+    if (expected != null) {
+      Swarm.Failure first =
+          inMode.failures().stream().min(Comparator.comparingLong(Swarm.Failure::seed)).get();
+      assertThat(first.report().violations())
+          .as(
+              "seed %d of --mode %s with %s broken: %s expected",
+              first.seed(), mode, rule, expected)
+          .anyMatch(v -> v.contains(expected.marker));
+    }
     if (mode == SwarmMode.OVERLAP) {
       assertThat(caught).isGreaterThanOrEqualTo(10 * Math.max(1, caughtByDefault));
     } else {
