@@ -38,6 +38,8 @@ import picocli.CommandLine.Spec;
       "           300-800 ms timeout and go on as a new one; no replays",
       "  overlap  the next fault does not wait for the cluster to recover; a run that ends in",
       "           one of the lecture's stuck cases passes (counted as stuck, safely)",
+      "  viewservice  the view service crashes, at any moment or right after it makes a view,",
+      "           and restarts from its store 50 ms to 1 s later",
       "Exit code 1 if any run fails."
     },
     footer = {
@@ -45,7 +47,8 @@ import picocli.CommandLine.Spec;
       "Examples:  pbkv sim --seed 7 --drop 0.1 --duplicate 0.1 --partitions --crashes --pauses",
       "           pbkv sim --seeds 1..1000",
       "           pbkv sim --seeds 1..1000 --break SERVE_READS_LOCALLY",
-      "           pbkv sim --seeds 1..300 --mode chunks --break TRANSFER_SKIPS_LATER_CHUNKS"
+      "           pbkv sim --seeds 1..300 --mode chunks --break TRANSFER_SKIPS_LATER_CHUNKS",
+      "           pbkv sim --seeds 1..100 --mode viewservice --break ANNOUNCE_BEFORE_DURABLE"
     })
 final class SimCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -126,7 +129,9 @@ final class SimCommand implements Callable<Integer> {
   @Option(
       names = "--mode",
       paramLabel = "MODE",
-      description = "default, chunks, expiry or overlap (see above; default: ${DEFAULT-VALUE})")
+      description =
+          "default, chunks, expiry, overlap or viewservice (see above; default:"
+              + " ${DEFAULT-VALUE})")
   String mode = "default";
 
   @Option(
