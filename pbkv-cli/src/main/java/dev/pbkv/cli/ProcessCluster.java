@@ -110,11 +110,14 @@ final class ProcessCluster implements AutoCloseable {
     cmd.addAll(List.of(args));
     Path log = logDir.resolve(address.name().replace(':', '_') + ".log");
     try {
-      Process p =
+      ProcessBuilder pb =
           new ProcessBuilder(cmd)
               .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-              .start();
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+      // the processes get their settings from their flags alone: a PBKV_CONFIG or
+      // PBKV_METRICS_LISTEN of the user's shell must not give every one the same port or file
+      pb.environment().keySet().removeIf(k -> k.startsWith("PBKV_"));
+      Process p = pb.start();
       processes.put(address, p);
       all.add(p);
     } catch (IOException e) {

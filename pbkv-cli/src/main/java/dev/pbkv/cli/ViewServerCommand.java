@@ -1,7 +1,6 @@
 package dev.pbkv.cli;
 
 import dev.pbkv.metrics.MeteredViewService;
-import dev.pbkv.metrics.ProcessMetrics;
 import dev.pbkv.net.Addresses;
 import dev.pbkv.net.NetRuntime;
 import dev.pbkv.node.Address;
@@ -54,7 +53,7 @@ final class ViewServerCommand implements Callable<Integer> {
       throw new UserError(e.getMessage());
     }
     Address self = Addresses.of(listen);
-    ProcessMetrics metrics = MetricsSetup.registry(service.metricsListen, "viewservice");
+    MetricsSetup metrics = MetricsSetup.start(service.metricsListen, "viewservice", log);
     MeteredViewService[] metered = new MeteredViewService[1];
     NetRuntime runtime =
         NetRuntime.listen(
@@ -70,16 +69,14 @@ final class ViewServerCommand implements Callable<Integer> {
               return new ObservedNode(metered[0], n -> logger.accept(viewServer));
             },
             service.trace);
-    AutoCloseable endpoint =
-        metrics == null
-            ? null
-            : MetricsSetup.serve(
-                service.metricsListen, metrics, runtime, () -> metered[0].sample(), log);
+    if (metrics != null) {
+      metrics.attach(runtime, () -> metered[0].sample());
+    }
     log.info(
         "view service {} listening; ping interval {} ms, dead after {} missed",
         self,
         service.pingMillis,
         deadPings);
-    return ProcessLife.runUntilStopped(runtime, log, "view service " + self, endpoint);
+    return ProcessLife.runUntilStopped(runtime, log, "view service " + self, metrics);
   }
 }
