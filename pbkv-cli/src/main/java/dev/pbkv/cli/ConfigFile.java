@@ -25,9 +25,11 @@ import picocli.CommandLine.Model.OptionSpec;
  * {@code #} or {@code !} are comments; values are taken as written, trimmed (no quotes, no escapes,
  * no continuation lines).
  *
- * <p>Precedence: a flag on the command line, then the option's environment variable, then this
- * file, then the built-in default. An unknown key or a malformed line is an error naming the file,
- * the line and the key, before anything runs. Files over {@link #MAX_BYTES} are refused.
+ * <p>Only the commands that declare {@code --config} read the file (the servers, the view service
+ * and the client commands); flags without a value cannot be set in it. Precedence: a flag on the
+ * command line, then the option's environment variable, then this file, then the built-in default.
+ * An unknown key or a malformed line is an error naming the file, the line and the key, before
+ * anything runs. Files over {@link #MAX_BYTES} are refused.
  */
 final class ConfigFile implements CommandLine.IDefaultValueProvider {
   /** The largest configuration file read. */
@@ -40,6 +42,7 @@ final class ConfigFile implements CommandLine.IDefaultValueProvider {
   private final Path file;
   private final Map<String, Entry> entries;
   private final Map<String, String> env;
+  private final Map<ArgSpec, Entry> served = new java.util.IdentityHashMap<>();
 
   private ConfigFile(Path file, Map<String, Entry> entries, Map<String, String> env) {
     this.file = file;
@@ -88,6 +91,8 @@ final class ConfigFile implements CommandLine.IDefaultValueProvider {
       throw new UserError("config " + file + ": cannot read it (" + e.getMessage() + ")");
     }
     Set<String> known = keysOf(root);
+    Set<String> flags = new TreeSet<>();
+    collectFlags(root, flags);
     Map<String, Entry> entries = new LinkedHashMap<>();
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i).strip();
@@ -102,6 +107,16 @@ final class ConfigFile implements CommandLine.IDefaultValueProvider {
       }
       String key = line.substring(0, eq).strip();
       String value = line.substring(eq + 1).strip();
+      if (flags.contains(key)) {
+        throw new UserError(
+            "config "
+                + file
+                + " line "
+                + n
+                + ": '"
+                + key
+                + "' is a flag without a value; give it on the command line");
+      }
       if (!known.contains(key)) {
         throw new UserError(
             "config "
@@ -138,16 +153,45 @@ final class ConfigFile implements CommandLine.IDefaultValueProvider {
   }
 
   private static void collect(CommandLine cmd, Set<String> keys) {
-    for (OptionSpec o : cmd.getCommandSpec().options()) {
-      String name = longName(o);
-      if (name != null && !o.usageHelp() && !o.versionHelp() && !name.equals("config")) {
-        keys.add(name);
-        keys.add(cmd.getCommandName() + "." + name);
+    if (takesConfig(cmd.getCommandSpec())) {
+      for (OptionSpec o : cmd.getCommandSpec().options()) {
+        String name = longName(o);
+        if (name != null && !o.usageHelp() && !o.versionHelp() && !name.equals("config")) {
+          keys.add(name);
+          keys.add(cmd.getCommandName() + "." + name);
+        }
       }
     }
     for (CommandLine sub : cmd.getSubcommands().values()) {
       collect(sub, keys);
     }
+  }
+
+  private static void collectFlags(CommandLine cmd, Set<String> flags) {
+    if (takesConfig(cmd.getCommandSpec())) {
+      for (OptionSpec o : cmd.getCommandSpec().options()) {
+        String name = longName(o);
+        if (name != null && isFlag(o)) {
+          flags.add(name);
+          flags.add(cmd.getCommandName() + "." + name);
+        }
+      }
+    }
+    for (CommandLine sub : cmd.getSubcommands().values()) {
+      collectFlags(sub, flags);
+    }
+  }
+
+  /** True for the commands that declare {@code --config}: only they read the file. */
+  static boolean takesConfig(CommandLine.Model.CommandSpec spec) {
+    return spec != null && spec.findOption("--config") != null;
+  }
+
+  /**
+   * A flag without a value cannot come from the file: its flag on the command line would negate it.
+   */
+  private static boolean isFlag(OptionSpec o) {
+    return o.arity().max() == 0;
   }
 
   private static String longName(OptionSpec o) {
@@ -165,7 +209,7 @@ final class ConfigFile implements CommandLine.IDefaultValueProvider {
       return null;
     }
     String name = longName(o);
-    if (name == null) {
+    if (name == null || isFlag(o) || !takesConfig(o.command())) {
       return null;
     }
     String original =
@@ -184,7 +228,29 @@ final class ConfigFile implements CommandLine.IDefaultValueProvider {
     if (e == null) {
       e = entries.get(name);
     }
-    return e == null ? null : e.value;
+    if (e == null) {
+      return null;
+    }
+    served.put(o, e);
+    return e.value;
+  }
+
+  /**
+   * Where the value of {@code arg} came from when it came from this file ({@code config F line N:
+   * KEY = VALUE}), else null: a bad value is then reported with its file and line.
+   */
+  String origin(ArgSpec arg) {
+    Entry e = arg == null ? null : served.get(arg);
+    if (e == null) {
+      return null;
+    }
+    String key =
+        entries.entrySet().stream()
+            .filter(x -> x.getValue() == e)
+            .map(Map.Entry::getKey)
+            .findFirst()
+            .orElse("?");
+    return "config " + file + " line " + e.line + ": " + key + " = " + clip(e.value);
   }
 
   @Override

@@ -75,26 +75,50 @@ public final class Main implements Runnable {
     cli.setErr(err);
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.setUsageHelpWidth(100);
-    cli.setParameterExceptionHandler(new OneLineUsageError());
     cli.setExecutionExceptionHandler(new OneLineUserError());
     Path config = ConfigFile.named(args, System.getenv());
-    if (config != null) {
+    ConfigFile loaded = null;
+    if (config != null && ConfigFile.takesConfig(commandSpec(cli, args))) {
       try {
-        cli.setDefaultValueProvider(ConfigFile.load(config, cli, System.getenv()));
+        loaded = ConfigFile.load(config, cli, System.getenv());
+        cli.setDefaultValueProvider(loaded);
       } catch (UserError e) {
         err.println("pbkv: " + e.getMessage());
         return 2;
       }
     }
+    cli.setParameterExceptionHandler(new OneLineUsageError(loaded));
     return cli.execute(args);
+  }
+
+  /** The subcommand {@code args} name first (e.g. {@code server}), or null. */
+  private static CommandLine.Model.CommandSpec commandSpec(CommandLine cli, String[] args) {
+    for (String a : args) {
+      if (!a.startsWith("-")) {
+        CommandLine sub = cli.getSubcommands().get(a);
+        return sub == null ? null : sub.getCommandSpec();
+      }
+    }
+    return null;
   }
 
   /** Wrong flags and values: one line naming the problem, exit code 2, never a stack trace. */
   static final class OneLineUsageError implements IParameterExceptionHandler {
+    private final ConfigFile config; // null without --config
+
+    OneLineUsageError(ConfigFile config) {
+      this.config = config;
+    }
+
     @Override
     public int handleParseException(ParameterException ex, String[] args) {
       CommandLine cmd = ex.getCommandLine();
       String name = cmd.getCommandSpec().qualifiedName();
+      String origin = config == null ? null : config.origin(ex.getArgSpec());
+      if (origin != null) {
+        cmd.getErr().println("pbkv: " + origin + ": " + ex.getMessage());
+        return 2;
+      }
       cmd.getErr().println(name + ": " + ex.getMessage() + " (see '" + name + " --help')");
       return 2;
     }

@@ -189,11 +189,14 @@ final class ProcessCluster implements AutoCloseable {
     cmd.addAll(List.of("-cp", classpath, Main.class.getName()));
     cmd.addAll(args);
     try {
-      Process p =
+      ProcessBuilder pb =
           new ProcessBuilder(cmd)
               .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-              .start();
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+      // the processes get their settings from their flags alone: a PBKV_CONFIG or
+      // PBKV_METRICS_LISTEN of the user's shell must not give every one the same port or file
+      pb.environment().keySet().removeIf(k -> k.startsWith("PBKV_"));
+      Process p = pb.start();
       all.add(p);
       return p;
     } catch (IOException e) {

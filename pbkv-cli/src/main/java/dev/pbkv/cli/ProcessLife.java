@@ -8,7 +8,8 @@ import sun.misc.Signal;
 /**
  * Keeps a server process alive until SIGTERM or SIGINT (Ctrl-C), then logs that it stops, closes
  * its runtime and whatever else it serves, and returns 0: a stop asked for is a success, not the
- * JVM's 143. A shutdown hook covers the other ways out (e.g. SIGHUP).
+ * JVM's 143. A second signal while it stops halts the process at once (128 + the signal's number).
+ * A shutdown hook covers the other ways out (e.g. SIGHUP, or a JVM run with {@code -Xrs}).
  */
 final class ProcessLife {
   private ProcessLife() {}
@@ -41,12 +42,21 @@ final class ProcessLife {
           }
         };
     for (String signal : new String[] {"TERM", "INT"}) {
-      Signal.handle(
-          new Signal(signal),
-          s -> {
-            log.info("{} stopping (SIG{})", what, signal);
-            stopRequested.countDown();
-          });
+      try {
+        Signal.handle(
+            new Signal(signal),
+            s -> {
+              if (stopRequested.getCount() == 0) { // a second signal: stop at once
+                log.warn("{} stopping now (second SIG{})", what, signal);
+                Runtime.getRuntime().halt(128 + s.getNumber());
+              }
+              log.info("{} stopping (SIG{})", what, signal);
+              stopRequested.countDown();
+            });
+      } catch (IllegalArgumentException e) {
+        // e.g. the JVM runs with -Xrs: the shutdown hook below still closes everything
+        log.debug("cannot handle SIG{}: {}", signal, e.getMessage());
+      }
     }
     Thread hook = new Thread(stop, "shutdown");
     Runtime.getRuntime().addShutdownHook(hook);

@@ -1,7 +1,6 @@
 package dev.pbkv.cli;
 
 import dev.pbkv.metrics.MeteredServer;
-import dev.pbkv.metrics.ProcessMetrics;
 import dev.pbkv.net.Addresses;
 import dev.pbkv.net.NetRuntime;
 import dev.pbkv.node.Address;
@@ -88,7 +87,7 @@ final class ServerCommand implements Callable<Integer> {
       }
     }
     long bootId = newBootId();
-    ProcessMetrics metrics = MetricsSetup.registry(service.metricsListen, "server");
+    MetricsSetup metrics = MetricsSetup.start(service.metricsListen, "server", log);
     MeteredServer[] metered = new MeteredServer[1];
     NetRuntime runtime =
         NetRuntime.listen(
@@ -106,13 +105,11 @@ final class ServerCommand implements Callable<Integer> {
             service.trace);
     Address self = runtime.address();
     service.reportPort(runtime);
-    AutoCloseable endpoint =
-        metrics == null
-            ? null
-            : MetricsSetup.serve(
-                service.metricsListen, metrics, runtime, () -> metered[0].sample(), log);
+    if (metrics != null) {
+      metrics.attach(runtime, () -> metered[0].sample());
+    }
     log.info("server {} listening (boot id {}); view service {}", self, bootId, vs);
-    return ProcessLife.runUntilStopped(runtime, log, "server " + self, endpoint);
+    return ProcessLife.runUntilStopped(runtime, log, "server " + self, metrics);
   }
 
   private long sessionExpiryMillis() {

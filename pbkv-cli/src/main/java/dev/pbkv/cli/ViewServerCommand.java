@@ -1,7 +1,6 @@
 package dev.pbkv.cli;
 
 import dev.pbkv.metrics.MeteredViewService;
-import dev.pbkv.metrics.ProcessMetrics;
 import dev.pbkv.net.Addresses;
 import dev.pbkv.net.FileViewStore;
 import dev.pbkv.net.NetRuntime;
@@ -79,7 +78,7 @@ final class ViewServerCommand implements Callable<Integer> {
       throw new UserError(e.getMessage());
     }
     Address listenOn = Addresses.listenAddress(listen);
-    ProcessMetrics metrics = MetricsSetup.registry(service.metricsListen, "viewservice");
+    MetricsSetup metrics = MetricsSetup.start(service.metricsListen, "viewservice", log);
     MeteredViewService[] metered = new MeteredViewService[1];
     ViewStore store = openStore(listenOn);
     ViewStore.Stored stored = store.read();
@@ -99,11 +98,9 @@ final class ViewServerCommand implements Callable<Integer> {
             service.trace);
     Address self = runtime.address();
     service.reportPort(runtime);
-    AutoCloseable endpoint =
-        metrics == null
-            ? null
-            : MetricsSetup.serve(
-                service.metricsListen, metrics, runtime, () -> metered[0].sample(), log);
+    if (metrics != null) {
+      metrics.attach(runtime, () -> metered[0].sample());
+    }
     log.info(
         "view service {} listening; ping interval {} ms, dead after {} missed; state {}{}",
         self,
@@ -118,7 +115,7 @@ final class ViewServerCommand implements Callable<Integer> {
     if (store.isVolatile()) {
       log.warn("--in-memory: a restart of this view service loses the cluster");
     }
-    return ProcessLife.runUntilStopped(runtime, log, "view service " + self, endpoint);
+    return ProcessLife.runUntilStopped(runtime, log, "view service " + self, metrics);
   }
 
   private ViewStore openStore(Address self) {

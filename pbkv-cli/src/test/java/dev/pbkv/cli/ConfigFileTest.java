@@ -95,12 +95,58 @@ class ConfigFileTest {
   }
 
   @Test
-  void when_theDistributionsExampleIsRead_then_everyKeyIsKnown_andTheServerGetsItsValues() {
+  void when_theDistributionsExampleIsRead_then_everyKeyIsKnown_andTheFileGivesTheValues() {
     Path example = Path.of("src", "dist", "conf", "pbkv.properties");
-    ServerCommand s = server(example, Map.of(), "server");
-    assertThat(s.viewServer).isEqualTo("127.0.0.1:7000");
-    assertThat(s.sessionExpiry).isEqualTo("10m");
-    assertThat(s.service.pingMillis).isEqualTo(100);
+    CommandLine cli = new CommandLine(new Main());
+    ConfigFile config = ConfigFile.load(example, cli, Map.of());
+    var server = cli.getSubcommands().get("server").getCommandSpec();
+    // from the file itself (the same as the built-in defaults, so ask the file, not the result)
+    assertThat(config.defaultValue(server.findOption("--viewserver"))).isEqualTo("127.0.0.1:7000");
+    assertThat(config.defaultValue(server.findOption("--session-expiry"))).isEqualTo("10m");
+    assertThat(config.defaultValue(server.findOption("--ping-interval"))).isEqualTo("100ms");
+    assertThat(config.defaultValue(server.findOption("--log-level"))).isEqualTo("info");
+    var vs = cli.getSubcommands().get("viewserver").getCommandSpec();
+    assertThat(config.defaultValue(vs.findOption("--listen"))).isEqualTo("127.0.0.1:7000");
+    assertThat(config.defaultValue(vs.findOption("--dead-pings"))).isEqualTo("5");
+    // and every value converts for every command that reads it
+    cli.setDefaultValueProvider(config);
+    cli.parseArgs("server");
+    cli.parseArgs("viewserver");
+    cli.parseArgs("get", "k");
+  }
+
+  @Test
+  void when_aValueInTheFileIsBad_then_theLineSaysWhichFileLineAndKey() throws IOException {
+    Path f = write("# a comment\ndead-pings = five\n");
+    MainTest.Run r = MainTest.run("viewserver", "--config", f.toString());
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).startsWith("pbkv: config " + f + " line 2: dead-pings = five: ");
+    assertThat(r.err().strip()).doesNotContain("\n");
+  }
+
+  @Test
+  void when_theFileSetsAFlag_then_itIsRefused_forTheFlagOnTheCommandLineWouldNegateIt()
+      throws IOException {
+    Path f = write("cas.create = true\n");
+    CommandLine cli = new CommandLine(new Main());
+    assertThatThrownBy(() -> ConfigFile.load(f, cli, Map.of()))
+        .isInstanceOf(UserError.class)
+        .hasMessage(
+            "config "
+                + f
+                + " line 1: 'cas.create' is a flag without a value; give it on the"
+                + " command line");
+    Path demo = write("seed = 7\n"); // demo and sim do not read the file: not a key
+    assertThatThrownBy(() -> ConfigFile.load(demo, cli, Map.of()))
+        .hasMessageContaining("line 1: unknown key 'seed'");
+  }
+
+  @Test
+  void when_aCommandDoesNotTakeConfig_then_aBadFileDoesNotStopIt() throws IOException {
+    Path f = write("nonsense\n");
+    MainTest.Run r = MainTest.run("--version", "--config", f.toString());
+    assertThat(r.exit()).isZero();
+    assertThat(MainTest.run("help", "server", "--config", f.toString()).exit()).isZero();
   }
 
   @Test

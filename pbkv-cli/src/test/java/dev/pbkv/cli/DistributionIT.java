@@ -27,13 +27,9 @@ class DistributionIT {
 
   @BeforeEach
   void unpack() throws Exception {
-    Path archive;
-    try (Stream<Path> s = Files.list(Path.of("target"))) {
-      archive =
-          s.filter(p -> p.getFileName().toString().matches("pbkv-.*\\.tar\\.gz"))
-              .findFirst()
-              .orElseThrow(() -> new AssertionError("no pbkv-VERSION.tar.gz in target/"));
-    }
+    String expected = "pbkv-" + System.getProperty("pbkv.version", "?") + ".tar.gz";
+    Path archive = Path.of("target", expected);
+    assertThat(archive).as("the archive of this build").isRegularFile();
     Out tar = run(dir, "tar", "xzf", archive.toAbsolutePath().toString());
     assertThat(tar.exit()).as(tar.text()).isZero();
     try (Stream<Path> s = Files.list(dir)) {
@@ -91,16 +87,23 @@ class DistributionIT {
     Out v = run(home, "bin/pbkv", "--version");
     assertThat(v.exit()).isZero();
     String version = home.getFileName().toString().substring("pbkv-".length());
-    // built from a git checkout: the commit's id; from a plain copy of the sources: "unknown"
-    String commit = Files.exists(Path.of("..", ".git")) ? "[0-9a-f]{7,}" : "unknown";
-    assertThat(v.text().strip()).matches("pbkv \\Q" + version + "\\E \\(commit " + commit + "\\)");
+    // the commit the build found (or "unknown" when it found none), as it wrote it down
+    java.util.Properties built = new java.util.Properties();
+    try (var in = Files.newInputStream(Path.of("target", "classes", "pbkv-version.properties"))) {
+      built.load(in);
+    }
+    String commit = built.getProperty("commit");
+    assertThat(v.text().strip())
+        .isEqualTo(
+            "pbkv " + version + " (commit " + (commit.startsWith("${") ? "unknown" : commit) + ")");
   }
 
   @Test
   void when_runThroughASymlinkWithTheExampleConfig_then_itFindsItsJarAndReadsTheFile()
       throws Exception {
-    Path link = dir.resolve("pbkv-link");
-    Files.createSymbolicLink(link, home.resolve("bin/pbkv"));
+    Path bin = Files.createDirectories(dir.resolve("usr-local-bin"));
+    Path link = bin.resolve("pbkv"); // a relative link, as `ln -s ../pbkv-V/bin/pbkv` makes
+    Files.createSymbolicLink(link, bin.relativize(home.resolve("bin/pbkv")));
     Out status =
         run(
             dir,
@@ -115,6 +118,7 @@ class DistributionIT {
             "2s");
     assertThat(status.exit()).as(status.text()).isEqualTo(2); // nothing listens there
     assertThat(status.text().strip().lines().count()).as(status.text()).isEqualTo(1);
+    assertThat(status.text()).doesNotContain("config").contains("view service");
   }
 
   @Test

@@ -37,6 +37,9 @@ public final class MeteredServer implements Node {
   /** Forwards remembered for the backup's ack time. */
   public static final int MAX_FORWARDS = 10_000;
 
+  /** A request not answered within this long is forgotten at the next sample (not measured). */
+  public static final long PENDING_LIMIT_SECONDS = 60;
+
   private final PbServer server;
   private final MeterRegistry registry;
   private final Map<String, Counter> opCounters = new HashMap<>();
@@ -64,6 +67,8 @@ public final class MeteredServer implements Node {
   private volatile long sessions;
   private volatile long queuedOps;
   private volatile long lastTransferChunk = -1;
+  private volatile long transferAckedChunk = -1;
+  private volatile long forwardsUnacked;
   private long forwardViewNum = -1;
 
   public MeteredServer(PbServer server, MeterRegistry registry) {
@@ -124,7 +129,16 @@ public final class MeteredServer implements Node {
         .description("client sessions in the at-most-once table")
         .register(registry);
     Gauge.builder("pbkv.forwards.queued.ops", this, m -> m.queuedOps)
-        .description("ops at the primary waiting for the backup's ack")
+        .description(
+            "ops in the primary's log not yet acked by the backup (forwarded or not, including"
+                + " those held during a state transfer)")
+        .register(registry);
+    Gauge.builder("pbkv.forwards.in.flight", this, m -> m.forwardsUnacked)
+        .description("forwards sent to the backup and not yet acked")
+        .register(registry);
+    Gauge.builder("pbkv.transfer.acked.chunk", this, m -> m.transferAckedChunk)
+        .description(
+            "the highest state-transfer chunk the backup acked in this view (-1: none yet)")
         .register(registry);
     Gauge.builder("pbkv.transfer.last.chunk", this, m -> m.lastTransferChunk)
         .description("index of the last state-transfer chunk sent or installed (-1: none)")
@@ -152,6 +166,10 @@ public final class MeteredServer implements Node {
     storeBytes = server.storeBytes();
     sessions = server.sessionCount();
     queuedOps = server.queuedOps();
+    forwardsUnacked = forwardsInFlight.size();
+    // requests never answered (e.g. dropped while the server was not serving) leave the table
+    long tooOld = System.nanoTime() - TimeUnit.SECONDS.toNanos(PENDING_LIMIT_SECONDS);
+    pending.values().removeIf(p -> p.nanos - tooOld < 0);
   }
 
   private String roleOutsideView() {
@@ -178,9 +196,17 @@ public final class MeteredServer implements Node {
         pending.put(key, new Pending(type(r.command()), System.nanoTime()));
       }
     } else if (msg instanceof ReplicationMessage.ForwardAck ack) {
-      long now = System.nanoTime();
-      while (!forwardsInFlight.isEmpty() && forwardsInFlight.peekFirst()[0] <= ack.appliedIndex()) {
-        backupAck.record(now - forwardsInFlight.pollFirst()[1], TimeUnit.NANOSECONDS);
+      // only the current backup's acks of this view's forwards (the server ignores the others)
+      if (ack.viewNum() == forwardViewNum && from.equals(server.view().backup())) {
+        long now = System.nanoTime();
+        while (!forwardsInFlight.isEmpty()
+            && forwardsInFlight.peekFirst()[0] <= ack.appliedIndex()) {
+          backupAck.record(now - forwardsInFlight.pollFirst()[1], TimeUnit.NANOSECONDS);
+        }
+      }
+    } else if (msg instanceof ReplicationMessage.StateTransferAck ack) {
+      if (ack.viewNum() == server.view().viewNum()) {
+        transferAckedChunk = Math.max(transferAckedChunk, ack.chunkIndex());
       }
     } else if (msg instanceof ReplicationMessage.StateTransfer t) {
       transferChunksReceived.increment();
@@ -202,8 +228,11 @@ public final class MeteredServer implements Node {
     long now = server.view().viewNum();
     if (now != viewBefore) {
       viewChanges.increment();
-      forwardsInFlight.clear(); // a new view numbers its forwards anew
-      forwardViewNum = now;
+      transferAckedChunk = -1;
+      if (forwardViewNum != now) { // a new view numbers its forwards anew (unless already sent)
+        forwardsInFlight.clear();
+        forwardViewNum = now;
+      }
     }
   }
 

@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Serves {@code GET /metrics} in the Prometheus text format (version 0.0.4) with the JDK's HTTP
  * server, on one thread: scrapes are rare and small. Before each scrape {@code beforeScrape} runs
- * (it samples the nodes' state on their event loop). Any other path gets 404, any other method 405.
+ * (it samples the nodes' state on their event loop); if that fails (e.g. the event loop did not
+ * answer in time) the scrape gets 503. Any other path gets 404, any other method 405.
  */
 public final class MetricsEndpoint implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(MetricsEndpoint.class);
@@ -81,7 +82,12 @@ public final class MetricsEndpoint implements AutoCloseable {
         && !exchange.getRequestMethod().equals("HEAD")) {
       reply(exchange, 405, "only GET\n");
     } else {
-      before.run();
+      try {
+        before.run();
+      } catch (RuntimeException e) {
+        reply(exchange, 503, "not sampled: " + e.getMessage() + "\n");
+        return;
+      }
       reply(exchange, 200, scrape.get());
     }
   }

@@ -8,6 +8,7 @@ import dev.pbkv.node.Address;
 import dev.pbkv.server.PbServer;
 import dev.pbkv.server.ServerConfig;
 import dev.pbkv.view.ViewServer;
+import dev.pbkv.view.ViewServiceConfig;
 import dev.pbkv.view.ViewServiceMessage.Status;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -94,7 +95,15 @@ class LiveMetricsTest {
     MeteredViewService[] node = new MeteredViewService[1];
     NetRuntime rt =
         NetRuntime.listen(
-            vs, null, a -> node[0] = new MeteredViewService(new ViewServer(), metrics.registry()));
+            vs,
+            null,
+            // a long dead interval (25 × 100 ms): a stalled JVM on a loaded machine must not
+            // change the view between the load and the scrapes that count it
+            a ->
+                node[0] =
+                    new MeteredViewService(
+                        new ViewServer(new ViewServiceConfig(100, 25, java.util.Set.of())),
+                        metrics.registry()));
     metrics.watch(rt);
     MetricsEndpoint endpoint =
         MetricsEndpoint.start(
