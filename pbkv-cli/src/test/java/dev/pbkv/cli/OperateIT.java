@@ -127,7 +127,8 @@ class OperateIT {
         "--metrics-listen",
         "127.0.0.1:0",
         "--dead-pings",
-        "25");
+        "25",
+        "--in-memory");
     Map<String, String> servers = new LinkedHashMap<>();
     for (String name : List.of("s1", "s2")) {
       String addr = "127.0.0.1:" + ProcessCluster.freePort();
