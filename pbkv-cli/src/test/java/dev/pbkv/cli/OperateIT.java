@@ -117,8 +117,7 @@ class OperateIT {
       throws Exception {
     String vs = "127.0.0.1:" + ProcessCluster.freePort();
     // a long dead interval (25 × 100 ms): a stalled JVM on a loaded machine must not change the
-    // view
-    // between the load and the scrapes that count it
+    // view between the load and the scrapes that count it
     start(
         "vs",
         "viewserver",
