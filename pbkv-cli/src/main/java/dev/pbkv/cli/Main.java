@@ -52,16 +52,22 @@ import picocli.CommandLine.ParseResult;
       "             pbkv put k v; pbkv get k; pbkv status; pbkv shell",
       "Details:     pbkv help COMMAND"
     })
-public final class Main implements Runnable {
+public final class Main implements java.util.concurrent.Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  /** Bare {@code pbkv}: the usage, on standard error, and exit code 2 (a usage error). */
   @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return 2;
   }
 
   public static void main(String[] args) {
-    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    System.exit(
+        run(
+            ArgBytes.recover(args),
+            new PrintWriter(System.out, true),
+            new PrintWriter(System.err, true)));
   }
 
   /**

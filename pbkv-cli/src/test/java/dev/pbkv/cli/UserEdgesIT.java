@@ -1,0 +1,106 @@
+package dev.pbkv.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pbkv.net.PbkvClient;
+import dev.pbkv.node.Address;
+import dev.pbkv.view.ViewServiceMessage.Status;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The edges a new user meets, run as a user runs them: {@code pbkv} processes started by bash
+ * against a live cluster of processes, each checked for its exact line and exit code.
+ */
+class UserEdgesIT {
+  private static ProcessCluster cluster;
+  private static Address vs;
+
+  @BeforeAll
+  static void startCluster() throws InterruptedException {
+    cluster = new ProcessCluster();
+    vs = cluster.startViewService();
+    cluster.startServer(0);
+    cluster.startServer(0);
+    try (PbkvClient c = PbkvClient.connect(PbkvClient.Options.of(vs.name()))) {
+      long deadline = System.nanoTime() + 30_000_000_000L;
+      while (System.nanoTime() < deadline) {
+        Status s = c.status(Duration.ofSeconds(1));
+        if (s.acked() && s.view().hasBackup()) {
+          return;
+        }
+        Thread.sleep(50);
+      }
+    }
+    throw new AssertionError("cluster did not form in 30 s");
+  }
+
+  @AfterAll
+  static void stopCluster() {
+    cluster.close();
+  }
+
+  private static PbkvProcess.Result pbkv(String bashArgs, byte[] stdin) {
+    return PbkvProcess.run(bashArgs + " --viewserver " + vs.name(), stdin);
+  }
+
+  private static PbkvProcess.Result pbkv(String bashArgs) {
+    return pbkv(bashArgs, null);
+  }
+
+  private static byte[] bytes(int from, int to) {
+    byte[] b = new byte[to - from + 1];
+    for (int i = from; i <= to; i++) {
+      b[i - from] = (byte) i;
+    }
+    return b;
+  }
+
+  @Test
+  void when_argumentsAreNotText_then_twoKeysStayTwoKeys_andTheValueKeepsItsBytes() {
+    PbkvProcess.Result put = pbkv("put $'bin\\xff\\xfe' $'\\xff'");
+    assertThat(put.exit()).as(put.err()).isZero();
+    assertThat(put.out()).isEqualTo("OK\n");
+    PbkvProcess.Result other = pbkv("get $'bin\\xfe\\xff'");
+    assertThat(other.exit()).isEqualTo(1);
+    assertThat(other.err()).isEqualTo("pbkv get: key $'bin\\xfe\\xff' has no value\n");
+    PbkvProcess.Result same = pbkv("get $'bin\\xff\\xfe'");
+    assertThat(same.out()).isEqualTo("$'\\xff'\n");
+    assertThat(pbkv("get --raw $'bin\\xff\\xfe'").stdout()).containsExactly((byte) 0xff);
+  }
+
+  @Test
+  void when_keyAndValueHoldEveryByteAnArgumentCanHold_then_theyRoundTrip() {
+    byte[] all = bytes(1, 255); // an argument cannot hold NUL
+    String q = PbkvProcess.quoted(all);
+    PbkvProcess.Result put = pbkv("put " + q + " " + q);
+    assertThat(put.out()).as(put.err()).isEqualTo("OK\n");
+    PbkvProcess.Result get = pbkv("get --raw " + q);
+    assertThat(get.exit()).as(get.err()).isZero();
+    assertThat(get.stdout()).isEqualTo(all);
+  }
+
+  @Test
+  void when_aValueComesFromAFileOrStdin_then_everyByteValueRoundTrips(@TempDir Path dir)
+      throws Exception {
+    byte[] all = bytes(0, 255);
+    Path file = dir.resolve("all.bin");
+    Files.write(file, all);
+    assertThat(pbkv("put from-file --value-file " + file).out()).isEqualTo("OK\n");
+    assertThat(pbkv("get --raw from-file").stdout()).isEqualTo(all);
+    assertThat(pbkv("put from-stdin -", all).out()).isEqualTo("OK\n");
+    assertThat(pbkv("get --raw from-stdin").stdout()).isEqualTo(all);
+    PbkvProcess.Result shown = pbkv("get from-stdin");
+    assertThat(shown.out()).startsWith("$'\\x00\\x01\\x02").endsWith("\\xfe\\xff'\n");
+    PbkvProcess.Result appended = pbkv("append --raw from-stdin -", new byte[] {0});
+    assertThat(appended.stdout()).hasSize(257).endsWith(254, 255, 0);
+    PbkvProcess.Result cas = pbkv("cas from-file - new", all);
+    assertThat(cas.out()).as(cas.err()).isEqualTo("swapped\n");
+    assertThat(pbkv("get from-file").out()).isEqualTo("new\n");
+  }
+}
