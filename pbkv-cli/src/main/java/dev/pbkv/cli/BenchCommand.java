@@ -163,6 +163,28 @@ final class BenchCommand implements Callable<Integer> {
         }
       } else {
         URI uri = parseRedis(target);
+        try (Jedis probe = new Jedis(uri.getHost(), uri.getPort(), 2000)) {
+          probe.ping(); // fail fast: a refused or silent Redis is not a run of 0 ops/s
+        } catch (redis.clients.jedis.exceptions.JedisException e) {
+          Throwable cause = e;
+          while (cause.getCause() != null) {
+            cause = cause.getCause();
+          }
+          if (cause.getSuppressed().length > 0) {
+            cause = cause.getSuppressed()[0];
+          }
+          throw new UserError(
+              "cannot reach Redis at "
+                  + uri.getHost()
+                  + ":"
+                  + uri.getPort()
+                  + ": "
+                  + (cause instanceof java.net.ConnectException
+                      ? "connection refused (is redis-server running?)"
+                      : cause instanceof java.net.UnknownHostException
+                          ? "unknown host '" + uri.getHost() + "'"
+                          : String.valueOf(cause.getMessage())));
+        }
         for (int i = 0; i < sessions; i++) {
           Jedis jedis = new Jedis(uri.getHost(), uri.getPort());
           open.add(

@@ -87,6 +87,8 @@ final class CheckCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    traceOutput.checkWritable();
+    FileChecks.writable(saveTrace, "--save-trace");
     PrintWriter out = spec.commandLine().getOut();
     if (name.equals("list")) {
       for (SearchScenario s : SearchScenarios.all()) {

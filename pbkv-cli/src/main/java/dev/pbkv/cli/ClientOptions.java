@@ -1,7 +1,9 @@
 package dev.pbkv.cli;
 
 import ch.qos.logback.classic.Level;
+import dev.pbkv.net.Addresses;
 import dev.pbkv.net.PbkvClient;
+import dev.pbkv.net.ViewServiceProbe;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 
@@ -29,8 +31,13 @@ final class ClientOptions {
       description = "error, warn, info, debug or trace (default: ${DEFAULT-VALUE})")
   Level logLevel;
 
+  /**
+   * Connects; fails at once (exit code 2) when the view service's host is unknown or its port
+   * refuses the connection, instead of waiting out the timeout.
+   */
   PbkvClient connect(int sessions) {
     Logging.setLevel(logLevel);
+    ViewServiceProbe.requireReachable(Addresses.of(viewServer), Duration.ofMillis(timeoutMillis));
     return PbkvClient.connect(
         PbkvClient.Options.of(viewServer)
             .withSessions(sessions)

@@ -61,6 +61,12 @@ final class ServerCommand implements Callable<Integer> {
     }
     Address self = Addresses.of(listen);
     Address vs = Addresses.of(viewServer);
+    String vsHost = Addresses.parse(viewServer).getHostString();
+    try {
+      java.net.InetAddress.getByName(vsHost);
+    } catch (java.net.UnknownHostException e) {
+      throw new UserError("--viewserver " + viewServer + ": unknown host '" + vsHost + "'");
+    }
     ServerConfig config =
         ServerConfig.defaults()
             .withPingIntervalMillis(service.pingMillis)

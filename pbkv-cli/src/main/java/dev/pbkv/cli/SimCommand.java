@@ -123,6 +123,7 @@ final class SimCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    traceOutput.checkWritable();
     Set<RuleSwitch> rules = broken.isEmpty() ? Set.of() : EnumSet.copyOf(broken);
     if (seeds != null) {
       if (traceOutput.wanted()) {

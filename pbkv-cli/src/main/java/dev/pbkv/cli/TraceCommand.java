@@ -5,7 +5,6 @@ import dev.pbkv.trace.ShiVizExporter;
 import dev.pbkv.trace.Trace;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,11 +34,11 @@ final class TraceCommand implements Runnable {
   }
 
   static Trace read(Path file) {
-    if (!Files.isRegularFile(file)) {
-      throw new UserError("no such file: " + file);
-    }
+    FileChecks.readable(file);
     try {
       return Trace.read(file);
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new UserError(file + ": not a pbkv trace (not UTF-8 text)");
     } catch (IOException e) {
       throw new UserError(e.getMessage());
     }
@@ -63,8 +62,13 @@ final class TraceCommand implements Runnable {
 
     @Override
     public Integer call() throws IOException {
+      FileChecks.writable(output, "-o");
       Trace t = read(input);
-      DiagramRenderer.render(t, output);
+      try {
+        DiagramRenderer.render(t, output);
+      } catch (IOException e) {
+        throw FileChecks.failed(output, e);
+      }
       spec.commandLine()
           .getOut()
           .println(
@@ -97,12 +101,17 @@ final class TraceCommand implements Runnable {
 
     @Override
     public Integer call() throws IOException {
+      FileChecks.writable(output, "-o");
       List<Trace> traces = new ArrayList<>();
       for (Path p : inputs) {
         traces.add(read(p));
       }
       Trace merged = Trace.merge(traces);
-      merged.write(output);
+      try {
+        merged.write(output);
+      } catch (IOException e) {
+        throw FileChecks.failed(output, e);
+      }
       spec.commandLine()
           .getOut()
           .println(
@@ -138,7 +147,13 @@ final class TraceCommand implements Runnable {
 
     @Override
     public Integer call() throws IOException {
-      ShiVizExporter.export(read(input), output);
+      FileChecks.writable(output, "-o");
+      Trace t = read(input);
+      try {
+        ShiVizExporter.export(t, output);
+      } catch (IOException e) {
+        throw FileChecks.failed(output, e);
+      }
       PrintWriter out = spec.commandLine().getOut();
       out.println("wrote " + output + "; load it in ShiViz (its first line is the parser)");
       return 0;

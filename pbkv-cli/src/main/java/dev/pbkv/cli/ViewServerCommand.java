@@ -45,6 +45,9 @@ final class ViewServerCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     Logging.setLevel(service.logLevel);
+    if (deadPings < 1) {
+      throw new UserError("--dead-pings must be at least 1, got " + deadPings);
+    }
     ViewServiceConfig config;
     try {
       config = new ViewServiceConfig(service.pingMillis, deadPings, Set.of());

@@ -96,7 +96,7 @@ class CliIT {
         MainTest.run("get", "k", "--viewserver", "127.0.0.1:" + port, "--timeout", "500ms");
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err().strip().lines()).hasSize(1);
-    assertThat(r.err()).contains("did not answer");
+    assertThat(r.err()).contains("refused the connection");
     MainTest.Run status =
         MainTest.run("status", "--viewserver", "127.0.0.1:" + port, "--timeout", "500ms");
     assertThat(status.exit()).isEqualTo(1);

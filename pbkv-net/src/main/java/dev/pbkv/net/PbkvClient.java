@@ -166,7 +166,9 @@ public final class PbkvClient implements AutoCloseable {
    * Connects to the cluster whose view service is at {@code options.viewService()}: waits (up to
    * the timeout) until the view service answers.
    *
-   * @throws PbkvException if the view service does not answer in time
+   * @throws PbkvException if the view service does not answer in time (a view service still
+   *     starting refuses connections for a moment: this waits for it; {@link
+   *     ViewServiceProbe#requireReachable} fails fast instead)
    * @throws IllegalArgumentException if the address is not {@code HOST:PORT}
    */
   public static PbkvClient connect(Options options) {
