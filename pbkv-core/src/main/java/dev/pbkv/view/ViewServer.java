@@ -56,6 +56,12 @@ public final class ViewServer implements Node {
   private boolean acked = true; // view 0 needs no ack
   private final TreeMap<Address, ServerStatus> servers = new TreeMap<>();
 
+  /**
+   * The role each server last lost ("primary of view 3"), for {@link #status()} only. It decides
+   * nothing, so it is left out of equality (the model checker's states stay as they were).
+   */
+  private final TreeMap<Address, String> formerRoles = new TreeMap<>();
+
   public ViewServer(ViewServiceConfig config) {
     this.config = Objects.requireNonNull(config, "config");
   }
@@ -148,6 +154,12 @@ public final class ViewServer implements Node {
 
   /** Makes the next view, naming the current incarnation of each member. */
   private void changeView(long viewNum, Address primary, Address backup) {
+    for (Address a : new Address[] {view.primary(), view.backup()}) {
+      if (a != null && !a.equals(primary) && !a.equals(backup)) {
+        formerRoles.put(
+            a, (a.equals(view.primary()) ? "primary" : "backup") + " of view " + view.viewNum());
+      }
+    }
     view =
         new View(
             viewNum, primary, backup, bootIdOf(primary), backup == null ? 0 : bootIdOf(backup));
@@ -219,7 +231,9 @@ public final class ViewServer implements Node {
     List<ServerHealth> health = new ArrayList<>();
     for (Map.Entry<Address, ServerStatus> e : servers.entrySet()) {
       ServerStatus s = e.getValue();
-      health.add(new ServerHealth(e.getKey(), s.bootId(), s.missedChecks(), isAlive(s)));
+      health.add(
+          new ServerHealth(
+              e.getKey(), s.bootId(), s.missedChecks(), isAlive(s), formerRoles.get(e.getKey())));
     }
     return new Status(view, acked, health, progressProblem());
   }
@@ -285,6 +299,7 @@ public final class ViewServer implements Node {
     c.view = view;
     c.acked = acked;
     c.servers.putAll(servers);
+    c.formerRoles.putAll(formerRoles);
     return c;
   }
 

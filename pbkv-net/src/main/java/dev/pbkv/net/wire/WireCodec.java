@@ -176,12 +176,16 @@ public final class WireCodec {
     } else if (m instanceof ViewServiceMessage.Status s) {
       Status.Builder sb = Status.newBuilder().setView(toProto(s.view())).setAcked(s.acked());
       for (ViewServiceMessage.ServerHealth h : s.servers()) {
-        sb.addServers(
+        ServerHealth.Builder hb =
             ServerHealth.newBuilder()
                 .setServer(h.server().name())
                 .setBootId(h.bootId())
                 .setMissedChecks(h.missedChecks())
-                .setAlive(h.alive()));
+                .setAlive(h.alive());
+        if (h.formerRole() != null) {
+          hb.setFormerRole(h.formerRole());
+        }
+        sb.addServers(hb);
       }
       if (s.problem() != null) {
         sb.setProblem(s.problem());
@@ -419,7 +423,8 @@ public final class WireCodec {
                   requiredAddress(h.getServer(), "ServerHealth.server"),
                   h.getBootId(),
                   h.getMissedChecks(),
-                  h.getAlive()));
+                  h.getAlive(),
+                  h.hasFormerRole() ? h.getFormerRole() : null));
         }
         yield new ViewServiceMessage.Status(
             view(s.getView(), "Status.view"),

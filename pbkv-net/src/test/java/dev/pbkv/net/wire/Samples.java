@@ -143,7 +143,8 @@ final class Samples {
             true,
             List.of(
                 new ViewServiceMessage.ServerHealth(S1, 2, 0, true),
-                new ViewServiceMessage.ServerHealth(S2, Long.MAX_VALUE, Integer.MAX_VALUE, false),
+                new ViewServiceMessage.ServerHealth(
+                    S2, Long.MAX_VALUE, Integer.MAX_VALUE, false, "primary of view 3"),
                 new ViewServiceMessage.ServerHealth(Address.of(UNICODE), -1, -1, true)),
             "primary s1 has not acked view 4"));
     m.add(new ViewServiceMessage.Status(new View(1, S1, null), false, List.of(), ""));
