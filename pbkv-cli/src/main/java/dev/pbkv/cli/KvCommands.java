@@ -179,13 +179,14 @@ final class KvCommands {
       if (h.server().equals(v.primary()) && !h.alive()) {
         throw new UserError(
             "no live primary: "
-                + v.primary()
-                + ", primary of view "
-                + v.viewNum()
-                + ", has missed "
-                + h.missedChecks()
-                + " pings"
-                + (s.problem() == null ? "" : " (" + s.problem() + ")"));
+                + (s.problem() != null
+                    ? s.problem()
+                    : v.primary()
+                        + ", primary of view "
+                        + v.viewNum()
+                        + ", has missed "
+                        + h.missedChecks()
+                        + " pings"));
       }
     }
   }

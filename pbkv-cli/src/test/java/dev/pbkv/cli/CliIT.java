@@ -99,8 +99,10 @@ class CliIT {
     assertThat(r.err()).contains("refused the connection");
     MainTest.Run status =
         MainTest.run("status", "--viewserver", "127.0.0.1:" + port, "--timeout", "500ms");
-    assertThat(status.exit()).isEqualTo(1);
-    assertThat(status.out()).contains("DOWN", "progress: the view service is down");
+    assertThat(status.exit()).isEqualTo(2); // unreachable, as for get
+    assertThat(status.out())
+        .startsWith("view service 127.0.0.1:" + port + ": refused the connection")
+        .contains("progress: unknown");
   }
 
   @Test
