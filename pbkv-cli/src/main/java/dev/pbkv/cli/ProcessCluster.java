@@ -97,6 +97,16 @@ final class ProcessCluster implements AutoCloseable {
     return a;
   }
 
+  /**
+   * Starts a server known as {@code advertised} with these extra arguments (e.g. {@code --listen
+   * 0.0.0.0:P --advertise 127.0.0.1:P}).
+   */
+  void startServerWith(Address advertised, String... args) {
+    List<String> all = new ArrayList<>(List.of("server", "--viewserver", viewService.name()));
+    all.addAll(List.of(args));
+    start(advertised, all.toArray(String[]::new));
+  }
+
   private void start(Address address, String... args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(

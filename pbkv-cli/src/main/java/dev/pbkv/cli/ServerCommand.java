@@ -35,6 +35,16 @@ final class ServerCommand implements Callable<Integer> {
   String listen;
 
   @Option(
+      names = "--advertise",
+      paramLabel = "HOST:PORT",
+      defaultValue = "${env:PBKV_ADVERTISE}",
+      description =
+          "the address clients and servers reach this server at, when --listen binds a wildcard"
+              + " (0.0.0.0 or [::]) or a NAT is in between; the view names this address"
+              + " (default: the --listen address) [PBKV_ADVERTISE]")
+  String advertise;
+
+  @Option(
       names = "--viewserver",
       paramLabel = "HOST:PORT",
       defaultValue = "${env:PBKV_VIEWSERVER:-127.0.0.1:7000}",
@@ -59,7 +69,23 @@ final class ServerCommand implements Callable<Integer> {
     if (listen == null || listen.isBlank()) {
       throw new UserError("--listen HOST:PORT is required (or set PBKV_LISTEN)");
     }
-    Address self = Addresses.of(listen);
+    InetSocketAddress bind = Addresses.parse(listen);
+    if (advertise == null || advertise.isBlank()) {
+      if (isWildcard(bind.getHostString())) {
+        throw new UserError(
+            "--listen "
+                + listen
+                + " binds every interface, and nobody can connect to "
+                + bind.getHostString()
+                + ": give --advertise HOST:PORT, the address others reach this server at");
+      }
+      advertise = listen;
+    }
+    Address self = Addresses.of(advertise);
+    if (isWildcard(Addresses.parse(advertise).getHostString())) {
+      throw new UserError(
+          "--advertise " + advertise + " is a wildcard address: give one others can reach");
+    }
     Address vs = Addresses.of(viewServer);
     String vsHost = Addresses.parse(viewServer).getHostString();
     try {
@@ -75,10 +101,15 @@ final class ServerCommand implements Callable<Integer> {
     NetRuntime runtime =
         NetRuntime.listen(
             self,
-            (InetSocketAddress) null,
+            advertise.equals(listen) ? null : bind,
             a -> new ObservedNode(new PbServer(a, vs, bootId, config), new ViewLogger(a, log)),
             service.trace);
-    log.info("server {} listening (boot id {}); view service {}", self, bootId, vs);
+    log.info(
+        "server {} listening{} (boot id {}); view service {}",
+        self,
+        advertise.equals(listen) ? "" : " on " + listen,
+        bootId,
+        vs);
     return ProcessLife.runUntilStopped(runtime, log, "server " + self);
   }
 
@@ -91,5 +122,9 @@ final class ServerCommand implements Callable<Integer> {
     } catch (picocli.CommandLine.TypeConversionException e) {
       throw new UserError("--session-expiry: " + e.getMessage() + ", or 'never'");
     }
+  }
+
+  private static boolean isWildcard(String host) {
+    return host.equals("0.0.0.0") || host.equals("::") || host.equals("0:0:0:0:0:0:0:0");
   }
 }

@@ -52,6 +52,8 @@ class OneLineErrorsTest {
         "viewserver --dead-pings 0 --listen 127.0.0.1:1 | pbkv viewserver: --dead-pings must be at least 1, got 0",
         "server --listen 127.0.0.1:1 --viewserver nohost.invalid:7000 | pbkv server: --viewserver nohost.invalid:7000: unknown host 'nohost.invalid'",
         "get k --viewserver nohost.invalid:7000 | pbkv get: the view service's host 'nohost.invalid' is unknown (nohost.invalid:7000)",
+        "server --listen 0.0.0.0:7001 | pbkv server: --listen 0.0.0.0:7001 binds every interface, and nobody can connect to 0.0.0.0: give --advertise HOST:PORT, the address others reach this server at",
+        "server --listen 0.0.0.0:7001 --advertise 0.0.0.0:7001 | pbkv server: --advertise 0.0.0.0:7001 is a wildcard address: give one others can reach",
         "cas k1 | pbkv cas: give KEY EXPECTED UPDATE; got 1 argument",
         "cas --create k1 | pbkv cas: with --create, give KEY UPDATE; got 1 argument",
         "put k | pbkv put: give VALUE (or - to read it from standard input, or --value-file FILE)",

@@ -103,4 +103,24 @@ class UserEdgesIT {
     assertThat(cas.out()).as(cas.err()).isEqualTo("swapped\n");
     assertThat(pbkv("get from-file").out()).isEqualTo("new\n");
   }
+
+  @Test
+  void when_aServerBindsTheWildcard_then_theViewNamesTheAddressItAdvertises() throws Exception {
+    int port = ProcessCluster.freePort();
+    Address advertised = Address.of("127.0.0.1:" + port);
+    cluster.startServerWith(
+        advertised, "--listen", "0.0.0.0:" + port, "--advertise", advertised.name());
+    try (PbkvClient c = PbkvClient.connect(PbkvClient.Options.of(vs.name()))) {
+      long deadline = System.nanoTime() + 30_000_000_000L;
+      Status s = c.status(Duration.ofSeconds(2));
+      while (s.servers().stream().noneMatch(h -> h.server().equals(advertised) && h.alive())) {
+        assertThat(System.nanoTime()).as("registered in 30 s: %s", s).isLessThan(deadline);
+        Thread.sleep(50); // polling an observable condition
+        s = c.status(Duration.ofSeconds(2));
+      }
+      assertThat(s.servers()).noneMatch(h -> h.server().name().startsWith("0.0.0.0"));
+    }
+    PbkvProcess.Result status = pbkv("status");
+    assertThat(status.out()).contains("  " + advertised + " ").doesNotContain("0.0.0.0");
+  }
 }
