@@ -49,7 +49,7 @@ final class BenchCommand implements Callable<Integer> {
       names = "--viewserver",
       paramLabel = "HOST:PORT",
       defaultValue = "${env:PBKV_VIEWSERVER:-127.0.0.1:7000}",
-      description = "the pbkv cluster's view service (default: ${DEFAULT-VALUE})")
+      description = "the pbkv cluster's view service (default: ${DEFAULT-VALUE}) [PBKV_VIEWSERVER]")
   String viewServer;
 
   @Option(names = "--target", paramLabel = "redis://HOST:PORT", description = "load Redis instead")
@@ -65,12 +65,14 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(
       names = "--duration",
+      paramLabel = "<duration>",
       converter = DurationConverter.class,
       description = "measured time (default: 30s)")
   long durationMillis = 30_000;
 
   @Option(
       names = "--warmup",
+      paramLabel = "<duration>",
       converter = DurationConverter.class,
       description = "unmeasured time first (default: 2s)")
   long warmupMillis = 2_000;

@@ -18,17 +18,21 @@ final class ClientOptions {
 
   @Option(
       names = "--timeout",
+      paramLabel = "<duration>",
       converter = DurationConverter.class,
       defaultValue = "${env:PBKV_TIMEOUT:-5s}",
       description =
-          "give up after this long; the op is then indeterminate (default: ${DEFAULT-VALUE})")
+          "give up after this long: a write is then indeterminate (exit code 3), a read failed"
+              + " (exit code 2) (default: ${DEFAULT-VALUE}) [PBKV_TIMEOUT]")
   long timeoutMillis;
 
   @Option(
       names = "--log-level",
+      paramLabel = "LEVEL",
       converter = Logging.LevelConverter.class,
       defaultValue = "${env:PBKV_LOG_LEVEL:-warn}",
-      description = "error, warn, info, debug or trace (default: ${DEFAULT-VALUE})")
+      description =
+          "error, warn, info, debug or trace (default: ${DEFAULT-VALUE}) [PBKV_LOG_LEVEL]")
   Level logLevel;
 
   /**

@@ -339,7 +339,7 @@ final class KvCommands {
       header = "Compare and set: change a key only if it holds the expected value.",
       mixinStandardHelpOptions = true,
       customSynopsis = {
-        "Usage: pbkv cas [OPTIONS] KEY EXPECTED UPDATE",
+        "pbkv cas [OPTIONS] KEY EXPECTED UPDATE",
         "       pbkv cas --create [OPTIONS] KEY UPDATE"
       },
       description = {

@@ -20,6 +20,10 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "lincheck",
     header = "Check whether a recorded key-value history is linearizable.",
+    footer = {
+      "",
+      "Example:  pbkv lincheck pbkv-lincheck/src/test/resources/histories/porcupine-kv/c50-bad.txt"
+    },
     mixinStandardHelpOptions = true,
     description = {
       "Reads a history of client operations (Jepsen/Porcupine EDN lines, the synthetic JSON Lines",
@@ -36,6 +40,7 @@ final class LincheckCommand implements Callable<Integer> {
 
   @Option(
       names = "--time",
+      paramLabel = "<duration>",
       converter = DurationConverter.class,
       description = "time budget (default: 60s)")
   long budgetMillis = 60_000;

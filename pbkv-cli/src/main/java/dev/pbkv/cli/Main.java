@@ -41,11 +41,11 @@ import picocli.CommandLine.ParseResult;
       DebugCommand.class,
       MutexDemoCommand.class,
       TraceCommand.class,
-      CommandLine.HelpCommand.class
+      HelpCommand.class
     },
     footer = {
       "",
-      "Start with:  pbkv demo            (a failover, end to end, with real processes)",
+      "Example:     pbkv demo            (a failover, end to end, with real processes)",
       "             pbkv scenario list   (the lecture's failure scenarios, simulated)",
       "A cluster:   pbkv viewserver --listen 127.0.0.1:7000",
       "             pbkv server --listen 127.0.0.1:7001 --viewserver 127.0.0.1:7000   (and 7002…)",

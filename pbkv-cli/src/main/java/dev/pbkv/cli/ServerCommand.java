@@ -17,6 +17,11 @@ import picocli.CommandLine.Option;
 @Command(
     name = "server",
     header = "Run a key-value server (its role comes from the view service).",
+    footer = {
+      "",
+      "Example:  pbkv server --listen 127.0.0.1:7001 --viewserver 127.0.0.1:7000",
+      "          pbkv server --listen 0.0.0.0:7001 --advertise 10.0.0.5:7001 --viewserver 10.0.0.4:7000"
+    },
     mixinStandardHelpOptions = true,
     description = {
       "Runs one pbkv server until it is stopped (Ctrl-C or SIGTERM). It pings the view service,",

@@ -22,6 +22,11 @@ import picocli.CommandLine.Spec;
 @picocli.CommandLine.Command(
     name = "shell",
     header = "An interactive session: get, put, append, delete, cas, with history.",
+    footer = {
+      "",
+      "Example:  pbkv shell --viewserver 127.0.0.1:7000",
+      "          pbkv shell < commands.txt   (exit code: the worst line's)"
+    },
     mixinStandardHelpOptions = true,
     description = {
       "Reads commands from the terminal (or standard input) and runs them against the cluster:",

@@ -47,17 +47,19 @@ final class TraceCommand implements Runnable {
   @Command(
       name = "render",
       header = "Draw a trace as a self-contained HTML page with an SVG space-time diagram.",
+      footer = {"", "Example:  pbkv trace render t.jsonl -o diagram.html"},
       mixinStandardHelpOptions = true)
   static final class Render implements Callable<Integer> {
     @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-    @Parameters(paramLabel = "TRACE.jsonl")
+    @Parameters(paramLabel = "TRACE.jsonl", description = "a trace (JSON Lines)")
     Path input;
 
     @Option(
         names = {"-o", "--output"},
         required = true,
-        paramLabel = "diagram.html")
+        paramLabel = "diagram.html",
+        description = "the page to write (its folder must exist)")
     Path output;
 
     @Override
@@ -86,17 +88,22 @@ final class TraceCommand implements Runnable {
   @Command(
       name = "merge",
       header = "Merge the traces of several processes into one, in Lamport order.",
+      footer = {"", "Example:  pbkv trace merge vs.jsonl s1.jsonl s2.jsonl -o merged.jsonl"},
       mixinStandardHelpOptions = true)
   static final class Merge implements Callable<Integer> {
     @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-    @Parameters(paramLabel = "TRACE.jsonl", arity = "1..*")
+    @Parameters(
+        paramLabel = "TRACE.jsonl",
+        arity = "1..*",
+        description = "the traces of the processes (one file each)")
     List<Path> inputs;
 
     @Option(
         names = {"-o", "--output"},
         required = true,
-        paramLabel = "merged.jsonl")
+        paramLabel = "merged.jsonl",
+        description = "the merged trace to write")
     Path output;
 
     @Override
@@ -129,6 +136,7 @@ final class TraceCommand implements Runnable {
   @Command(
       name = "export",
       header = "Export a trace for other tools (ShiViz).",
+      footer = {"", "Example:  pbkv trace export --shiviz t.jsonl -o shiviz.log"},
       mixinStandardHelpOptions = true)
   static final class Export implements Callable<Integer> {
     @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -136,13 +144,14 @@ final class TraceCommand implements Runnable {
     @Option(names = "--shiviz", required = true, description = "write the ShiViz log format")
     boolean shiviz;
 
-    @Parameters(paramLabel = "TRACE.jsonl")
+    @Parameters(paramLabel = "TRACE.jsonl", description = "a trace (JSON Lines)")
     Path input;
 
     @Option(
         names = {"-o", "--output"},
         required = true,
-        paramLabel = "shiviz.log")
+        paramLabel = "shiviz.log",
+        description = "the ShiViz log to write")
     Path output;
 
     @Override

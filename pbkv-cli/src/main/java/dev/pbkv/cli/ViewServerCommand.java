@@ -18,6 +18,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "viewserver",
     header = "Run the view service (decides who is primary and backup).",
+    footer = {"", "Example:  pbkv viewserver --listen 127.0.0.1:7000"},
     mixinStandardHelpOptions = true,
     description = {
       "Runs the view service until it is stopped (Ctrl-C or SIGTERM). Servers ping it; it",
@@ -37,7 +38,9 @@ final class ViewServerCommand implements Callable<Integer> {
   @Option(
       names = "--dead-pings",
       defaultValue = "${env:PBKV_DEAD_PINGS:-5}",
-      description = "missed intervals after which a server is dead (default: ${DEFAULT-VALUE})")
+      description =
+          "missed intervals after which a server is dead (default: ${DEFAULT-VALUE})"
+              + " [PBKV_DEAD_PINGS]")
   int deadPings;
 
   @Mixin ServiceOptions service;
