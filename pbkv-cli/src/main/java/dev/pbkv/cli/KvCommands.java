@@ -40,8 +40,8 @@ final class KvCommands {
   /** Where {@code --raw} writes (the process's standard output). */
   static OutputStream rawOut = System.out;
 
-  /** Where {@code -} reads from (the process's standard input). */
-  static InputStream stdin = System.in;
+  /** True while the shell runs: standard input holds its commands, and {@code -} is refused. */
+  static volatile boolean stdinHoldsCommands;
 
   /** A key or value for messages: {@code 'text'}, or {@code $'…'} when it is not text. */
   static String quoted(String byteString) {
@@ -54,8 +54,10 @@ final class KvCommands {
     @Spec picocli.CommandLine.Model.CommandSpec spec;
     @Mixin ClientOptions client;
 
-    /** Set by the shell: the connection every command of a session uses. */
+    /** Set by the shell: the connection every command of a session uses, and its timeout. */
     PbkvClient shared;
+
+    long sharedTimeoutMillis;
 
     abstract Command command();
 
@@ -74,13 +76,14 @@ final class KvCommands {
     }
 
     private int run(PbkvClient c, Command command) {
-      requireLivePrimary(c, Duration.ofMillis(client.timeoutMillis));
+      long timeoutMillis = shared != null ? sharedTimeoutMillis : client.timeoutMillis;
+      requireLivePrimary(c, Duration.ofMillis(timeoutMillis));
       Result result;
       try {
         result = c.execute(command);
       } catch (IndeterminateException e) {
         if (command.isRead()) { // a read that timed out changed nothing: it failed
-          throw new UserError("no answer within " + client.timeoutMillis + " ms from the primary");
+          throw new UserError("no answer within " + timeoutMillis + " ms from the primary");
         }
         throw e;
       }
@@ -132,10 +135,16 @@ final class KvCommands {
     }
 
     static String readStdin() {
+      if (stdinHoldsCommands) {
+        throw new UserError(
+            "- cannot read a value here: standard input holds the shell's commands;"
+                + " use --value-file FILE");
+      }
       try {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         byte[] buf = new byte[65536];
         int n;
+        InputStream stdin = System.in;
         while ((n = stdin.read(buf)) > 0) {
           out.write(buf, 0, n);
           if (out.size() > MAX_VALUE_BYTES) {

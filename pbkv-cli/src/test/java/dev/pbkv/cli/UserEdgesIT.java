@@ -123,4 +123,93 @@ class UserEdgesIT {
     PbkvProcess.Result status = pbkv("status");
     assertThat(status.out()).contains("  " + advertised + " ").doesNotContain("0.0.0.0");
   }
+
+  @Test
+  void when_aScriptRunsInTheShell_then_quotingWorks_errorsGoToStderr_andTheWorstLineIsTheExit() {
+    String script =
+        String.join(
+            "\n",
+            "put 'a key' 'hello world'",
+            "get 'a key'",
+            "put empty ''",
+            "get empty",
+            "get missing   # a key without value: exit code 1",
+            "bogus",
+            "put $'bin\\xff' $'\\xfe'",
+            "get $'bin\\xff'",
+            "history",
+            "!2",
+            "quit",
+            "get never-run");
+    PbkvProcess.Result r = pbkv("shell", script.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    assertThat(r.out())
+        .isEqualTo(
+            String.join(
+                "\n",
+                "OK",
+                "hello world",
+                "OK",
+                "",
+                "OK",
+                "$'\\xfe'",
+                "   1  put 'a key' 'hello world'",
+                "   2  get 'a key'",
+                "   3  put empty ''",
+                "   4  get empty",
+                "   5  get missing   # a key without value: exit code 1",
+                "   6  bogus",
+                "   7  put $'bin\\xff' $'\\xfe'",
+                "   8  get $'bin\\xff'",
+                "get 'a key'",
+                "hello world",
+                ""));
+    assertThat(r.err())
+        .isEqualTo(
+            "pbkv get: key 'missing' has no value\n"
+                + "pbkv shell: unknown command 'bogus'; expected get, put, append, delete, cas,"
+                + " history, !N, !!, help or quit\n");
+    assertThat(r.exit()).isEqualTo(2);
+    PbkvProcess.Result onlyMissing = pbkv("shell", "get missing\n".getBytes());
+    assertThat(onlyMissing.exit()).isEqualTo(1);
+    PbkvProcess.Result fine = pbkv("shell", "put x 1\nget x\n".getBytes());
+    assertThat(fine.out()).isEqualTo("OK\n1\n");
+    assertThat(fine.exit()).isZero();
+  }
+
+  @Test
+  void when_theShellRunsOnATerminal_then_arrowsRecallHistory_andEditingWorks(@TempDir Path dir)
+      throws Exception {
+    java.io.ByteArrayOutputStream screen = new java.io.ByteArrayOutputStream();
+    byte[] keys =
+        ("put edited v1\r" // a command
+                + "\u001bOA\r" // up arrow (as xterm sends it), enter: the same command again
+                + "get editedx\u007f\r" // a typo, backspace
+                + "\u001bOA\u001bOD\u001bOD\u0001\u0005\r" // up, left, ctrl-a, ctrl-e: the same
+                + "quit\r")
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    java.io.PipedOutputStream typing = new java.io.PipedOutputStream();
+    java.io.PipedInputStream typed = new java.io.PipedInputStream(typing, 4096);
+    typing.write(keys); // stays open, like a keyboard: quit ends the session
+    typing.flush();
+    ShellCommand.terminal =
+        new org.jline.terminal.impl.ExternalTerminal(
+            "test", "xterm", typed, screen, java.nio.charset.StandardCharsets.UTF_8);
+    Path historyFile = dir.resolve("history");
+    try {
+      MainTest.Run r =
+          MainTest.run(
+              "shell", "--viewserver", vs.name(), "--history-file", historyFile.toString());
+      assertThat(r.out())
+          .isEqualTo(
+              "connected to the cluster of view service " + vs + "; type help\nOK\nOK\nv1\nv1\n");
+      assertThat(r.err()).isEmpty();
+      assertThat(r.exit()).isZero();
+    } finally {
+      ShellCommand.terminal.close();
+      ShellCommand.terminal = null;
+      typing.close();
+    }
+    assertThat(screen.toString(java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("^[[A");
+    assertThat(Files.readString(historyFile)).contains("put edited v1", "get edited");
+  }
 }
