@@ -49,7 +49,7 @@ final class BenchCommand implements Callable<Integer> {
       names = "--viewserver",
       paramLabel = "HOST:PORT",
       defaultValue = "${env:PBKV_VIEWSERVER:-127.0.0.1:7000}",
-      description = "the pbkv cluster's view service (default: ${DEFAULT-VALUE})")
+      description = "the pbkv cluster's view service (default: ${DEFAULT-VALUE}) [PBKV_VIEWSERVER]")
   String viewServer;
 
   @Option(names = "--target", paramLabel = "redis://HOST:PORT", description = "load Redis instead")
@@ -65,12 +65,14 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(
       names = "--duration",
+      paramLabel = "<duration>",
       converter = DurationConverter.class,
       description = "measured time (default: 30s)")
   long durationMillis = 30_000;
 
   @Option(
       names = "--warmup",
+      paramLabel = "<duration>",
       converter = DurationConverter.class,
       description = "unmeasured time first (default: 2s)")
   long warmupMillis = 2_000;
@@ -163,6 +165,28 @@ final class BenchCommand implements Callable<Integer> {
         }
       } else {
         URI uri = parseRedis(target);
+        try (Jedis probe = new Jedis(uri.getHost(), uri.getPort(), 2000)) {
+          probe.ping(); // fail fast: a refused or silent Redis is not a run of 0 ops/s
+        } catch (redis.clients.jedis.exceptions.JedisException e) {
+          Throwable cause = e;
+          while (cause.getCause() != null) {
+            cause = cause.getCause();
+          }
+          if (cause.getSuppressed().length > 0) {
+            cause = cause.getSuppressed()[0];
+          }
+          throw new UserError(
+              "cannot reach Redis at "
+                  + uri.getHost()
+                  + ":"
+                  + uri.getPort()
+                  + ": "
+                  + (cause instanceof java.net.ConnectException
+                      ? "connection refused (is redis-server running?)"
+                      : cause instanceof java.net.UnknownHostException
+                          ? "unknown host '" + uri.getHost() + "'"
+                          : String.valueOf(cause.getMessage())));
+        }
         for (int i = 0; i < sessions; i++) {
           Jedis jedis = new Jedis(uri.getHost(), uri.getPort());
           open.add(

@@ -26,6 +26,12 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "check",
     header = "Search every interleaving of a small configuration (model checker).",
+    footer = {
+      "",
+      "Example:  pbkv check list",
+      "          pbkv check failover --break REPLY_BEFORE_BACKUP_ACK --save-trace t.trace",
+      "          pbkv check failover --replay t.trace"
+    },
     mixinStandardHelpOptions = true,
     description = {
       "Runs a named search: setup phases reach their goals breadth-first, then the last phase",
@@ -55,6 +61,7 @@ final class CheckCommand implements Callable<Integer> {
 
   @Option(
       names = "--time",
+      paramLabel = "<duration>",
       converter = DurationConverter.class,
       description = "time limit of the last phase (default: the search's own)")
   Long timeMillis;
@@ -87,6 +94,8 @@ final class CheckCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    traceOutput.checkWritable();
+    FileChecks.writable(saveTrace, "--save-trace");
     PrintWriter out = spec.commandLine().getOut();
     if (name.equals("list")) {
       for (SearchScenario s : SearchScenarios.all()) {

@@ -1,7 +1,9 @@
 package dev.pbkv.cli;
 
 import ch.qos.logback.classic.Level;
+import dev.pbkv.net.Addresses;
 import dev.pbkv.net.PbkvClient;
+import dev.pbkv.net.ViewServiceProbe;
 import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine.Option;
@@ -26,21 +28,30 @@ final class ClientOptions {
 
   @Option(
       names = "--timeout",
+      paramLabel = "<duration>",
       converter = DurationConverter.class,
       defaultValue = "${env:PBKV_TIMEOUT:-5s}",
       description =
-          "give up after this long; the op is then indeterminate (default: ${DEFAULT-VALUE})")
+          "give up after this long: a write is then indeterminate (exit code 3), a read failed"
+              + " (exit code 2) (default: ${DEFAULT-VALUE}) [PBKV_TIMEOUT]")
   long timeoutMillis;
 
   @Option(
       names = "--log-level",
+      paramLabel = "LEVEL",
       converter = Logging.LevelConverter.class,
       defaultValue = "${env:PBKV_LOG_LEVEL:-warn}",
-      description = "error, warn, info, debug or trace (default: ${DEFAULT-VALUE})")
+      description =
+          "error, warn, info, debug or trace (default: ${DEFAULT-VALUE}) [PBKV_LOG_LEVEL]")
   Level logLevel;
 
+  /**
+   * Connects; fails at once (exit code 2) when the view service's host is unknown or its port
+   * refuses the connection, instead of waiting out the timeout.
+   */
   PbkvClient connect(int sessions) {
     Logging.setLevel(logLevel);
+    ViewServiceProbe.requireReachable(Addresses.of(viewServer), Duration.ofMillis(timeoutMillis));
     return PbkvClient.connect(
         PbkvClient.Options.of(viewServer)
             .withSessions(sessions)

@@ -29,6 +29,12 @@ import picocli.CommandLine.Spec;
 @picocli.CommandLine.Command(
     name = "demo",
     header = "Show a failover end to end and check nothing was lost.",
+    footer = {
+      "",
+      "Example:  pbkv demo",
+      "          pbkv demo --simulated",
+      "          pbkv demo --keep-logs"
+    },
     mixinStandardHelpOptions = true,
     description = {
       "Shows failover end to end: a view service and three servers, clients appending unique",

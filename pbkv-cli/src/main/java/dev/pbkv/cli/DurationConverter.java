@@ -28,7 +28,11 @@ final class DurationConverter implements ITypeConverter<Long> {
       if (!(amount > 0) || Double.isInfinite(amount)) {
         throw new TypeConversionException("'" + value + "' is not a positive duration");
       }
-      return Math.round(amount * factor);
+      long millis = Math.round(amount * factor);
+      if (millis < 1) {
+        throw new TypeConversionException("'" + value + "' is less than 1 ms");
+      }
+      return millis;
     } catch (NumberFormatException e) {
       throw new TypeConversionException(
           "'" + value + "' is not a duration: expected a number with a unit, e.g. 500ms, 30s, 2m");

@@ -1,23 +1,63 @@
 package dev.pbkv.cli;
 
+import dev.pbkv.kv.ByteStrings;
 import dev.pbkv.kv.Command;
 import dev.pbkv.kv.Result;
+import dev.pbkv.net.IndeterminateException;
 import dev.pbkv.net.PbkvClient;
+import dev.pbkv.view.View;
+import dev.pbkv.view.ViewServiceMessage.ServerHealth;
+import dev.pbkv.view.ViewServiceMessage.Status;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code pbkv get|put|append|delete|cas}: one operation against a running cluster. */
+/**
+ * {@code pbkv get|put|append|delete|cas}: one operation against a running cluster. Keys and values
+ * are bytes: an argument's exact bytes (see {@link ArgBytes}), a file's ({@code --value-file}) or
+ * standard input's ({@code -}); values print as text, or escaped as {@code $'…'} when they are not
+ * printable UTF-8, or as they are with {@code --raw}.
+ */
 final class KvCommands {
   private KvCommands() {}
 
-  /** Runs one command and prints its result; exit code 0, or 1 when it found nothing. */
+  /** The largest value read from a file or standard input. */
+  static final int MAX_VALUE_BYTES = 16 << 20;
+
+  /** Where {@code --raw} writes (the process's standard output). */
+  static OutputStream rawOut = System.out;
+
+  /** True while the shell runs: standard input holds its commands, and {@code -} is refused. */
+  static volatile boolean stdinHoldsCommands;
+
+  /** A key or value for messages: {@code 'text'}, or {@code $'…'} when it is not text. */
+  static String quoted(String byteString) {
+    String shown = ByteStrings.display(byteString);
+    return shown.startsWith("$'") ? shown : "'" + shown + "'";
+  }
+
+  /** Runs one command and prints its result; returns the exit code. */
   abstract static class One implements Callable<Integer> {
     @Spec picocli.CommandLine.Model.CommandSpec spec;
     @Mixin ClientOptions client;
+
+    /** Set by the shell: the connection every command of a session uses, and its timeout. */
+    PbkvClient shared;
+
+    long sharedTimeoutMillis;
 
     abstract Command command();
 
@@ -27,17 +67,136 @@ final class KvCommands {
     @Override
     public Integer call() {
       Command command = command();
-      try (PbkvClient c = client.connect(1)) {
-        Result result = c.execute(command);
-        if (result instanceof Result.Error e) {
-          throw new UserError(e.message());
-        }
-        return print(result, spec.commandLine().getOut(), spec.commandLine().getErr());
+      if (shared != null) {
+        return run(shared, command);
       }
+      try (PbkvClient c = client.connect(1)) {
+        return run(c, command);
+      }
+    }
+
+    private int run(PbkvClient c, Command command) {
+      long timeoutMillis = shared != null ? sharedTimeoutMillis : client.timeoutMillis;
+      requireLivePrimary(c, Duration.ofMillis(timeoutMillis));
+      Result result;
+      try {
+        result = c.execute(command);
+      } catch (IndeterminateException e) {
+        if (command.isRead()) { // a read that timed out changed nothing: it failed
+          throw new UserError("no answer within " + timeoutMillis + " ms from the primary");
+        }
+        throw e;
+      }
+      if (result instanceof Result.Error e) {
+        throw new UserError(e.message());
+      }
+      return print(result, spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 
     String name() {
       return spec.qualifiedName();
+    }
+
+    /** The bytes of a KEY or VALUE argument ({@code -}: standard input, if allowed). */
+    String arg(String arg) {
+      return ByteStrings.of(ArgBytes.bytes(arg));
+    }
+
+    /** A value given as an argument, {@code -} (standard input) or {@code --value-file}. */
+    static String value(String arg, Path file, String what) {
+      if (file != null && arg != null) {
+        throw new UserError("give " + what + " or --value-file, not both");
+      }
+      if (file != null) {
+        if (Files.isDirectory(file)) {
+          throw new UserError("--value-file " + file + " is a directory");
+        }
+        try {
+          long size = Files.size(file);
+          if (size > MAX_VALUE_BYTES) {
+            throw new UserError(
+                "--value-file " + file + " has " + size + " bytes; the limit is 16 MiB");
+          }
+          return ByteStrings.of(Files.readAllBytes(file));
+        } catch (NoSuchFileException e) {
+          throw new UserError("--value-file " + file + ": no such file");
+        } catch (IOException e) {
+          throw new UserError("--value-file " + file + ": cannot read it (" + e.getMessage() + ")");
+        }
+      }
+      if (arg == null) {
+        throw new UserError(
+            "give " + what + " (or - to read it from standard input, or --value-file FILE)");
+      }
+      if (arg.equals("-")) {
+        return readStdin();
+      }
+      return ByteStrings.of(ArgBytes.bytes(arg));
+    }
+
+    static String readStdin() {
+      if (stdinHoldsCommands) {
+        throw new UserError(
+            "- cannot read a value here: standard input holds the shell's commands;"
+                + " use --value-file FILE");
+      }
+      try {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buf = new byte[65536];
+        int n;
+        InputStream stdin = System.in;
+        while ((n = stdin.read(buf)) > 0) {
+          out.write(buf, 0, n);
+          if (out.size() > MAX_VALUE_BYTES) {
+            throw new UserError("the value on standard input is over 16 MiB, the limit");
+          }
+        }
+        return ByteStrings.of(out.toByteArray());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    /** Prints a value: as text or {@code $'…'}, or its bytes as they are with {@code raw}. */
+    static void printValue(String value, boolean raw, PrintWriter out) {
+      if (!raw) {
+        out.println(ByteStrings.display(value));
+        return;
+      }
+      out.flush();
+      try {
+        rawOut.write(ByteStrings.bytes(value));
+        rawOut.flush();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  /**
+   * Fails fast, with exit code 2, when the view service knows there is no live primary: nothing is
+   * sent, so nothing can have taken effect.
+   */
+  static void requireLivePrimary(PbkvClient c, Duration timeout) {
+    Status s = c.status(timeout);
+    View v = s.view();
+    if (v.primary() == null) {
+      throw new UserError(
+          "no primary yet: no server has pinged the view service at " + c.viewService());
+    }
+    for (ServerHealth h : s.servers()) {
+      if (h.server().equals(v.primary()) && !h.alive()) {
+        throw new UserError(
+            "no live primary: "
+                + (s.problem() != null
+                    ? s.problem()
+                    : v.primary()
+                        + ", primary of view "
+                        + v.viewNum()
+                        + ", has missed "
+                        + h.missedChecks()
+                        + " pings"));
+      }
     }
   }
 
@@ -45,24 +204,32 @@ final class KvCommands {
       name = "get",
       header = "Print a key's value.",
       mixinStandardHelpOptions = true,
-      description = "Prints the value of KEY; exit code 1 if it has none.")
+      description = {
+        "Prints the value of KEY: as text when it is printable UTF-8, else in the shell's",
+        "$'...' notation (\\xHH for each other byte); --raw writes the bytes as they are.",
+        "Exit code 1 if KEY has no value."
+      },
+      footer = {"", "Example:  pbkv get greeting      pbkv get --raw photo > photo.jpg"})
   static final class Get extends One {
-    @Parameters(paramLabel = "KEY")
+    @Parameters(paramLabel = "KEY", description = "the key (its bytes as given)")
     String key;
+
+    @Option(names = "--raw", description = "write the value's bytes as they are, no newline")
+    boolean raw;
 
     @Override
     Command command() {
-      return new Command.Get(key);
+      return new Command.Get(arg(key));
     }
 
     @Override
     int print(Result result, PrintWriter out, PrintWriter err) {
       String v = ((Result.Value) result).value();
       if (v == null) {
-        err.println(name() + ": key '" + key + "' has no value");
+        err.println(name() + ": key " + quoted(arg(key)) + " has no value");
         return 1;
       }
-      out.println(v);
+      printValue(v, raw, out);
       return 0;
     }
   }
@@ -70,17 +237,36 @@ final class KvCommands {
   @picocli.CommandLine.Command(
       name = "put",
       header = "Set a key's value.",
-      mixinStandardHelpOptions = true)
+      mixinStandardHelpOptions = true,
+      description = {
+        "Sets KEY to VALUE and prints OK. VALUE - reads the value from standard input; with",
+        "--value-file FILE, give KEY only. Values are bytes, up to 16 MiB from a file or stdin."
+      },
+      footer = {
+        "",
+        "Example:  pbkv put greeting hello      pbkv put photo --value-file photo.jpg",
+        "          printf 'a\\0b' | pbkv put k -"
+      })
   static final class Put extends One {
-    @Parameters(index = "0", paramLabel = "KEY")
+    @Parameters(index = "0", paramLabel = "KEY", description = "the key")
     String key;
 
-    @Parameters(index = "1", paramLabel = "VALUE")
+    @Parameters(
+        index = "1",
+        arity = "0..1",
+        paramLabel = "VALUE",
+        description = "the value; - reads it from standard input")
     String value;
+
+    @Option(
+        names = "--value-file",
+        paramLabel = "FILE",
+        description = "read the value from FILE (instead of VALUE)")
+    Path valueFile;
 
     @Override
     Command command() {
-      return new Command.Put(key, value);
+      return new Command.Put(arg(key), value(value, valueFile, "VALUE"));
     }
 
     @Override
@@ -93,22 +279,40 @@ final class KvCommands {
   @picocli.CommandLine.Command(
       name = "append",
       header = "Append to a key's value; print the new value.",
-      mixinStandardHelpOptions = true)
+      mixinStandardHelpOptions = true,
+      description = {
+        "Appends VALUE to KEY's value (an absent key counts as empty) and prints the new value",
+        "(as get does). VALUE - reads standard input; --value-file FILE reads a file."
+      },
+      footer = {"", "Example:  pbkv append greeting \", world\""})
   static final class Append extends One {
-    @Parameters(index = "0", paramLabel = "KEY")
+    @Parameters(index = "0", paramLabel = "KEY", description = "the key")
     String key;
 
-    @Parameters(index = "1", paramLabel = "VALUE")
+    @Parameters(
+        index = "1",
+        arity = "0..1",
+        paramLabel = "VALUE",
+        description = "what to append; - reads it from standard input")
     String value;
+
+    @Option(
+        names = "--value-file",
+        paramLabel = "FILE",
+        description = "read what to append from FILE (instead of VALUE)")
+    Path valueFile;
+
+    @Option(names = "--raw", description = "write the new value's bytes as they are, no newline")
+    boolean raw;
 
     @Override
     Command command() {
-      return new Command.Append(key, value);
+      return new Command.Append(arg(key), value(value, valueFile, "VALUE"));
     }
 
     @Override
     int print(Result result, PrintWriter out, PrintWriter err) {
-      out.println(((Result.Value) result).value());
+      printValue(((Result.Value) result).value(), raw, out);
       return 0;
     }
   }
@@ -117,20 +321,21 @@ final class KvCommands {
       name = "delete",
       header = "Remove a key.",
       mixinStandardHelpOptions = true,
-      description = "Removes KEY; exit code 1 if it had no value.")
+      description = "Removes KEY and prints deleted; exit code 1 if it had no value.",
+      footer = {"", "Example:  pbkv delete greeting"})
   static final class Delete extends One {
-    @Parameters(paramLabel = "KEY")
+    @Parameters(paramLabel = "KEY", description = "the key")
     String key;
 
     @Override
     Command command() {
-      return new Command.Delete(key);
+      return new Command.Delete(arg(key));
     }
 
     @Override
     int print(Result result, PrintWriter out, PrintWriter err) {
       if (!((Result.Deleted) result).existed()) {
-        err.println(name() + ": key '" + key + "' has no value");
+        err.println(name() + ": key " + quoted(arg(key)) + " has no value");
         return 1;
       }
       out.println("deleted");
@@ -142,28 +347,60 @@ final class KvCommands {
       name = "cas",
       header = "Compare and set: change a key only if it holds the expected value.",
       mixinStandardHelpOptions = true,
+      customSynopsis = {
+        "pbkv cas [OPTIONS] KEY EXPECTED UPDATE",
+        "       pbkv cas --create [OPTIONS] KEY UPDATE"
+      },
       description = {
-        "Sets KEY to UPDATE only if its value is EXPECTED. With --create, sets it only if KEY",
-        "has no value yet (then give KEY and UPDATE only). Exit code 1 if it did not swap."
-      })
+        "Sets KEY to UPDATE only if its value is EXPECTED, and prints swapped. With --create, sets",
+        "it only if KEY has no value yet. One of EXPECTED and UPDATE may be - (standard input);",
+        "--value-file FILE gives UPDATE. Exit code 1 if it did not swap (the line says why).",
+        "",
+        "Parameters:",
+        "  KEY        the key",
+        "  EXPECTED   the value KEY must hold (not with --create)",
+        "  UPDATE     the new value",
+        "",
+        "Options:"
+      },
+      footer = {"", "Example:  pbkv cas greeting hello bye      pbkv cas --create lock me"})
   static final class Cas extends One {
     @Option(names = "--create", description = "expect KEY to have no value")
     boolean create;
 
-    @Parameters(paramLabel = "KEY [EXPECTED] UPDATE", arity = "2..3")
-    java.util.List<String> args;
+    @Option(
+        names = "--value-file",
+        paramLabel = "FILE",
+        description = "read UPDATE from FILE (then leave UPDATE out)")
+    Path valueFile;
+
+    @Parameters(arity = "0..3", hidden = true)
+    List<String> args = List.of();
+
+    private String key;
 
     @Override
     Command command() {
-      if (create && args.size() != 2) {
-        throw new UserError("with --create, give KEY and UPDATE only");
+      int want = (create ? 2 : 3) - (valueFile == null ? 0 : 1);
+      if (args.size() != want) {
+        throw new UserError(
+            (create ? "with --create, give KEY UPDATE" : "give KEY EXPECTED UPDATE")
+                + (valueFile == null ? "" : " (without UPDATE: --value-file gives it)")
+                + "; got "
+                + args.size()
+                + " argument"
+                + (args.size() == 1 ? "" : "s"));
       }
-      if (!create && args.size() != 3) {
-        throw new UserError("give KEY EXPECTED UPDATE (or --create KEY UPDATE)");
+      if (args.stream().filter("-"::equals).count() > 1) {
+        throw new UserError("only one of EXPECTED and UPDATE can be - (standard input)");
       }
-      return create
-          ? new Command.CompareAndSet(args.get(0), null, args.get(1))
-          : new Command.CompareAndSet(args.get(0), args.get(1), args.get(2));
+      key = arg(args.get(0));
+      String expected = create ? null : value(args.get(1), null, "EXPECTED");
+      String update =
+          valueFile != null
+              ? value(null, valueFile, "UPDATE")
+              : value(args.get(want - 1), null, "UPDATE");
+      return new Command.CompareAndSet(key, expected, update);
     }
 
     @Override
@@ -174,10 +411,18 @@ final class KvCommands {
         return 0;
       }
       if (cas.previous() == null) {
-        throw new UserError(
-            "key '" + args.get(0) + "' has no value (use --create to set it only if absent)");
+        err.println(
+            name()
+                + ": not swapped: key "
+                + quoted(key)
+                + " has no value (use --create to set it only if absent)");
+        return 1;
       }
-      err.println(name() + ": not swapped: the value is \"" + cas.previous() + "\"");
+      err.println(
+          name()
+              + ": not swapped: "
+              + (create ? "key " + quoted(key) + " has a value, " : "the value is ")
+              + quoted(cas.previous()));
       return 1;
     }
   }

@@ -6,7 +6,6 @@ import dev.pbkv.history.HistoryOp;
 import dev.pbkv.history.LinearizabilityChecker;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -21,13 +20,17 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "lincheck",
     header = "Check whether a recorded key-value history is linearizable.",
+    footer = {
+      "",
+      "Example:  pbkv lincheck pbkv-lincheck/src/test/resources/histories/porcupine-kv/c50-bad.txt"
+    },
     mixinStandardHelpOptions = true,
     description = {
       "Reads a history of client operations (Jepsen/Porcupine EDN lines, the synthetic JSON Lines",
       "of pbkv-lincheck/src/test/resources/histories, or pbkv's own JSON Lines; the format is",
       "detected) and checks it key by key with a Wing & Gong search and Lowe's memoization. Prints OK, ILLEGAL (with the key, the",
       "smallest window of ops that cannot be ordered and the longest partial linearization) or",
-      "UNKNOWN when the time budget runs out. Exit code 0 only for OK."
+      "UNKNOWN when the time budget runs out. Exit code 0 for OK, 1 for ILLEGAL, 3 for UNKNOWN."
     })
 final class LincheckCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -37,18 +40,19 @@ final class LincheckCommand implements Callable<Integer> {
 
   @Option(
       names = "--time",
+      paramLabel = "<duration>",
       converter = DurationConverter.class,
       description = "time budget (default: 60s)")
   long budgetMillis = 60_000;
 
   @Override
   public Integer call() {
-    if (!Files.isRegularFile(file)) {
-      throw new UserError("no such file: " + file);
-    }
+    FileChecks.readable(file);
     List<HistoryOp> history;
     try {
       history = HistoryFiles.read(file);
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new UserError(file + ": not a history (not UTF-8 text)");
     } catch (IOException e) {
       throw new UserError("cannot read " + file + ": " + e.getMessage());
     }
@@ -65,6 +69,7 @@ final class LincheckCommand implements Callable<Integer> {
     if (!r.passed()) {
       out.println(r.explanation());
     }
-    return r.passed() ? 0 : 1;
+    // OK 0; ILLEGAL is a failed outcome, 1; UNKNOWN is undecided (the budget ran out), 3
+    return r.passed() ? 0 : r.verdict() == dev.pbkv.history.Verdict.UNKNOWN ? 3 : 1;
   }
 }

@@ -42,27 +42,33 @@ import picocli.CommandLine.ParseResult;
       DebugCommand.class,
       MutexDemoCommand.class,
       TraceCommand.class,
-      CommandLine.HelpCommand.class
+      HelpCommand.class
     },
     footer = {
       "",
-      "Start with:  pbkv demo            (a failover, end to end, with real processes)",
+      "Example:     pbkv demo            (a failover, end to end, with real processes)",
       "             pbkv scenario list   (the lecture's failure scenarios, simulated)",
       "A cluster:   pbkv viewserver --listen 127.0.0.1:7000",
       "             pbkv server --listen 127.0.0.1:7001 --viewserver 127.0.0.1:7000   (and 7002…)",
       "             pbkv put k v; pbkv get k; pbkv status; pbkv shell",
       "Details:     pbkv help COMMAND"
     })
-public final class Main implements Runnable {
+public final class Main implements java.util.concurrent.Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  /** Bare {@code pbkv}: the usage, on standard error, and exit code 2 (a usage error). */
   @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return 2;
   }
 
   public static void main(String[] args) {
-    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    System.exit(
+        run(
+            ArgBytes.recover(args),
+            new PrintWriter(System.out, true),
+            new PrintWriter(System.err, true)));
   }
 
   /**

@@ -81,6 +81,7 @@ final class MutexDemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    traceOutput.checkWritable();
     if (nodes < 1 || nodes > MAX_NODES) {
       throw new UserError("--nodes must be between 1 and " + MAX_NODES + ", got " + nodes);
     }

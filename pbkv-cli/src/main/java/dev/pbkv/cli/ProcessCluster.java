@@ -177,6 +177,25 @@ final class ProcessCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * Starts a server known as {@code advertised} with these extra arguments (e.g. {@code --listen
+   * 0.0.0.0:P --advertise 127.0.0.1:P}); it does not wait for it to listen.
+   */
+  void startServerWith(Address advertised, String... args) {
+    List<String> all =
+        new ArrayList<>(
+            List.of(
+                "server",
+                "--viewserver",
+                viewService.name(),
+                "--viewserver-id",
+                viewService.name()));
+    all.addAll(List.of(args));
+    Path log = logDir.resolve("server-" + (++started) + ".log");
+    processes.put(advertised, start(log, all));
+    listenedOn.put(log.getFileName().toString(), advertised.name());
+  }
+
   private Process start(Path log, List<String> args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(

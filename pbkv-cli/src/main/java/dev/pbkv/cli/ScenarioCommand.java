@@ -55,6 +55,7 @@ final class ScenarioCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    traceOutput.checkWritable();
     PrintWriter out = spec.commandLine().getOut();
     if (name.equals("list")) {
       list(out);

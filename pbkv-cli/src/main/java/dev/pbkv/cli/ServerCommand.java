@@ -18,6 +18,11 @@ import picocli.CommandLine.Option;
 @Command(
     name = "server",
     header = "Run a key-value server (its role comes from the view service).",
+    footer = {
+      "",
+      "Example:  pbkv server --listen 127.0.0.1:7001 --viewserver 127.0.0.1:7000",
+      "          pbkv server --listen 0.0.0.0:7001 --advertise 10.0.0.5:7001 --viewserver 10.0.0.4:7000"
+    },
     mixinStandardHelpOptions = true,
     description = {
       "Runs one pbkv server until it is stopped (Ctrl-C or SIGTERM). It pings the view service,",
@@ -36,6 +41,16 @@ final class ServerCommand implements Callable<Integer> {
           "address to listen on and to be known by; port 0 picks a free one (see --port-file)"
               + " [PBKV_LISTEN]")
   String listen;
+
+  @Option(
+      names = "--advertise",
+      paramLabel = "HOST:PORT",
+      defaultValue = "${env:PBKV_ADVERTISE}",
+      description =
+          "the address clients and servers reach this server at, when --listen binds a wildcard"
+              + " (0.0.0.0 or [::]) or a NAT is in between; the view names this address"
+              + " (default: the --listen address) [PBKV_ADVERTISE]")
+  String advertise;
 
   @Option(
       names = "--viewserver",
@@ -72,8 +87,31 @@ final class ServerCommand implements Callable<Integer> {
     if (listen == null || listen.isBlank()) {
       throw new UserError("--listen HOST:PORT is required (or set PBKV_LISTEN)");
     }
-    Address listenOn = Addresses.listenAddress(listen);
+    InetSocketAddress bind = Addresses.parse(listen);
+    if (advertise == null || advertise.isBlank()) {
+      if (isWildcard(bind.getHostString())) {
+        throw new UserError(
+            "--listen "
+                + listen
+                + " binds every interface, and nobody can connect to "
+                + bind.getHostString()
+                + ": give --advertise HOST:PORT, the address others reach this server at");
+      }
+      advertise = listen;
+    }
+    if (isWildcard(Addresses.parse(advertise).getHostString())) {
+      throw new UserError(
+          "--advertise " + advertise + " is a wildcard address: give one others can reach");
+    }
+    Address listenOn =
+        advertise.equals(listen) ? Addresses.listenAddress(listen) : Addresses.of(advertise);
     Address vs = Addresses.of(viewServer);
+    String vsHost = Addresses.parse(viewServer).getHostString();
+    try {
+      java.net.InetAddress.getByName(vsHost);
+    } catch (java.net.UnknownHostException e) {
+      throw new UserError("--viewserver " + viewServer + ": unknown host '" + vsHost + "'");
+    }
     ServerConfig config =
         ServerConfig.defaults()
             .withPingIntervalMillis(service.pingMillis)
@@ -92,7 +130,7 @@ final class ServerCommand implements Callable<Integer> {
     NetRuntime runtime =
         NetRuntime.listen(
             listenOn,
-            (InetSocketAddress) null,
+            advertise.equals(listen) ? null : bind,
             a -> {
               PbServer server = new PbServer(a, vs, viewSenders, bootId, config);
               ViewLogger logger = new ViewLogger(a, log);
@@ -108,7 +146,12 @@ final class ServerCommand implements Callable<Integer> {
     if (metrics != null) {
       metrics.attach(runtime, () -> metered[0].sample());
     }
-    log.info("server {} listening (boot id {}); view service {}", self, bootId, vs);
+    log.info(
+        "server {} listening{} (boot id {}); view service {}",
+        self,
+        advertise.equals(listen) ? "" : " on " + listen,
+        bootId,
+        vs);
     return ProcessLife.runUntilStopped(runtime, log, "server " + self, metrics);
   }
 
@@ -134,5 +177,9 @@ final class ServerCommand implements Callable<Integer> {
       id = random.nextLong();
     } while (id == 0);
     return id;
+  }
+
+  private static boolean isWildcard(String host) {
+    return host.equals("0.0.0.0") || host.equals("::") || host.equals("0:0:0:0:0:0:0:0");
   }
 }

@@ -24,15 +24,17 @@ final class ServiceOptions {
 
   @Option(
       names = "--ping-interval",
+      paramLabel = "<duration>",
       converter = DurationConverter.class,
       defaultValue = "${env:PBKV_PING_INTERVAL:-100ms}",
       description =
           "how often servers ping and the view service checks; use the same everywhere"
-              + " (default: ${DEFAULT-VALUE})")
+              + " (default: ${DEFAULT-VALUE}) [PBKV_PING_INTERVAL]")
   long pingMillis;
 
   @Option(
       names = "--log-level",
+      paramLabel = "LEVEL",
       converter = Logging.LevelConverter.class,
       defaultValue = "${env:PBKV_LOG_LEVEL:-info}",
       description =

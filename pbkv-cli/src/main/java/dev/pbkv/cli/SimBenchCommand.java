@@ -12,6 +12,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "sim-bench",
     header = "Measure the simulator's events per second.",
+    footer = {"", "Example:  pbkv sim-bench"},
     mixinStandardHelpOptions = true,
     description = {
       "Measures the simulator's speed: a primary, a backup and many closed-loop clients doing",
@@ -25,6 +26,7 @@ final class SimBenchCommand implements Callable<Integer> {
 
   @Option(
       names = "--duration",
+      paramLabel = "<duration>",
       converter = DurationConverter.class,
       description = "virtual time per round (default: 60s)")
   long virtualMillis = 60_000;

@@ -81,12 +81,14 @@ final class SimCommand implements Callable<Integer> {
 
   @Option(
       names = "--duration",
+      paramLabel = "<duration>",
       converter = DurationConverter.class,
       description = "virtual time with faults, e.g. 30s (default: 30s)")
   long durationMillis = 30_000;
 
   @Option(
       names = "--max-delay",
+      paramLabel = "<duration>",
       converter = DurationConverter.class,
       description = "messages take 1 ms up to this, e.g. 20ms (default: 5ms)")
   long maxDelayMillis = 5;
@@ -143,6 +145,7 @@ final class SimCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    traceOutput.checkWritable();
     Set<RuleSwitch> rules = broken.isEmpty() ? Set.of() : EnumSet.copyOf(broken);
     SwarmMode swarmMode;
     try {

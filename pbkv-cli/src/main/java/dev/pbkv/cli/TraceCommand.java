@@ -5,7 +5,6 @@ import dev.pbkv.trace.ShiVizExporter;
 import dev.pbkv.trace.Trace;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,11 +34,11 @@ final class TraceCommand implements Runnable {
   }
 
   static Trace read(Path file) {
-    if (!Files.isRegularFile(file)) {
-      throw new UserError("no such file: " + file);
-    }
+    FileChecks.readable(file);
     try {
       return Trace.read(file);
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new UserError(file + ": not a pbkv trace (not UTF-8 text)");
     } catch (IOException e) {
       throw new UserError(e.getMessage());
     }
@@ -48,23 +47,30 @@ final class TraceCommand implements Runnable {
   @Command(
       name = "render",
       header = "Draw a trace as a self-contained HTML page with an SVG space-time diagram.",
+      footer = {"", "Example:  pbkv trace render t.jsonl -o diagram.html"},
       mixinStandardHelpOptions = true)
   static final class Render implements Callable<Integer> {
     @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-    @Parameters(paramLabel = "TRACE.jsonl")
+    @Parameters(paramLabel = "TRACE.jsonl", description = "a trace (JSON Lines)")
     Path input;
 
     @Option(
         names = {"-o", "--output"},
         required = true,
-        paramLabel = "diagram.html")
+        paramLabel = "diagram.html",
+        description = "the page to write (its folder must exist)")
     Path output;
 
     @Override
     public Integer call() throws IOException {
+      FileChecks.writable(output, "-o");
       Trace t = read(input);
-      DiagramRenderer.render(t, output);
+      try {
+        DiagramRenderer.render(t, output);
+      } catch (IOException e) {
+        throw FileChecks.failed(output, e);
+      }
       spec.commandLine()
           .getOut()
           .println(
@@ -82,27 +88,37 @@ final class TraceCommand implements Runnable {
   @Command(
       name = "merge",
       header = "Merge the traces of several processes into one, in Lamport order.",
+      footer = {"", "Example:  pbkv trace merge vs.jsonl s1.jsonl s2.jsonl -o merged.jsonl"},
       mixinStandardHelpOptions = true)
   static final class Merge implements Callable<Integer> {
     @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-    @Parameters(paramLabel = "TRACE.jsonl", arity = "1..*")
+    @Parameters(
+        paramLabel = "TRACE.jsonl",
+        arity = "1..*",
+        description = "the traces of the processes (one file each)")
     List<Path> inputs;
 
     @Option(
         names = {"-o", "--output"},
         required = true,
-        paramLabel = "merged.jsonl")
+        paramLabel = "merged.jsonl",
+        description = "the merged trace to write")
     Path output;
 
     @Override
     public Integer call() throws IOException {
+      FileChecks.writable(output, "-o");
       List<Trace> traces = new ArrayList<>();
       for (Path p : inputs) {
         traces.add(read(p));
       }
       Trace merged = Trace.merge(traces);
-      merged.write(output);
+      try {
+        merged.write(output);
+      } catch (IOException e) {
+        throw FileChecks.failed(output, e);
+      }
       spec.commandLine()
           .getOut()
           .println(
@@ -120,6 +136,7 @@ final class TraceCommand implements Runnable {
   @Command(
       name = "export",
       header = "Export a trace for other tools (ShiViz).",
+      footer = {"", "Example:  pbkv trace export --shiviz t.jsonl -o shiviz.log"},
       mixinStandardHelpOptions = true)
   static final class Export implements Callable<Integer> {
     @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -127,18 +144,25 @@ final class TraceCommand implements Runnable {
     @Option(names = "--shiviz", required = true, description = "write the ShiViz log format")
     boolean shiviz;
 
-    @Parameters(paramLabel = "TRACE.jsonl")
+    @Parameters(paramLabel = "TRACE.jsonl", description = "a trace (JSON Lines)")
     Path input;
 
     @Option(
         names = {"-o", "--output"},
         required = true,
-        paramLabel = "shiviz.log")
+        paramLabel = "shiviz.log",
+        description = "the ShiViz log to write")
     Path output;
 
     @Override
     public Integer call() throws IOException {
-      ShiVizExporter.export(read(input), output);
+      FileChecks.writable(output, "-o");
+      Trace t = read(input);
+      try {
+        ShiVizExporter.export(t, output);
+      } catch (IOException e) {
+        throw FileChecks.failed(output, e);
+      }
       PrintWriter out = spec.commandLine().getOut();
       out.println("wrote " + output + "; load it in ShiViz (its first line is the parser)");
       return 0;

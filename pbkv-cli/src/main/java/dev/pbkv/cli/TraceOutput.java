@@ -18,6 +18,12 @@ final class TraceOutput {
       description = "draw the run as a space-time diagram")
   Path diagram;
 
+  /** Fails with one line if an output file cannot be written: call it before the run. */
+  void checkWritable() {
+    FileChecks.writable(trace, "--trace");
+    FileChecks.writable(diagram, "--diagram");
+  }
+
   boolean wanted() {
     return trace != null || diagram != null;
   }

@@ -23,6 +23,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "viewserver",
     header = "Run the view service (decides who is primary and backup).",
+    footer = {"", "Example:  pbkv viewserver --listen 127.0.0.1:7000"},
     mixinStandardHelpOptions = true,
     description = {
       "Runs the view service until it is stopped (Ctrl-C or SIGTERM). Servers ping it; it",
@@ -46,7 +47,9 @@ final class ViewServerCommand implements Callable<Integer> {
   @Option(
       names = "--dead-pings",
       defaultValue = "${env:PBKV_DEAD_PINGS:-5}",
-      description = "missed intervals after which a server is dead (default: ${DEFAULT-VALUE})")
+      description =
+          "missed intervals after which a server is dead (default: ${DEFAULT-VALUE})"
+              + " [PBKV_DEAD_PINGS]")
   int deadPings;
 
   @Option(
@@ -71,6 +74,9 @@ final class ViewServerCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     Logging.setLevel(service.logLevel);
+    if (deadPings < 1) {
+      throw new UserError("--dead-pings must be at least 1, got " + deadPings);
+    }
     ViewServiceConfig config;
     try {
       config = new ViewServiceConfig(service.pingMillis, deadPings, Set.of());

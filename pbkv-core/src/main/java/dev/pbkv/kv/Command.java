@@ -5,6 +5,10 @@ import java.util.Objects;
 /**
  * An operation of the key-value application. Commands are immutable values; executing one on a
  * {@link KvStore} is deterministic.
+ *
+ * <p>Keys and values are bytes, held as byte strings: one char per byte, 0 to 255 ({@link
+ * ByteStrings}). Over TCP only byte strings can be sent; the simulator and the model checker take
+ * any string.
  */
 public sealed interface Command {
 

@@ -57,6 +57,12 @@ public final class ViewServer implements Node {
   private boolean acked = true; // view 0 needs no ack
   private final TreeMap<Address, ServerStatus> servers = new TreeMap<>();
 
+  /**
+   * The role each server last lost ("primary of view 3"), for {@link #status()} only. It decides
+   * nothing, so it is left out of equality (the model checker's states stay as they were).
+   */
+  private final TreeMap<Address, String> formerRoles = new TreeMap<>();
+
   // Durable state (docs/design.md §2): what the store holds, and what this node wrote last.
   private DurableViewState durable = DurableViewState.INITIAL;
   private long storeVersion;
@@ -244,6 +250,12 @@ public final class ViewServer implements Node {
 
   /** Makes the next view, naming the current incarnation of each member. */
   private void changeView(long viewNum, Address primary, Address backup) {
+    for (Address a : new Address[] {view.primary(), view.backup()}) {
+      if (a != null && !a.equals(primary) && !a.equals(backup)) {
+        formerRoles.put(
+            a, (a.equals(view.primary()) ? "primary" : "backup") + " of view " + view.viewNum());
+      }
+    }
     View next =
         new View(
             viewNum, primary, backup, bootIdOf(primary), backup == null ? 0 : bootIdOf(backup));
@@ -353,7 +365,9 @@ public final class ViewServer implements Node {
     List<ServerHealth> health = new ArrayList<>();
     for (Map.Entry<Address, ServerStatus> e : servers.entrySet()) {
       ServerStatus s = e.getValue();
-      health.add(new ServerHealth(e.getKey(), s.bootId(), s.missedChecks(), isAlive(s)));
+      health.add(
+          new ServerHealth(
+              e.getKey(), s.bootId(), s.missedChecks(), isAlive(s), formerRoles.get(e.getKey())));
     }
     return new Status(view, acked, health, progressProblem(), store.describe(), store.isVolatile());
   }
@@ -428,6 +442,7 @@ public final class ViewServer implements Node {
     c.storeProblem = storeProblem;
     c.recoveredView = recoveredView;
     c.checkTicks = checkTicks;
+    c.formerRoles.putAll(formerRoles);
     return c;
   }
 

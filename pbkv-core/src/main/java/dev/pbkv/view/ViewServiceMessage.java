@@ -28,10 +28,19 @@ public sealed interface ViewServiceMessage extends Message {
   /** Asks for the view service's full status (for operators); does not count as a ping. */
   record GetStatus() implements ViewServiceMessage {}
 
-  /** What the view service knows of one server. */
-  record ServerHealth(Address server, long bootId, int missedChecks, boolean alive) {
+  /**
+   * What the view service knows of one server. {@code formerRole} is the role it last held and
+   * lost, e.g. "primary of view 3" ({@code null} if it never lost one): an operator's aid, not
+   * protocol state.
+   */
+  record ServerHealth(
+      Address server, long bootId, int missedChecks, boolean alive, String formerRole) {
     public ServerHealth {
       Objects.requireNonNull(server, "server");
+    }
+
+    public ServerHealth(Address server, long bootId, int missedChecks, boolean alive) {
+      this(server, bootId, missedChecks, alive, null);
     }
   }
 

@@ -289,6 +289,21 @@ class ViewServerTest {
   }
 
   @Test
+  void when_thePrimaryDiesAndIsReplaced_then_theStatusShowsItsFormerRole_andEqualityIgnoresIt() {
+    reachAckedView2();
+    ViewServer before = vs.copy();
+    intervals(DEAD_PINGS, () -> ping(B, 2));
+    assertThat(vs.view()).isEqualTo(new View(3, B, null));
+    var health = vs.status().servers();
+    assertThat(health.get(0).server()).isEqualTo(A);
+    assertThat(health.get(0).alive()).isFalse();
+    assertThat(health.get(0).formerRole()).isEqualTo("primary of view 2");
+    assertThat(health.get(1).formerRole()).isNull(); // B gained a role, it lost none
+    assertThat(vs.copy().status()).isEqualTo(vs.status());
+    assertThat(before.status().servers().get(0).formerRole()).isNull();
+  }
+
+  @Test
   void when_oldPrimaryRestartsAfterTakeover_then_itBecomesBackupOnceTheNewViewIsAcked() {
     reachAckedView2();
     intervals(DEAD_PINGS, () -> ping(B, 2));

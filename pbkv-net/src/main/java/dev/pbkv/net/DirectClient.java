@@ -3,6 +3,7 @@ package dev.pbkv.net;
 import dev.pbkv.client.ClientConfig;
 import dev.pbkv.client.PbClient;
 import dev.pbkv.clock.LamportClock;
+import dev.pbkv.kv.ByteStrings;
 import dev.pbkv.kv.Command;
 import dev.pbkv.kv.Result;
 import dev.pbkv.net.wire.Envelope;
@@ -126,6 +127,10 @@ public final class DirectClient implements AutoCloseable {
    *     have taken effect)
    */
   public Result execute(Command command) {
+    if (!PbkvClient.isBytes(command)) {
+      throw new IllegalArgumentException(
+          "keys and values are bytes (chars 0-255, see ByteStrings): " + command);
+    }
     try {
       return run(command);
     } catch (RuntimeException e) {
@@ -165,15 +170,23 @@ public final class DirectClient implements AutoCloseable {
     }
   }
 
-  /** The value of {@code key}, or {@code null}. */
+  /**
+   * The value of {@code key}, or {@code null} (text, stored as UTF-8, as in {@link PbkvClient}).
+   */
   public String get(String key) {
-    return Results.check(
-        execute(new Command.Get(key)), Result.Value.class, r -> ((Result.Value) r).value());
+    return ByteStrings.toText(
+        Results.check(
+            execute(new Command.Get(ByteStrings.fromText(key))),
+            Result.Value.class,
+            r -> ((Result.Value) r).value()));
   }
 
-  /** Sets {@code key} to {@code value}. */
+  /** Sets {@code key} to {@code value} (text, stored as UTF-8, as in {@link PbkvClient}). */
   public void put(String key, String value) {
-    Results.check(execute(new Command.Put(key, value)), Result.Ok.class, r -> null);
+    Results.check(
+        execute(new Command.Put(ByteStrings.fromText(key), ByteStrings.fromText(value))),
+        Result.Ok.class,
+        r -> null);
   }
 
   private void fire(Timer timer) {

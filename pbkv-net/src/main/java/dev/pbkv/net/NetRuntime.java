@@ -239,6 +239,11 @@ public final class NetRuntime implements AutoCloseable {
     boolean anyPort = named != null && named.getPort() == 0;
     InetSocketAddress bind = bindTo != null ? bindTo : Objects.requireNonNull(named);
     InetSocketAddress resolved = new InetSocketAddress(bind.getHostString(), bind.getPort());
+    if (resolved.isUnresolved()) {
+      rt.close();
+      throw new IllegalArgumentException(
+          "cannot listen on " + address + ": unknown host '" + bind.getHostString() + "'");
+    }
     try {
       rt.listener =
           new ServerBootstrap()
@@ -251,11 +256,22 @@ public final class NetRuntime implements AutoCloseable {
               .channel();
     } catch (Exception e) {
       rt.close();
-      if (e instanceof BindException || e.getCause() instanceof BindException) {
+      String why = String.valueOf(e.getMessage());
+      if (why.contains("Address already in use") || why.contains("error(-98)")) {
         throw new IllegalArgumentException(
-            "cannot listen on " + address + ": " + (e.getMessage() == null ? e : e.getMessage()));
+            "cannot listen on " + address + ": the port is in use (another process listens on it)");
       }
-      throw new IllegalArgumentException("cannot listen on " + address + ": " + e);
+      if (why.contains("Cannot assign requested address") || why.contains("error(-99)")) {
+        throw new IllegalArgumentException(
+            "cannot listen on "
+                + address
+                + ": no network interface of this machine has that address");
+      }
+      if (e instanceof BindException || e.getCause() instanceof BindException) {
+        throw new IllegalArgumentException("cannot listen on " + address + ": " + why);
+      }
+      throw new IllegalArgumentException(
+          "cannot listen on " + address + ": " + e.getClass().getSimpleName() + ": " + why);
     }
     Address self =
         anyPort ? Address.of(Addresses.format(named.getHostString(), rt.port())) : address;

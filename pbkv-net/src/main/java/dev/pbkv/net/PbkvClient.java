@@ -2,6 +2,7 @@ package dev.pbkv.net;
 
 import dev.pbkv.client.ClientConfig;
 import dev.pbkv.client.PbClient;
+import dev.pbkv.kv.ByteStrings;
 import dev.pbkv.kv.Command;
 import dev.pbkv.kv.Result;
 import dev.pbkv.node.Address;
@@ -165,7 +166,9 @@ public final class PbkvClient implements AutoCloseable {
    * Connects to the cluster whose view service is at {@code options.viewService()}: waits (up to
    * the timeout) until the view service answers.
    *
-   * @throws PbkvException if the view service does not answer in time
+   * @throws PbkvException if the view service does not answer in time (a view service still
+   *     starting refuses connections for a moment: this waits for it; {@link
+   *     ViewServiceProbe#requireReachable} fails fast instead)
    * @throws IllegalArgumentException if the address is not {@code HOST:PORT}
    */
   public static PbkvClient connect(Options options) {
@@ -202,10 +205,20 @@ public final class PbkvClient implements AutoCloseable {
     return s;
   }
 
-  /** Runs {@code command} and completes with its result. */
+  /**
+   * Runs {@code command} and completes with its result. Its keys and values are byte strings
+   * ({@link ByteStrings}); a command with a char above 255 fails with {@link
+   * IllegalArgumentException} and is not sent.
+   */
   public CompletableFuture<Result> executeAsync(Command command) {
     Objects.requireNonNull(command, "command");
     CompletableFuture<Result> future = new CompletableFuture<>();
+    if (!isBytes(command)) {
+      future.completeExceptionally(
+          new IllegalArgumentException(
+              "keys and values are bytes (chars 0-255, see ByteStrings): " + command));
+      return future;
+    }
     runtime.call(
         () -> {
           Session s = idle.poll();
@@ -288,6 +301,19 @@ public final class PbkvClient implements AutoCloseable {
     }
   }
 
+  static boolean isBytes(Command c) {
+    boolean ok = ByteStrings.isByteString(c.key());
+    if (c instanceof Command.Put p) {
+      ok &= ByteStrings.isByteString(p.value());
+    } else if (c instanceof Command.Append a) {
+      ok &= ByteStrings.isByteString(a.value());
+    } else if (c instanceof Command.CompareAndSet cas) {
+      ok &= ByteStrings.isByteString(cas.update());
+      ok &= cas.expected() == null || ByteStrings.isByteString(cas.expected());
+    }
+    return ok;
+  }
+
   /** Runs {@code command} and waits for its result. */
   public Result execute(Command command) {
     try {
@@ -311,53 +337,89 @@ public final class PbkvClient implements AutoCloseable {
   }
 
   // --- typed operations ----------------------------------------------------------------------
+  //
+  // Keys and values are bytes. The String forms take and return text, stored as its UTF-8
+  // encoding; the byte[] forms take and return the bytes as they are. A value written as text
+  // reads back as its UTF-8 bytes, and the other way round.
 
   /** The value of {@code key}, or {@code null} if it has none. */
   public String get(String key) {
-    return Results.check(
-        execute(new Command.Get(key)), Result.Value.class, r -> ((Result.Value) r).value());
+    return ByteStrings.toText(value(execute(new Command.Get(ByteStrings.fromText(key)))));
   }
 
   public CompletableFuture<String> getAsync(String key) {
-    return executeAsync(new Command.Get(key))
-        .thenApply(r -> Results.check(r, Result.Value.class, v -> ((Result.Value) v).value()));
+    return executeAsync(new Command.Get(ByteStrings.fromText(key)))
+        .thenApply(r -> ByteStrings.toText(value(r)));
+  }
+
+  /** The value of {@code key} as bytes, or {@code null} if it has none. */
+  public byte[] get(byte[] key) {
+    return bytesOrNull(value(execute(new Command.Get(ByteStrings.of(key)))));
+  }
+
+  public CompletableFuture<byte[]> getAsync(byte[] key) {
+    return executeAsync(new Command.Get(ByteStrings.of(key))).thenApply(r -> bytesOrNull(value(r)));
   }
 
   /** Sets {@code key} to {@code value}. */
   public void put(String key, String value) {
-    Results.check(execute(new Command.Put(key, value)), Result.Ok.class, r -> null);
+    ok(execute(putCommand(ByteStrings.fromText(key), ByteStrings.fromText(value))));
   }
 
   public CompletableFuture<Void> putAsync(String key, String value) {
-    return executeAsync(new Command.Put(key, value))
-        .thenApply(r -> Results.check(r, Result.Ok.class, v -> null));
+    return executeAsync(putCommand(ByteStrings.fromText(key), ByteStrings.fromText(value)))
+        .thenApply(PbkvClient::ok);
+  }
+
+  /** Sets {@code key} to {@code value}, as bytes. */
+  public void put(byte[] key, byte[] value) {
+    ok(execute(putCommand(ByteStrings.of(key), ByteStrings.of(value))));
+  }
+
+  public CompletableFuture<Void> putAsync(byte[] key, byte[] value) {
+    return executeAsync(putCommand(ByteStrings.of(key), ByteStrings.of(value)))
+        .thenApply(PbkvClient::ok);
   }
 
   /** Appends {@code value} to {@code key}'s value; returns the new value. */
   public String append(String key, String value) {
-    return Results.check(
-        execute(new Command.Append(key, value)),
-        Result.Value.class,
-        r -> ((Result.Value) r).value());
+    return ByteStrings.toText(
+        value(execute(new Command.Append(ByteStrings.fromText(key), ByteStrings.fromText(value)))));
   }
 
   public CompletableFuture<String> appendAsync(String key, String value) {
-    return executeAsync(new Command.Append(key, value))
-        .thenApply(r -> Results.check(r, Result.Value.class, v -> ((Result.Value) v).value()));
+    return executeAsync(new Command.Append(ByteStrings.fromText(key), ByteStrings.fromText(value)))
+        .thenApply(r -> ByteStrings.toText(value(r)));
+  }
+
+  /** Appends {@code value} to {@code key}'s value, as bytes; returns the new value. */
+  public byte[] append(byte[] key, byte[] value) {
+    return ByteStrings.bytes(
+        value(execute(new Command.Append(ByteStrings.of(key), ByteStrings.of(value)))));
+  }
+
+  public CompletableFuture<byte[]> appendAsync(byte[] key, byte[] value) {
+    return executeAsync(new Command.Append(ByteStrings.of(key), ByteStrings.of(value)))
+        .thenApply(r -> ByteStrings.bytes(value(r)));
   }
 
   /** Removes {@code key}; returns whether it was present. */
   public boolean delete(String key) {
-    return Results.check(
-        execute(new Command.Delete(key)),
-        Result.Deleted.class,
-        r -> ((Result.Deleted) r).existed());
+    return existed(execute(new Command.Delete(ByteStrings.fromText(key))));
   }
 
   public CompletableFuture<Boolean> deleteAsync(String key) {
-    return executeAsync(new Command.Delete(key))
-        .thenApply(
-            r -> Results.check(r, Result.Deleted.class, v -> ((Result.Deleted) v).existed()));
+    return executeAsync(new Command.Delete(ByteStrings.fromText(key)))
+        .thenApply(PbkvClient::existed);
+  }
+
+  /** Removes {@code key}, given as bytes; returns whether it was present. */
+  public boolean delete(byte[] key) {
+    return existed(execute(new Command.Delete(ByteStrings.of(key))));
+  }
+
+  public CompletableFuture<Boolean> deleteAsync(byte[] key) {
+    return executeAsync(new Command.Delete(ByteStrings.of(key))).thenApply(PbkvClient::existed);
   }
 
   /**
@@ -365,16 +427,61 @@ public final class PbkvClient implements AutoCloseable {
    * returns whether it did.
    */
   public boolean compareAndSet(String key, String expected, String update) {
-    return Results.check(
-        execute(new Command.CompareAndSet(key, expected, update)),
-        Result.CasResult.class,
-        r -> ((Result.CasResult) r).swapped());
+    return swapped(
+        execute(
+            new Command.CompareAndSet(
+                ByteStrings.fromText(key),
+                ByteStrings.fromText(expected),
+                ByteStrings.fromText(update))));
   }
 
   public CompletableFuture<Boolean> compareAndSetAsync(String key, String expected, String update) {
-    return executeAsync(new Command.CompareAndSet(key, expected, update))
-        .thenApply(
-            r -> Results.check(r, Result.CasResult.class, v -> ((Result.CasResult) v).swapped()));
+    return executeAsync(
+            new Command.CompareAndSet(
+                ByteStrings.fromText(key),
+                ByteStrings.fromText(expected),
+                ByteStrings.fromText(update)))
+        .thenApply(PbkvClient::swapped);
+  }
+
+  /** The same as {@link #compareAndSet(String, String, String)}, with bytes. */
+  public boolean compareAndSet(byte[] key, byte[] expected, byte[] update) {
+    return swapped(execute(cas(key, expected, update)));
+  }
+
+  public CompletableFuture<Boolean> compareAndSetAsync(byte[] key, byte[] expected, byte[] update) {
+    return executeAsync(cas(key, expected, update)).thenApply(PbkvClient::swapped);
+  }
+
+  private static Command putCommand(String key, String value) {
+    return new Command.Put(key, value);
+  }
+
+  private static Command cas(byte[] key, byte[] expected, byte[] update) {
+    return new Command.CompareAndSet(
+        ByteStrings.of(key),
+        expected == null ? null : ByteStrings.of(expected),
+        ByteStrings.of(update));
+  }
+
+  private static String value(Result r) {
+    return Results.check(r, Result.Value.class, v -> ((Result.Value) v).value());
+  }
+
+  private static Void ok(Result r) {
+    return Results.check(r, Result.Ok.class, v -> null);
+  }
+
+  private static boolean existed(Result r) {
+    return Results.check(r, Result.Deleted.class, v -> ((Result.Deleted) v).existed());
+  }
+
+  private static boolean swapped(Result r) {
+    return Results.check(r, Result.CasResult.class, v -> ((Result.CasResult) v).swapped());
+  }
+
+  private static byte[] bytesOrNull(String byteString) {
+    return byteString == null ? null : ByteStrings.bytes(byteString);
   }
 
   /** The view service's full status (view, liveness, why it is stuck if it is). */

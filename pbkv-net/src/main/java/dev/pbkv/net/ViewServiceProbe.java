@@ -55,6 +55,41 @@ public final class ViewServiceProbe {
     }
   }
 
+  /**
+   * Fails fast, with a {@link PbkvException} naming the reason, when the view service cannot be
+   * reached at all: its host name does not resolve, or its port refuses the connection. A slow or
+   * silent address is left to the caller's timeout.
+   */
+  public static void requireReachable(Address viewService, Duration timeout) {
+    java.net.InetSocketAddress a = Addresses.socketAddress(viewService);
+    if (a == null) {
+      return; // not HOST:PORT: nothing to try here
+    }
+    java.net.InetAddress ip;
+    try {
+      ip = java.net.InetAddress.getByName(a.getHostString());
+    } catch (java.net.UnknownHostException e) {
+      throw new PbkvException(
+          "the view service's host '" + a.getHostString() + "' is unknown (" + viewService + ")");
+    }
+    int connectMillis = (int) Math.max(1, Math.min(timeout.toMillis(), 1000));
+    try (java.net.Socket s = new java.net.Socket()) {
+      s.connect(new java.net.InetSocketAddress(ip, a.getPort()), connectMillis);
+    } catch (java.net.ConnectException e) {
+      throw new PbkvException(
+          "the view service at "
+              + viewService
+              + " refused the connection (nothing listens on port "
+              + a.getPort()
+              + "; is it running, and is the address right?)");
+    } catch (java.net.SocketTimeoutException e) {
+      // slow, not refused: the probe's own timeout decides
+    } catch (java.io.IOException e) {
+      throw new PbkvException(
+          "cannot reach the view service at " + viewService + ": " + e.getMessage());
+    }
+  }
+
   /** The current view, or a {@link PbkvException} if the view service does not answer in time. */
   public static View view(NetRuntime runtime, Address viewService, Duration timeout) {
     return ((ViewReply) ask(runtime, viewService, new GetView(), timeout)).view();

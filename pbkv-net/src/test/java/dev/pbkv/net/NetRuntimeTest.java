@@ -133,6 +133,42 @@ class NetRuntimeTest {
   }
 
   @Test
+  void when_keysAndValuesHoldEveryByteValue_then_theyRoundTripByteForByte() throws Exception {
+    Address vs = startViewService();
+    startServer(vs);
+    startServer(vs);
+    PbkvClient c =
+        PbkvClient.connect(PbkvClient.Options.of(vs.name()).withTimeout(Duration.ofSeconds(10)));
+    open.add(c);
+    await(c, st -> st.acked() && st.view().hasBackup());
+    byte[] all = new byte[256];
+    for (int i = 0; i < 256; i++) {
+      all[i] = (byte) i;
+      byte[] key = {'k', (byte) i};
+      byte[] value = {(byte) i, (byte) (255 - i)};
+      c.put(key, value);
+    }
+    for (int i = 0; i < 256; i++) { // each key distinct: no two bytes collapse into one
+      assertThat(c.get(new byte[] {'k', (byte) i})).containsExactly((byte) i, (byte) (255 - i));
+    }
+    c.put(all, all);
+    assertThat(c.get(all)).isEqualTo(all);
+    assertThat(c.append(all, new byte[] {0, (byte) 0xff})).hasSize(258).startsWith(all);
+    assertThat(c.compareAndSet(all, c.get(all), new byte[0])).isTrue();
+    assertThat(c.get(all)).isEmpty();
+    assertThat(c.delete(all)).isTrue();
+    assertThat(c.get(all)).isNull();
+    // text is stored as its UTF-8 bytes: the two forms see the same value
+    c.put("ключ", "é");
+    assertThat(c.get("ключ".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+        .containsExactly((byte) 0xc3, (byte) 0xa9);
+    assertThat(c.get("ключ")).isEqualTo("é");
+    assertThatThrownBy(() -> c.execute(new dev.pbkv.kv.Command.Get("鍵")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("keys and values are bytes");
+  }
+
+  @Test
   void when_theOnlyServerStops_then_anOpEndsIndeterminate_andItsSessionIsReplaced()
       throws Exception {
     Address vs = startViewService();

@@ -1,10 +1,12 @@
 package dev.pbkv.net.wire;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.UnsafeByteOperations;
 import dev.pbkv.kv.AmoEntry;
+import dev.pbkv.kv.ByteStrings;
 import dev.pbkv.kv.Command;
 import dev.pbkv.kv.DataChunk;
 import dev.pbkv.kv.Result;
@@ -34,6 +36,7 @@ import dev.pbkv.view.ViewServiceMessage;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -173,12 +176,16 @@ public final class WireCodec {
     } else if (m instanceof ViewServiceMessage.Status s) {
       Status.Builder sb = Status.newBuilder().setView(toProto(s.view())).setAcked(s.acked());
       for (ViewServiceMessage.ServerHealth h : s.servers()) {
-        sb.addServers(
+        ServerHealth.Builder hb =
             ServerHealth.newBuilder()
                 .setServer(h.server().name())
                 .setBootId(h.bootId())
                 .setMissedChecks(h.missedChecks())
-                .setAlive(h.alive()));
+                .setAlive(h.alive());
+        if (h.formerRole() != null) {
+          hb.setFormerRole(h.formerRole());
+        }
+        sb.addServers(hb);
       }
       if (s.problem() != null) {
         sb.setProblem(s.problem());
@@ -263,24 +270,44 @@ public final class WireCodec {
     return b.build();
   }
 
+  /**
+   * A key or value on the wire: its bytes (a byte string, {@link ByteStrings}).
+   *
+   * @throws IllegalArgumentException if it has a char above 255: such a string is not bytes
+   */
+  private static ByteString b(String byteString) {
+    if (!ByteStrings.isByteString(byteString)) {
+      throw new IllegalArgumentException(
+          "a key or value must be bytes (chars 0-255, see ByteStrings), got "
+              + quote(byteString.length() > 40 ? byteString.substring(0, 40) + "…" : byteString));
+    }
+    return ByteString.copyFrom(byteString, StandardCharsets.ISO_8859_1);
+  }
+
+  /** A key or value from the wire, as a byte string. */
+  private static String s(ByteString bytes) {
+    return bytes.toString(StandardCharsets.ISO_8859_1);
+  }
+
   private static dev.pbkv.net.proto.Command toProto(Command c) {
     dev.pbkv.net.proto.Command.Builder b = dev.pbkv.net.proto.Command.newBuilder();
     if (c instanceof Command.Get g) {
-      b.setGet(dev.pbkv.net.proto.Command.Get.newBuilder().setKey(g.key()));
+      b.setGet(dev.pbkv.net.proto.Command.Get.newBuilder().setKey(b(g.key())));
     } else if (c instanceof Command.Put p) {
-      b.setPut(dev.pbkv.net.proto.Command.Put.newBuilder().setKey(p.key()).setValue(p.value()));
+      b.setPut(
+          dev.pbkv.net.proto.Command.Put.newBuilder().setKey(b(p.key())).setValue(b(p.value())));
     } else if (c instanceof Command.Append a) {
       b.setAppend(
-          dev.pbkv.net.proto.Command.Append.newBuilder().setKey(a.key()).setValue(a.value()));
+          dev.pbkv.net.proto.Command.Append.newBuilder().setKey(b(a.key())).setValue(b(a.value())));
     } else if (c instanceof Command.Delete d) {
-      b.setDelete(dev.pbkv.net.proto.Command.Delete.newBuilder().setKey(d.key()));
+      b.setDelete(dev.pbkv.net.proto.Command.Delete.newBuilder().setKey(b(d.key())));
     } else if (c instanceof Command.CompareAndSet cas) {
       dev.pbkv.net.proto.Command.CompareAndSet.Builder cb =
           dev.pbkv.net.proto.Command.CompareAndSet.newBuilder()
-              .setKey(cas.key())
-              .setUpdate(cas.update());
+              .setKey(b(cas.key()))
+              .setUpdate(b(cas.update()));
       if (cas.expected() != null) {
-        cb.setExpected(cas.expected());
+        cb.setExpected(b(cas.expected()));
       }
       b.setCompareAndSet(cb);
     } else {
@@ -295,7 +322,7 @@ public final class WireCodec {
     if (r instanceof Result.Value v) {
       dev.pbkv.net.proto.Result.Value.Builder vb = dev.pbkv.net.proto.Result.Value.newBuilder();
       if (v.value() != null) {
-        vb.setValue(v.value());
+        vb.setValue(b(v.value()));
       }
       b.setValue(vb);
     } else if (r instanceof Result.Ok) {
@@ -306,7 +333,7 @@ public final class WireCodec {
       dev.pbkv.net.proto.Result.CasResult.Builder cb =
           dev.pbkv.net.proto.Result.CasResult.newBuilder().setSwapped(c.swapped());
       if (c.previous() != null) {
-        cb.setPrevious(c.previous());
+        cb.setPrevious(b(c.previous()));
       }
       b.setCasResult(cb);
     } else if (r instanceof Result.Error e) {
@@ -397,7 +424,8 @@ public final class WireCodec {
                   requiredAddress(h.getServer(), "ServerHealth.server"),
                   h.getBootId(),
                   h.getMissedChecks(),
-                  h.getAlive()));
+                  h.getAlive(),
+                  h.hasFormerRole() ? h.getFormerRole() : null));
         }
         yield new ViewServiceMessage.Status(
             view(s.getView(), "Status.view"),
@@ -491,14 +519,14 @@ public final class WireCodec {
   private static Command command(dev.pbkv.net.proto.Command pb, String field)
       throws WireFormatException {
     return switch (pb.getKindCase()) {
-      case GET -> new Command.Get(pb.getGet().getKey());
-      case PUT -> new Command.Put(pb.getPut().getKey(), pb.getPut().getValue());
-      case APPEND -> new Command.Append(pb.getAppend().getKey(), pb.getAppend().getValue());
-      case DELETE -> new Command.Delete(pb.getDelete().getKey());
+      case GET -> new Command.Get(s(pb.getGet().getKey()));
+      case PUT -> new Command.Put(s(pb.getPut().getKey()), s(pb.getPut().getValue()));
+      case APPEND -> new Command.Append(s(pb.getAppend().getKey()), s(pb.getAppend().getValue()));
+      case DELETE -> new Command.Delete(s(pb.getDelete().getKey()));
       case COMPARE_AND_SET -> {
         dev.pbkv.net.proto.Command.CompareAndSet c = pb.getCompareAndSet();
         yield new Command.CompareAndSet(
-            c.getKey(), c.hasExpected() ? c.getExpected() : null, c.getUpdate());
+            s(c.getKey()), c.hasExpected() ? s(c.getExpected()) : null, s(c.getUpdate()));
       }
       case KIND_NOT_SET ->
           throw unknownType("command", field, pb.getUnknownFields().asMap().keySet());
@@ -508,12 +536,12 @@ public final class WireCodec {
   private static Result result(dev.pbkv.net.proto.Result pb, String field)
       throws WireFormatException {
     return switch (pb.getKindCase()) {
-      case VALUE -> new Result.Value(pb.getValue().hasValue() ? pb.getValue().getValue() : null);
+      case VALUE -> new Result.Value(pb.getValue().hasValue() ? s(pb.getValue().getValue()) : null);
       case OK -> Result.OK;
       case DELETED -> new Result.Deleted(pb.getDeleted().getExisted());
       case CAS_RESULT -> {
         dev.pbkv.net.proto.Result.CasResult c = pb.getCasResult();
-        yield new Result.CasResult(c.getSwapped(), c.hasPrevious() ? c.getPrevious() : null);
+        yield new Result.CasResult(c.getSwapped(), c.hasPrevious() ? s(c.getPrevious()) : null);
       }
       case ERROR ->
           new Result.Error(pb.getError().hasMessage() ? pb.getError().getMessage() : null);

@@ -28,16 +28,33 @@ final class Samples {
   static final Address CLIENT = Address.of("client-7");
 
   static final String UNICODE = "ключ-鍵-🔑-e\u0301-\u0000-\u200b-end";
+
+  /** Every byte value 0..255 once, as a byte string (keys and values are bytes). */
+  static final String ALL_BYTES = allBytes();
+
+  /** Text as a byte string: the UTF-8 bytes of {@link #UNICODE}. */
+  static final String UNICODE_BYTES = dev.pbkv.kv.ByteStrings.fromText(UNICODE);
+
+  private static String allBytes() {
+    byte[] b = new byte[256];
+    for (int i = 0; i < 256; i++) {
+      b[i] = (byte) i;
+    }
+    return dev.pbkv.kv.ByteStrings.of(b);
+  }
+
   static final String LONG_STRING = "x".repeat(10_000);
 
   static List<Command> commands() {
     return List.of(
         new Command.Get("k"),
         new Command.Get(""),
-        new Command.Get(UNICODE),
+        new Command.Get(UNICODE_BYTES),
+        new Command.Get(ALL_BYTES),
         new Command.Put("k", "v"),
         new Command.Put("", ""),
-        new Command.Put(UNICODE, LONG_STRING),
+        new Command.Put(UNICODE_BYTES, LONG_STRING),
+        new Command.Put(ALL_BYTES, ALL_BYTES),
         new Command.Append("k", "tok-1;"),
         new Command.Append("k", ""),
         new Command.Delete("k"),
@@ -45,7 +62,8 @@ final class Samples {
         new Command.CompareAndSet("k", "old", "new"),
         new Command.CompareAndSet("k", null, "new"),
         new Command.CompareAndSet("k", "", ""),
-        new Command.CompareAndSet(UNICODE, UNICODE, UNICODE));
+        new Command.CompareAndSet(UNICODE_BYTES, UNICODE_BYTES, UNICODE_BYTES),
+        new Command.CompareAndSet(ALL_BYTES, ALL_BYTES, ALL_BYTES));
   }
 
   static List<Result> results() {
@@ -53,13 +71,15 @@ final class Samples {
         new Result.Value("v"),
         new Result.Value(null),
         new Result.Value(""),
-        new Result.Value(UNICODE),
+        new Result.Value(UNICODE_BYTES),
+        new Result.Value(ALL_BYTES),
         Result.OK,
         new Result.Deleted(true),
         new Result.Deleted(false),
         new Result.CasResult(true, "old"),
         new Result.CasResult(false, null),
         new Result.CasResult(false, ""),
+        new Result.CasResult(false, ALL_BYTES),
         new Result.Error("unknown command"),
         new Result.Error(null),
         new Result.Error(""));
@@ -123,7 +143,8 @@ final class Samples {
             true,
             List.of(
                 new ViewServiceMessage.ServerHealth(S1, 2, 0, true),
-                new ViewServiceMessage.ServerHealth(S2, Long.MAX_VALUE, Integer.MAX_VALUE, false),
+                new ViewServiceMessage.ServerHealth(
+                    S2, Long.MAX_VALUE, Integer.MAX_VALUE, false, "primary of view 3"),
                 new ViewServiceMessage.ServerHealth(Address.of(UNICODE), -1, -1, true)),
             "primary s1 has not acked view 4"));
     m.add(new ViewServiceMessage.Status(new View(1, S1, null), false, List.of(), ""));

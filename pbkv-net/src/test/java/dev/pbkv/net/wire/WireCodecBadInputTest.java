@@ -48,7 +48,8 @@ class WireCodecBadInputTest {
   }
 
   private static Command.Builder get(String key) {
-    return Command.newBuilder().setGet(Command.Get.newBuilder().setKey(key));
+    return Command.newBuilder()
+        .setGet(Command.Get.newBuilder().setKey(com.google.protobuf.ByteString.copyFromUtf8(key)));
   }
 
   /** Decodes bytes that must be refused; returns the one-line reason. */

@@ -224,4 +224,31 @@ class WireCodecRoundTripTest {
       assertThat(WireCodec.decode(WireCodec.encode(e))).isEqualTo(e);
     }
   }
+
+  @Test
+  void when_aValueHoldsEveryByte_then_theWireCarriesItAsBytes_oneByteEach() throws Exception {
+    Envelope e =
+        new Envelope(
+            Samples.CLIENT,
+            Samples.S1,
+            new ClientMessage.Request(1, new Command.Put(Samples.ALL_BYTES, Samples.ALL_BYTES), 0));
+    byte[] wire = WireCodec.encode(e);
+    assertThat(WireCodec.decode(wire)).isEqualTo(e);
+    dev.pbkv.net.proto.Envelope pb = dev.pbkv.net.proto.Envelope.parseFrom(wire);
+    com.google.protobuf.ByteString value = pb.getRequest().getCommand().getPut().getValue();
+    assertThat(value.size()).isEqualTo(256);
+    for (int i = 0; i < 256; i++) {
+      assertThat(value.byteAt(i) & 0xff).isEqualTo(i);
+    }
+  }
+
+  @Test
+  void when_aKeyIsNotAByteString_then_encodingRefusesIt() {
+    Envelope e =
+        new Envelope(
+            Samples.CLIENT, Samples.S1, new ClientMessage.Request(1, new Command.Get("鍵"), 0));
+    assertThatThrownBy(() -> WireCodec.encode(e))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("must be bytes");
+  }
 }
