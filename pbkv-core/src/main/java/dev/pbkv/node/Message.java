@@ -24,7 +24,11 @@ public interface Message {
     return SMALL_BYTES;
   }
 
-  /** The UTF-8 size of {@code s} (0 for {@code null}), for {@link #sizeBytes()}. */
+  /**
+   * The wire size of {@code s} (0 for {@code null}), for {@link #sizeBytes()}: keys and values are
+   * byte strings, one char per byte ({@code kv.ByteStrings}), so a char up to 255 is one byte; a
+   * wider char (text the simulator allows) counts as its UTF-8 size.
+   */
   static int bytes(String s) {
     if (s == null) {
       return 0;
@@ -32,7 +36,7 @@ public interface Message {
     int n = s.length();
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      if (c >= 0x80) {
+      if (c > 0xff) {
         n += c >= 0x800 && !Character.isSurrogate(c) ? 2 : 1;
       }
     }
