@@ -87,7 +87,7 @@ final class ServerCommand implements Callable<Integer> {
     if (listen == null || listen.isBlank()) {
       throw new UserError("--listen HOST:PORT is required (or set PBKV_LISTEN)");
     }
-    InetSocketAddress bind = Addresses.parse(listen);
+    InetSocketAddress bind = Addresses.parseListen(listen);
     if (advertise == null || advertise.isBlank()) {
       if (isWildcard(bind.getHostString())) {
         throw new UserError(

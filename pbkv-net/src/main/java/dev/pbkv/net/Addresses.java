@@ -40,6 +40,19 @@ public final class Addresses {
    *
    * @throws IllegalArgumentException with a one-line message naming the bad value
    */
+  /** HOST:PORT to bind, port 0 allowed (any free port); one-line error otherwise. */
+  public static InetSocketAddress parseListen(String hostAndPort) {
+    InetSocketAddress a = tryParse(hostAndPort, 0);
+    if (a == null) {
+      throw new IllegalArgumentException(
+          "'"
+              + hostAndPort
+              + "' is not HOST:PORT (e.g. 127.0.0.1:7000, a port from 1 to 65535, or 0 for any"
+              + " free port)");
+    }
+    return a;
+  }
+
   public static Address listenAddress(String hostAndPort) {
     InetSocketAddress a = tryParse(hostAndPort, 0);
     if (a == null) {
