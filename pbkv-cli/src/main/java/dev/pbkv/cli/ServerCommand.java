@@ -98,8 +98,7 @@ final class ServerCommand implements Callable<Integer> {
                 + ": give --advertise HOST:PORT, the address others reach this server at");
       }
       advertise = listen;
-    }
-    if (isWildcard(Addresses.parse(advertise).getHostString())) {
+    } else if (isWildcard(Addresses.parse(advertise).getHostString())) {
       throw new UserError(
           "--advertise " + advertise + " is a wildcard address: give one others can reach");
     }
