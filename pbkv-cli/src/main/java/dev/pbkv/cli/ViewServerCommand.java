@@ -86,6 +86,11 @@ final class ViewServerCommand implements Callable<Integer> {
     Address listenOn = Addresses.listenAddress(listen);
     MetricsSetup metrics = MetricsSetup.start(service.metricsListen, "viewservice", log);
     MeteredViewService[] metered = new MeteredViewService[1];
+    InetSocketAddress bindTo = Addresses.parseListen(listen);
+    if (bindTo.isUnresolved()) { // before the store's folder is made: bad input leaves nothing
+      throw new UserError(
+          "cannot listen on " + listenOn + ": unknown host '" + bindTo.getHostString() + "'");
+    }
     ViewStore store = openStore(listenOn);
     ViewStore.Stored stored = store.read();
     NetRuntime runtime =
