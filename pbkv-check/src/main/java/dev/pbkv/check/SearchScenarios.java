@@ -491,7 +491,7 @@ public final class SearchScenarios {
                 () ->
                     viewServiceSafety()
                         .prune(boundedTimers(List.of(S1, S2), 1))
-                        .maxTimeMillis(120_000))),
+                        .maxStates(PHASE_STATES))),
         Outcome.SPACE_EXHAUSTED,
         Set.of(RuleSwitch.ANNOUNCE_BEFORE_DURABLE));
   }
@@ -513,13 +513,13 @@ public final class SearchScenarios {
                     new SearchSettings()
                         .stop(CheckSystem.VS_CRASHER)
                         .goal(Predicates.viewReady(2, S1, S2))
-                        .maxTimeMillis(20_000)),
+                        .maxStates(PHASE_STATES)),
             new Phase(
                 "restarts",
                 () ->
                     viewServiceSafety()
                         .prune(boundedTimers(List.of(S1, S2), 3))
-                        .maxTimeMillis(120_000))),
+                        .maxStates(PHASE_STATES))),
         Outcome.SPACE_EXHAUSTED,
         Set.of(RuleSwitch.JUDGE_LIVENESS_RIGHT_AFTER_RESTART));
   }

@@ -86,10 +86,18 @@ final class ViewServerCommand implements Callable<Integer> {
     Address listenOn = Addresses.listenAddress(listen);
     MetricsSetup metrics = MetricsSetup.start(service.metricsListen, "viewservice", log);
     MeteredViewService[] metered = new MeteredViewService[1];
-    InetSocketAddress bindTo = Addresses.parseListen(listen);
+    InetSocketAddress parsed = Addresses.parseListen(listen);
+    InetSocketAddress bindTo = new InetSocketAddress(parsed.getHostString(), parsed.getPort());
     if (bindTo.isUnresolved()) { // before the store's folder is made: bad input leaves nothing
       throw new UserError(
           "cannot listen on " + listenOn + ": unknown host '" + bindTo.getHostString() + "'");
+    }
+    if (bindTo.getPort() == 0 && !inMemory && (dataDir == null || dataDir.isBlank())) {
+      throw new UserError(
+          "--listen "
+              + listen
+              + ": with port 0 the address changes at every start, so the default state folder"
+              + " cannot follow it; give --data-dir DIR or --in-memory");
     }
     ViewStore store = openStore(listenOn);
     ViewStore.Stored stored = store.read();

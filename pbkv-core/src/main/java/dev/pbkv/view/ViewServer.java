@@ -250,12 +250,7 @@ public final class ViewServer implements Node {
 
   /** Makes the next view, naming the current incarnation of each member. */
   private void changeView(long viewNum, Address primary, Address backup) {
-    for (Address a : new Address[] {view.primary(), view.backup()}) {
-      if (a != null && !a.equals(primary) && !a.equals(backup)) {
-        formerRoles.put(
-            a, (a.equals(view.primary()) ? "primary" : "backup") + " of view " + view.viewNum());
-      }
-    }
+    View before = view;
     View next =
         new View(
             viewNum, primary, backup, bootIdOf(primary), backup == null ? 0 : bootIdOf(backup));
@@ -263,11 +258,24 @@ public final class ViewServer implements Node {
       view = next; // broken on purpose: announced now, written only once acked
       acked = false;
       unwritten = true;
+      noteFormerRoles(before, primary, backup);
       return;
     }
     if (persist(durable.withView(next, false))) { // durable before anyone sees it
       view = next;
       acked = false;
+      noteFormerRoles(before, primary, backup);
+    }
+  }
+
+  /** Remembers the role each member of {@code before} lost (for {@link #status()} only). */
+  private void noteFormerRoles(View before, Address primary, Address backup) {
+    for (Address a : new Address[] {before.primary(), before.backup()}) {
+      if (a != null && !a.equals(primary) && !a.equals(backup)) {
+        formerRoles.put(
+            a,
+            (a.equals(before.primary()) ? "primary" : "backup") + " of view " + before.viewNum());
+      }
     }
   }
 

@@ -34,12 +34,6 @@ public final class Addresses {
     return tryParse(address.name(), 0);
   }
 
-  /**
-   * The address to listen on, {@code HOST:PORT}, where port 0 asks for any free port: {@link
-   * NetRuntime#listen} then names the node by the port it got ({@link NetRuntime#address()}).
-   *
-   * @throws IllegalArgumentException with a one-line message naming the bad value
-   */
   /** HOST:PORT to bind, port 0 allowed (any free port); one-line error otherwise. */
   public static InetSocketAddress parseListen(String hostAndPort) {
     InetSocketAddress a = tryParse(hostAndPort, 0);
@@ -53,6 +47,12 @@ public final class Addresses {
     return a;
   }
 
+  /**
+   * The address to listen on, {@code HOST:PORT}, where port 0 asks for any free port: {@link
+   * NetRuntime#listen} then names the node by the port it got ({@link NetRuntime#address()}).
+   *
+   * @throws IllegalArgumentException with a one-line message naming the bad value
+   */
   public static Address listenAddress(String hostAndPort) {
     InetSocketAddress a = tryParse(hostAndPort, 0);
     if (a == null) {
