@@ -50,6 +50,7 @@ class OneLineErrorsTest {
         "check failover --save-trace {dir}/missing/t.trace | pbkv check: --save-trace {dir}/missing/t.trace: the folder {dir}/missing does not exist",
         "viewserver --listen nohost.invalid:7005 | pbkv viewserver: cannot listen on nohost.invalid:7005: unknown host 'nohost.invalid'",
         "viewserver --dead-pings 0 --listen 127.0.0.1:1 | pbkv viewserver: --dead-pings must be at least 1, got 0",
+        "viewserver --listen 127.0.0.1:0 | pbkv viewserver: --listen 127.0.0.1:0: with port 0 the address changes at every start, so the default state folder cannot follow it; give --data-dir DIR or --in-memory",
         "server --listen 127.0.0.1:1 --viewserver nohost.invalid:7000 | pbkv server: --viewserver nohost.invalid:7000: unknown host 'nohost.invalid'",
         "get k --viewserver nohost.invalid:7000 | pbkv get: the view service's host 'nohost.invalid' is unknown (nohost.invalid:7000)",
         "server --listen 0.0.0.0:7001 | pbkv server: --listen 0.0.0.0:7001 binds every interface, and nobody can connect to 0.0.0.0: give --advertise HOST:PORT, the address others reach this server at",
