@@ -104,6 +104,8 @@ class DistributionIT {
     Path bin = Files.createDirectories(dir.resolve("usr-local-bin"));
     Path link = bin.resolve("pbkv"); // a relative link, as `ln -s ../pbkv-V/bin/pbkv` makes
     Files.createSymbolicLink(link, bin.relativize(home.resolve("bin/pbkv")));
+    java.net.Socket bound = new java.net.Socket(); // bound, not listening: connecting is refused
+    bound.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
     Out status =
         run(
             dir,
@@ -113,9 +115,10 @@ class DistributionIT {
             "--config",
             home.resolve("conf/pbkv.properties").toString(),
             "--viewserver",
-            "127.0.0.1:" + ProcessCluster.freePort(),
+            "127.0.0.1:" + bound.getLocalPort(),
             "--timeout",
             "2s");
+    bound.close();
     assertThat(status.exit()).as(status.text()).isEqualTo(2); // nothing listens there
     assertThat(status.text().strip().lines().count()).as(status.text()).isEqualTo(1);
     assertThat(status.text()).doesNotContain("config").contains("view service");

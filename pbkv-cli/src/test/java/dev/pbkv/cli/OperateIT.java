@@ -81,6 +81,22 @@ class OperateIT {
     return sb.toString();
   }
 
+  /** Waits for the process's port file; returns the port it listens on. */
+  private int port(String name) throws Exception {
+    Path file = logs.resolve(name + ".port");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      if (Files.exists(file)) {
+        String text = Files.readString(file).strip();
+        if (!text.isEmpty()) {
+          return Integer.parseInt(text);
+        }
+      }
+      Thread.sleep(20); // polling for the file the process writes once it listens
+    }
+    throw new AssertionError("no port file from " + name + "\n" + logTails());
+  }
+
   /** Waits for the process's "metrics at http://HOST:PORT/metrics" line; returns HOST:PORT. */
   private String metricsAddress(String name) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -115,25 +131,38 @@ class OperateIT {
   @Test
   void when_processesServeMetrics_then_aScrapeFollowsTheLoad_andSigtermStopsWithExitZero()
       throws Exception {
-    String vs = "127.0.0.1:" + ProcessCluster.freePort();
+    // every process binds port 0 and reports the port it got in its --port-file
     // a long dead interval (25 × 100 ms): a stalled JVM on a loaded machine must not change the
     // view between the load and the scrapes that count it
     start(
         "vs",
         "viewserver",
         "--listen",
-        vs,
+        "127.0.0.1:0",
+        "--port-file",
+        logs.resolve("vs.port").toString(),
         "--metrics-listen",
         "127.0.0.1:0",
         "--dead-pings",
         "25",
         "--in-memory");
+    String vs = "127.0.0.1:" + port("vs");
     Map<String, String> servers = new LinkedHashMap<>();
     for (String name : List.of("s1", "s2")) {
-      String addr = "127.0.0.1:" + ProcessCluster.freePort();
-      servers.put(addr, name);
       start(
-          name, "server", "--listen", addr, "--viewserver", vs, "--metrics-listen", "127.0.0.1:0");
+          name,
+          "server",
+          "--listen",
+          "127.0.0.1:0",
+          "--port-file",
+          logs.resolve(name + ".port").toString(),
+          "--viewserver",
+          vs,
+          "--metrics-listen",
+          "127.0.0.1:0");
+    }
+    for (String name : List.of("s1", "s2")) {
+      servers.put("127.0.0.1:" + port(name), name);
     }
     try (PbkvClient c =
         PbkvClient.connect(PbkvClient.Options.of(vs).withTimeout(Duration.ofSeconds(30)))) {

@@ -106,6 +106,8 @@ class UserEdgesIT {
 
   @Test
   void when_aServerBindsTheWildcard_then_theViewNamesTheAddressItAdvertises() throws Exception {
+    // the advertised port must be known before the server starts, so it is chosen here (the one
+    // probe-then-bind left in the tests: --advertise names a fixed port by design)
     int port = ProcessCluster.freePort();
     Address advertised = Address.of("127.0.0.1:" + port);
     cluster.startServerWith(
