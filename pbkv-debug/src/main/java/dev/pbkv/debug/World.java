@@ -79,6 +79,7 @@ public final class World {
   private final Node[] nodes;
   private final Status[] status;
   private final long[] boots;
+  private final Node[] remains; // per slot, a crashed view service: its store survives the crash
   private final TimerEntry[][] timers;
   private final TreeMap<Long, Integer> inFlight; // id -> copies; never modified once built
   private final Map<Long, Sent> newSent; // the messages this step sent
@@ -102,6 +103,7 @@ public final class World {
       Node[] nodes,
       Status[] status,
       long[] boots,
+      Node[] remains,
       TimerEntry[][] timers,
       TreeMap<Long, Integer> inFlight,
       Map<Long, Sent> newSent,
@@ -123,6 +125,7 @@ public final class World {
     this.nodes = nodes;
     this.status = status;
     this.boots = boots;
+    this.remains = remains;
     this.timers = timers;
     this.inFlight = inFlight;
     this.newSent = newSent;
@@ -156,6 +159,7 @@ public final class World {
         new Node[n],
         status,
         new long[n],
+        new Node[n],
         timers,
         new TreeMap<>(),
         Map.of(),
@@ -391,6 +395,7 @@ public final class World {
     Node[] ns = nodes;
     Status[] st = status;
     long[] bs = boots;
+    Node[] rs = remains;
     TimerEntry[][] ts = timers;
     TreeMap<Long, Integer> flight = inFlight;
     boolean flightCopied;
@@ -564,6 +569,10 @@ public final class World {
       bs = bs.clone();
       bs[i]++;
       Node fresh = cast.member(i).factory().apply(bs[i]);
+      if (rs[i] instanceof ViewServer old && fresh instanceof ViewServer made) {
+        // a view service restarts from its store, which survived the crash (docs/design.md §2.1)
+        fresh = new ViewServer(made.config(), old.store().copy());
+      }
       ns = ns.clone();
       ns[i] = fresh;
       st = st.clone();
@@ -580,7 +589,9 @@ public final class World {
               first ? "start" : "restart",
               first
                   ? a + " starts (boot id " + bs[i] + ")"
-                  : a + " restarts with fresh state (boot id " + bs[i] + ")"));
+                  : fresh instanceof ViewServer
+                      ? a + " restarts from its store (its view and ack survived the crash)"
+                      : a + " restarts with fresh state (boot id " + bs[i] + ")"));
       handled = i;
       before = null;
       Collector fx = new Collector(a);
@@ -592,6 +603,10 @@ public final class World {
       int i = index(a);
       if (st[i] != Status.UP && st[i] != Status.PAUSED) {
         throw new IllegalArgumentException(a + " is " + describe(st[i]) + " already");
+      }
+      if (ns[i] instanceof ViewServer v) {
+        rs = rs.clone();
+        rs[i] = v.copy(); // its store outlives it
       }
       ns = ns.clone();
       ns[i] = null;
@@ -758,6 +773,7 @@ public final class World {
           ns,
           st,
           bs,
+          rs,
           ts,
           flight,
           sentNow.isEmpty() ? Map.of() : sentNow,

@@ -26,11 +26,6 @@ final class ViewServiceDiesBetweenWriteAndReply implements ViewServiceScenario {
   }
 
   @Override
-  public String notInDebugger() {
-    return "its view service restarts from its store, which the debugger does not keep yet";
-  }
-
-  @Override
   public void script(ScenarioRun run) {
     List<Address> s = run.startCluster("A", "B", "C");
     Address a = s.get(0);
