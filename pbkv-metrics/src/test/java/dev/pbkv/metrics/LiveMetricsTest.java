@@ -71,22 +71,7 @@ class LiveMetricsTest {
                     new MeteredServer(
                         new PbServer(a, vs, System.nanoTime(), ServerConfig.defaults()),
                         metrics.registry()));
-    metrics.watch(rt);
-    MetricsEndpoint endpoint =
-        MetricsEndpoint.start(
-            new InetSocketAddress("127.0.0.1", 0),
-            metrics::scrape,
-            () ->
-                rt.call(
-                        () -> {
-                          node[0].sample();
-                          return null;
-                        })
-                    .join());
-    open.add(rt);
-    open.add(endpoint);
-    open.add(metrics);
-    return new Served(self, endpoint.port());
+    return new Served(self, serve(rt, metrics, () -> node[0].sample()));
   }
 
   private Served startViewService() throws IOException {
@@ -104,6 +89,14 @@ class LiveMetricsTest {
                     new MeteredViewService(
                         new ViewServer(new ViewServiceConfig(100, 25, java.util.Set.of())),
                         metrics.registry()));
+    return new Served(vs, serve(rt, metrics, () -> node[0].sample()));
+  }
+
+  /**
+   * Serves {@code metrics} on a free loopback port, sampling the node on {@code rt}'s event loop
+   * before each scrape, as {@code pbkv server --metrics-listen} does; returns the port.
+   */
+  private int serve(NetRuntime rt, ProcessMetrics metrics, Runnable sample) {
     metrics.watch(rt);
     MetricsEndpoint endpoint =
         MetricsEndpoint.start(
@@ -112,14 +105,14 @@ class LiveMetricsTest {
             () ->
                 rt.call(
                         () -> {
-                          node[0].sample();
+                          sample.run();
                           return null;
                         })
                     .join());
     open.add(rt);
     open.add(endpoint);
     open.add(metrics);
-    return new Served(vs, endpoint.port());
+    return endpoint.port();
   }
 
   private HttpResponse<String> get(int port, String path) throws Exception {
