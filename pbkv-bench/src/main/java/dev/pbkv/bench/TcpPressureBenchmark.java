@@ -316,8 +316,11 @@ public final class TcpPressureBenchmark {
   private static void forwards(long bytesPerSecond, long timeoutSeconds, long loadSeconds)
       throws Exception {
     try (Cluster c = new Cluster(bytesPerSecond, s -> {})) {
-      c.startBackup();
       long setupDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      if (c.await(s -> s.acked() && s.view().isPrimary(c.primary.address()), setupDeadline) < 0) {
+        throw new IllegalStateException("the primary did not become primary");
+      }
+      c.startBackup();
       if (c.await(c::backupAcked, setupDeadline) < 0) {
         throw new IllegalStateException("the backup did not join");
       }
@@ -429,6 +432,7 @@ public final class TcpPressureBenchmark {
         throw new IllegalStateException("the primary did not become primary");
       }
       int appended = 0;
+      String firstFailure = null;
       try (PbkvClient client =
           PbkvClient.connect(
               PbkvClient.Options.of(c.vs.name())
@@ -444,7 +448,7 @@ public final class TcpPressureBenchmark {
             f.get();
             appended++;
           } catch (java.util.concurrent.ExecutionException e) {
-            System.out.println("an append failed: " + e.getCause().getMessage());
+            firstFailure = firstFailure != null ? firstFailure : e.getCause().getMessage();
           }
         }
       }
@@ -453,7 +457,12 @@ public final class TcpPressureBenchmark {
       long start = System.nanoTime();
       c.startBackup();
       long done = c.await(c::backupAcked, start + TimeUnit.SECONDS.toNanos(timeoutSeconds));
-      System.out.printf(Locale.ROOT, "append: %d of %d appends done; ", appended, APPEND_SESSIONS);
+      System.out.printf(
+          Locale.ROOT,
+          "append: %d of %d appends done%s; ",
+          appended,
+          APPEND_SESSIONS,
+          firstFailure == null ? "" : " (first failure: " + firstFailure + ")");
       report("append", bytesPerSecond, storeBytes, start, done, timeoutSeconds, c, mem);
     }
   }
