@@ -64,7 +64,43 @@ public final class TcpPressureBenchmark {
   private static final int APPEND_SESSIONS = 70;
   private static final int APPEND_VALUE_BYTES = 1 << 20;
 
+  /**
+   * The outbound cap of every runtime and client ({@code -Dpbkv.bench.outboundCap=BYTES}; e.g.
+   * 1099511627776 to measure without caps, as before issue 13).
+   */
+  private static final long CAP =
+      Long.getLong("pbkv.bench.outboundCap", NetRuntime.DEFAULT_OUTBOUND_CAP_BYTES);
+
+  private static final long CLIENT_CAP =
+      Long.getLong("pbkv.bench.outboundCap", PbkvClient.Options.DEFAULT_OUTBOUND_CAP_BYTES);
+
+  /** What the case is doing, for the watchdog's report. */
+  private static volatile String phase = "starting";
+
   private TcpPressureBenchmark() {}
+
+  /** Ends the JVM with a report if the case outlives {@code seconds} (e.g. out of memory). */
+  private static void watchdog(String what, long seconds) {
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
+              } catch (InterruptedException e) {
+                return;
+              }
+              System.out.printf(
+                  Locale.ROOT,
+                  "%s: NOT DONE, the case hung for %d s while %s%n",
+                  what,
+                  seconds,
+                  phase);
+              Runtime.getRuntime().halt(1);
+            },
+            "watchdog");
+    t.setDaemon(true);
+    t.start();
+  }
 
   public static void main(String[] args) throws Exception {
     if (args.length == 0) {
@@ -87,6 +123,7 @@ public final class TcpPressureBenchmark {
     }
     for (String r : rates.split(",")) {
       long bytesPerSecond = Math.round(Double.parseDouble(r) * 1_000_000);
+      watchdog(what + " " + rate(bytesPerSecond), 2 * timeout + load + 60);
       switch (what) {
         case "transfer" -> transfer(bytesPerSecond, timeout);
         case "forwards" -> forwards(bytesPerSecond, timeout, load);
@@ -133,7 +170,7 @@ public final class TcpPressureBenchmark {
 
     Cluster(long bytesPerSecond, java.util.function.Consumer<PbServer> preload) {
       open.add(probe);
-      NetRuntime vsRuntime = NetRuntime.listen(ANY_PORT, null, a -> new ViewServer());
+      NetRuntime vsRuntime = NetRuntime.listen(ANY_PORT, null, a -> new ViewServer(), null, CAP);
       open.add(vsRuntime);
       vs = vsRuntime.address();
       primary =
@@ -144,7 +181,9 @@ public final class TcpPressureBenchmark {
                 PbServer s = new PbServer(a, vs, System.nanoTime(), ServerConfig.defaults());
                 preload.accept(s);
                 return s;
-              });
+              },
+              null,
+              CAP);
       open.add(primary);
       ThrottlingProxy.Link link =
           bytesPerSecond == 0
@@ -161,7 +200,9 @@ public final class TcpPressureBenchmark {
           NetRuntime.listen(
               backupAddress,
               new InetSocketAddress("127.0.0.1", 0),
-              a -> new PbServer(a, vs, System.nanoTime(), ServerConfig.defaults()));
+              a -> new PbServer(a, vs, System.nanoTime(), ServerConfig.defaults()),
+              null,
+              CAP);
       open.add(backup);
       proxy.target(new InetSocketAddress("127.0.0.1", backup.port()));
     }
@@ -277,8 +318,10 @@ public final class TcpPressureBenchmark {
       long storeBytes =
           c.primary.invoke(c.primary.address(), PbServer.class, (s, fx) -> s.storeBytes()).get();
       long start = System.nanoTime();
+      phase = "transferring";
       c.startBackup();
       long done = c.await(c::backupAcked, start + TimeUnit.SECONDS.toNanos(timeoutSeconds));
+      phase = "closing";
       report("transfer", bytesPerSecond, storeBytes, start, done, timeoutSeconds, c, mem);
     }
   }
@@ -332,7 +375,10 @@ public final class TcpPressureBenchmark {
       try (MemoryPeaks mem = new MemoryPeaks();
           PbkvClient client =
               PbkvClient.connect(
-                  PbkvClient.Options.of(c.vs.name()).withSessions(FORWARD_SESSIONS))) {
+                  PbkvClient.Options.of(c.vs.name())
+                      .withSessions(FORWARD_SESSIONS)
+                      .withOutboundCap(CLIENT_CAP))) {
+        phase = "putting";
         long start = System.nanoTime();
         long end = start + TimeUnit.SECONDS.toNanos(loadSeconds);
         AtomicLong counter = new AtomicLong();
@@ -366,6 +412,7 @@ public final class TcpPressureBenchmark {
           }
         }
         long loadEnd = System.nanoTime();
+        phase = "waiting for a put to succeed after the load";
         long okDuringLoad = ok.get();
         // the first successful put of a fresh client after the load stops
         long firstOk = -1;
@@ -437,8 +484,11 @@ public final class TcpPressureBenchmark {
           PbkvClient.connect(
               PbkvClient.Options.of(c.vs.name())
                   .withSessions(APPEND_SESSIONS)
-                  .withTimeout(Duration.ofSeconds(30)))) {
+                  .withTimeout(Duration.ofSeconds(30))
+                  .withOutboundCap(CLIENT_CAP))) {
+        phase = "putting the 1 MiB value";
         client.put("big", "b".repeat(APPEND_VALUE_BYTES));
+        phase = "appending (70 sessions)";
         List<CompletableFuture<String>> appends = new ArrayList<>();
         for (int i = 0; i < APPEND_SESSIONS; i++) {
           appends.add(client.appendAsync("big", String.format(Locale.ROOT, "+%02d", i)));
@@ -455,8 +505,10 @@ public final class TcpPressureBenchmark {
       long storeBytes =
           c.primary.invoke(c.primary.address(), PbServer.class, (s, fx) -> s.storeBytes()).get();
       long start = System.nanoTime();
+      phase = "transferring";
       c.startBackup();
       long done = c.await(c::backupAcked, start + TimeUnit.SECONDS.toNanos(timeoutSeconds));
+      phase = "closing";
       System.out.printf(
           Locale.ROOT,
           "append: %d of %d appends done%s; ",
