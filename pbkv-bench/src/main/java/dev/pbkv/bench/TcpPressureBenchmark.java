@@ -39,7 +39,11 @@ import java.util.function.Predicate;
  *       failed (indeterminate) puts, and the time from the end of the load to the first successful
  *       put of a fresh client;
  *   <li>{@code append RATE}: a primary alone; one key set to 1 MiB, then appended once by each of
- *       70 sessions; then a backup starts through the link: the transfer's time, or "never".
+ *       70 sessions; then a backup starts through the link: the transfer's time, or "never";
+ *   <li>{@code ping RATE}: one runtime keeps the link full with 200 KB messages to another and
+ *       sends it a small message every 10 ms, stamped with the time it was sent; the latency of the
+ *       small ones (same JVM, same clock), for the load time. With {@code
+ *       -Dpbkv.net.bulkThreshold=0} everything shares one connection (as before issue 13).
  * </ul>
  *
  * <p>RATE is MB/s (10^6 bytes/s), 0 for unthrottled. Each case reports the bytes that crossed the
@@ -128,8 +132,10 @@ public final class TcpPressureBenchmark {
         case "transfer" -> transfer(bytesPerSecond, timeout);
         case "forwards" -> forwards(bytesPerSecond, timeout, load);
         case "append" -> append(bytesPerSecond, timeout);
+        case "ping" -> ping(bytesPerSecond, load);
         default -> {
-          System.err.println("unknown case '" + what + "': all, transfer, forwards or append");
+          System.err.println(
+              "unknown case '" + what + "': all, transfer, forwards, append or ping");
           System.exit(2);
         }
       }
@@ -466,6 +472,93 @@ public final class TcpPressureBenchmark {
             firstOk < 0
                 ? String.format(Locale.ROOT, "NONE within %d s", timeoutSeconds)
                 : String.format(Locale.ROOT, "%.2f s", (firstOk - loadEnd) / 1e9),
+            mem.describe());
+      }
+    }
+  }
+
+  /** Records the latency of the small requests it receives (their seq is their send time). */
+  private static final class PingReceiver implements dev.pbkv.node.Node {
+    final List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
+    final AtomicLong bulk = new AtomicLong();
+
+    @Override
+    public void init(dev.pbkv.node.Effects fx) {}
+
+    @Override
+    public void onMessage(Address from, dev.pbkv.node.Message msg, dev.pbkv.node.Effects fx) {
+      if (msg instanceof dev.pbkv.server.ClientMessage.Request r) {
+        if (r.seq() >= 0) {
+          latencies.add(System.nanoTime() - r.seq());
+        } else {
+          bulk.incrementAndGet();
+        }
+      }
+    }
+
+    @Override
+    public void onTimer(dev.pbkv.node.Timer timer, dev.pbkv.node.Effects fx) {}
+  }
+
+  private static void ping(long bytesPerSecond, long loadSeconds) throws Exception {
+    PingReceiver receiver = new PingReceiver();
+    ThrottlingProxy.Link link =
+        bytesPerSecond == 0
+            ? ThrottlingProxy.Link.unlimited()
+            : ThrottlingProxy.Link.of(bytesPerSecond);
+    try (ThrottlingProxy proxy =
+            ThrottlingProxy.start(null, link, ThrottlingProxy.Link.unlimited());
+        MemoryPeaks mem = new MemoryPeaks()) {
+      Address to = Address.of("127.0.0.1:" + proxy.port());
+      try (NetRuntime rx =
+              NetRuntime.listen(
+                  to, new InetSocketAddress("127.0.0.1", 0), a -> receiver, null, CAP);
+          NetRuntime tx = NetRuntime.listen(ANY_PORT, null, a -> new PingReceiver(), null, CAP)) {
+        proxy.target(new InetSocketAddress("127.0.0.1", rx.port()));
+        Address self = tx.address();
+        dev.pbkv.kv.Command big = new dev.pbkv.kv.Command.Put("k", "v".repeat(200_000));
+        dev.pbkv.kv.Command small = new dev.pbkv.kv.Command.Get("k");
+        phase = "sending";
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(loadSeconds);
+        while (System.nanoTime() < end) {
+          tx.invoke(
+                  self,
+                  PingReceiver.class,
+                  (n, fx) -> {
+                    // keep 1 MiB of large frames waiting: the link stays full
+                    while (tx.outboundBytes() < (1 << 20)) {
+                      fx.send(to, new dev.pbkv.server.ClientMessage.Request(-1, big, 1));
+                      if (tx.outboundBytes() == 0) {
+                        break; // not connected yet: queued
+                      }
+                    }
+                    fx.send(
+                        to, new dev.pbkv.server.ClientMessage.Request(System.nanoTime(), small, 1));
+                    return null;
+                  })
+              .get();
+          Thread.sleep(10);
+        }
+        Thread.sleep(200);
+        List<Long> l;
+        synchronized (receiver.latencies) {
+          l = new ArrayList<>(receiver.latencies);
+        }
+        java.util.Collections.sort(l);
+        System.out.printf(
+            Locale.ROOT,
+            "ping %s (bulk threshold %d): %d small messages, latency p50 %.1f ms, p99 %.1f ms,"
+                + " max %.1f ms; %,d large frames delivered, %s crossed the link, %d sends dropped"
+                + " over the cap; %s%n",
+            rate(bytesPerSecond),
+            NetRuntime.BULK_THRESHOLD_BYTES,
+            l.size(),
+            l.isEmpty() ? 0 : l.get(l.size() / 2) / 1e6,
+            l.isEmpty() ? 0 : l.get((int) (l.size() * 0.99)) / 1e6,
+            l.isEmpty() ? 0 : l.get(l.size() - 1) / 1e6,
+            receiver.bulk.get(),
+            mib(proxy.forwardBytes()),
+            tx.sendsDroppedFull(),
             mem.describe());
       }
     }
