@@ -39,7 +39,11 @@ import java.util.function.Predicate;
  *       failed (indeterminate) puts, and the time from the end of the load to the first successful
  *       put of a fresh client;
  *   <li>{@code append RATE}: a primary alone; one key set to 1 MiB, then appended once by each of
- *       70 sessions; then a backup starts through the link: the transfer's time, or "never".
+ *       70 sessions; then a backup starts through the link: the transfer's time, or "never";
+ *   <li>{@code ping RATE}: one runtime keeps the link full with 200 KB messages to another and
+ *       sends it a small message every 10 ms, stamped with the time it was sent; the latency of the
+ *       small ones (same JVM, same clock), for the load time. With {@code
+ *       -Dpbkv.net.bulkThreshold=0} everything shares one connection (as before issue 13).
  * </ul>
  *
  * <p>RATE is MB/s (10^6 bytes/s), 0 for unthrottled. Each case reports the bytes that crossed the
@@ -64,7 +68,43 @@ public final class TcpPressureBenchmark {
   private static final int APPEND_SESSIONS = 70;
   private static final int APPEND_VALUE_BYTES = 1 << 20;
 
+  /**
+   * The outbound cap of every runtime and client ({@code -Dpbkv.bench.outboundCap=BYTES}; e.g.
+   * 1099511627776 to measure without caps, as before issue 13).
+   */
+  private static final long CAP =
+      Long.getLong("pbkv.bench.outboundCap", NetRuntime.DEFAULT_OUTBOUND_CAP_BYTES);
+
+  private static final long CLIENT_CAP =
+      Long.getLong("pbkv.bench.outboundCap", PbkvClient.Options.DEFAULT_OUTBOUND_CAP_BYTES);
+
+  /** What the case is doing, for the watchdog's report. */
+  private static volatile String phase = "starting";
+
   private TcpPressureBenchmark() {}
+
+  /** Ends the JVM with a report if the case outlives {@code seconds} (e.g. out of memory). */
+  private static void watchdog(String what, long seconds) {
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
+              } catch (InterruptedException e) {
+                return;
+              }
+              System.out.printf(
+                  Locale.ROOT,
+                  "%s: NOT DONE, the case hung for %d s while %s%n",
+                  what,
+                  seconds,
+                  phase);
+              Runtime.getRuntime().halt(1);
+            },
+            "watchdog");
+    t.setDaemon(true);
+    t.start();
+  }
 
   public static void main(String[] args) throws Exception {
     if (args.length == 0) {
@@ -87,12 +127,15 @@ public final class TcpPressureBenchmark {
     }
     for (String r : rates.split(",")) {
       long bytesPerSecond = Math.round(Double.parseDouble(r) * 1_000_000);
+      watchdog(what + " " + rate(bytesPerSecond), 2 * timeout + load + 60);
       switch (what) {
         case "transfer" -> transfer(bytesPerSecond, timeout);
         case "forwards" -> forwards(bytesPerSecond, timeout, load);
         case "append" -> append(bytesPerSecond, timeout);
+        case "ping" -> ping(bytesPerSecond, load);
         default -> {
-          System.err.println("unknown case '" + what + "': all, transfer, forwards or append");
+          System.err.println(
+              "unknown case '" + what + "': all, transfer, forwards, append or ping");
           System.exit(2);
         }
       }
@@ -133,7 +176,7 @@ public final class TcpPressureBenchmark {
 
     Cluster(long bytesPerSecond, java.util.function.Consumer<PbServer> preload) {
       open.add(probe);
-      NetRuntime vsRuntime = NetRuntime.listen(ANY_PORT, null, a -> new ViewServer());
+      NetRuntime vsRuntime = NetRuntime.listen(ANY_PORT, null, a -> new ViewServer(), null, CAP);
       open.add(vsRuntime);
       vs = vsRuntime.address();
       primary =
@@ -144,7 +187,9 @@ public final class TcpPressureBenchmark {
                 PbServer s = new PbServer(a, vs, System.nanoTime(), ServerConfig.defaults());
                 preload.accept(s);
                 return s;
-              });
+              },
+              null,
+              CAP);
       open.add(primary);
       ThrottlingProxy.Link link =
           bytesPerSecond == 0
@@ -161,7 +206,9 @@ public final class TcpPressureBenchmark {
           NetRuntime.listen(
               backupAddress,
               new InetSocketAddress("127.0.0.1", 0),
-              a -> new PbServer(a, vs, System.nanoTime(), ServerConfig.defaults()));
+              a -> new PbServer(a, vs, System.nanoTime(), ServerConfig.defaults()),
+              null,
+              CAP);
       open.add(backup);
       proxy.target(new InetSocketAddress("127.0.0.1", backup.port()));
     }
@@ -277,8 +324,10 @@ public final class TcpPressureBenchmark {
       long storeBytes =
           c.primary.invoke(c.primary.address(), PbServer.class, (s, fx) -> s.storeBytes()).get();
       long start = System.nanoTime();
+      phase = "transferring";
       c.startBackup();
       long done = c.await(c::backupAcked, start + TimeUnit.SECONDS.toNanos(timeoutSeconds));
+      phase = "closing";
       report("transfer", bytesPerSecond, storeBytes, start, done, timeoutSeconds, c, mem);
     }
   }
@@ -332,7 +381,10 @@ public final class TcpPressureBenchmark {
       try (MemoryPeaks mem = new MemoryPeaks();
           PbkvClient client =
               PbkvClient.connect(
-                  PbkvClient.Options.of(c.vs.name()).withSessions(FORWARD_SESSIONS))) {
+                  PbkvClient.Options.of(c.vs.name())
+                      .withSessions(FORWARD_SESSIONS)
+                      .withOutboundCap(CLIENT_CAP))) {
+        phase = "putting";
         long start = System.nanoTime();
         long end = start + TimeUnit.SECONDS.toNanos(loadSeconds);
         AtomicLong counter = new AtomicLong();
@@ -366,6 +418,7 @@ public final class TcpPressureBenchmark {
           }
         }
         long loadEnd = System.nanoTime();
+        phase = "waiting for a put to succeed after the load";
         long okDuringLoad = ok.get();
         // the first successful put of a fresh client after the load stops
         long firstOk = -1;
@@ -424,6 +477,93 @@ public final class TcpPressureBenchmark {
     }
   }
 
+  /** Records the latency of the small requests it receives (their seq is their send time). */
+  private static final class PingReceiver implements dev.pbkv.node.Node {
+    final List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
+    final AtomicLong bulk = new AtomicLong();
+
+    @Override
+    public void init(dev.pbkv.node.Effects fx) {}
+
+    @Override
+    public void onMessage(Address from, dev.pbkv.node.Message msg, dev.pbkv.node.Effects fx) {
+      if (msg instanceof dev.pbkv.server.ClientMessage.Request r) {
+        if (r.seq() >= 0) {
+          latencies.add(System.nanoTime() - r.seq());
+        } else {
+          bulk.incrementAndGet();
+        }
+      }
+    }
+
+    @Override
+    public void onTimer(dev.pbkv.node.Timer timer, dev.pbkv.node.Effects fx) {}
+  }
+
+  private static void ping(long bytesPerSecond, long loadSeconds) throws Exception {
+    PingReceiver receiver = new PingReceiver();
+    ThrottlingProxy.Link link =
+        bytesPerSecond == 0
+            ? ThrottlingProxy.Link.unlimited()
+            : ThrottlingProxy.Link.of(bytesPerSecond);
+    try (ThrottlingProxy proxy =
+            ThrottlingProxy.start(null, link, ThrottlingProxy.Link.unlimited());
+        MemoryPeaks mem = new MemoryPeaks()) {
+      Address to = Address.of("127.0.0.1:" + proxy.port());
+      try (NetRuntime rx =
+              NetRuntime.listen(
+                  to, new InetSocketAddress("127.0.0.1", 0), a -> receiver, null, CAP);
+          NetRuntime tx = NetRuntime.listen(ANY_PORT, null, a -> new PingReceiver(), null, CAP)) {
+        proxy.target(new InetSocketAddress("127.0.0.1", rx.port()));
+        Address self = tx.address();
+        dev.pbkv.kv.Command big = new dev.pbkv.kv.Command.Put("k", "v".repeat(200_000));
+        dev.pbkv.kv.Command small = new dev.pbkv.kv.Command.Get("k");
+        phase = "sending";
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(loadSeconds);
+        while (System.nanoTime() < end) {
+          tx.invoke(
+                  self,
+                  PingReceiver.class,
+                  (n, fx) -> {
+                    // keep 1 MiB of large frames waiting: the link stays full
+                    while (tx.outboundBytes() < (1 << 20)) {
+                      fx.send(to, new dev.pbkv.server.ClientMessage.Request(-1, big, 1));
+                      if (tx.outboundBytes() == 0) {
+                        break; // not connected yet: queued
+                      }
+                    }
+                    fx.send(
+                        to, new dev.pbkv.server.ClientMessage.Request(System.nanoTime(), small, 1));
+                    return null;
+                  })
+              .get();
+          Thread.sleep(10);
+        }
+        Thread.sleep(200);
+        List<Long> l;
+        synchronized (receiver.latencies) {
+          l = new ArrayList<>(receiver.latencies);
+        }
+        java.util.Collections.sort(l);
+        System.out.printf(
+            Locale.ROOT,
+            "ping %s (bulk threshold %d): %d small messages, latency p50 %.1f ms, p99 %.1f ms,"
+                + " max %.1f ms; %,d large frames delivered, %s crossed the link, %d sends dropped"
+                + " over the cap; %s%n",
+            rate(bytesPerSecond),
+            NetRuntime.BULK_THRESHOLD_BYTES,
+            l.size(),
+            l.isEmpty() ? 0 : l.get(l.size() / 2) / 1e6,
+            l.isEmpty() ? 0 : l.get((int) (l.size() * 0.99)) / 1e6,
+            l.isEmpty() ? 0 : l.get(l.size() - 1) / 1e6,
+            receiver.bulk.get(),
+            mib(proxy.forwardBytes()),
+            tx.sendsDroppedFull(),
+            mem.describe());
+      }
+    }
+  }
+
   private static void append(long bytesPerSecond, long timeoutSeconds) throws Exception {
     try (Cluster c = new Cluster(bytesPerSecond, s -> {});
         MemoryPeaks mem = new MemoryPeaks()) {
@@ -437,8 +577,11 @@ public final class TcpPressureBenchmark {
           PbkvClient.connect(
               PbkvClient.Options.of(c.vs.name())
                   .withSessions(APPEND_SESSIONS)
-                  .withTimeout(Duration.ofSeconds(30)))) {
+                  .withTimeout(Duration.ofSeconds(30))
+                  .withOutboundCap(CLIENT_CAP))) {
+        phase = "putting the 1 MiB value";
         client.put("big", "b".repeat(APPEND_VALUE_BYTES));
+        phase = "appending (70 sessions)";
         List<CompletableFuture<String>> appends = new ArrayList<>();
         for (int i = 0; i < APPEND_SESSIONS; i++) {
           appends.add(client.appendAsync("big", String.format(Locale.ROOT, "+%02d", i)));
@@ -455,8 +598,10 @@ public final class TcpPressureBenchmark {
       long storeBytes =
           c.primary.invoke(c.primary.address(), PbServer.class, (s, fx) -> s.storeBytes()).get();
       long start = System.nanoTime();
+      phase = "transferring";
       c.startBackup();
       long done = c.await(c::backupAcked, start + TimeUnit.SECONDS.toNanos(timeoutSeconds));
+      phase = "closing";
       System.out.printf(
           Locale.ROOT,
           "append: %d of %d appends done%s; ",

@@ -178,26 +178,40 @@ final class KvCommands {
    * sent, so nothing can have taken effect.
    */
   static void requireLivePrimary(PbkvClient c, Duration timeout) {
-    Status s = c.status(timeout);
+    String problem = primaryProblem(c.status(timeout), c.viewService().toString());
+    if (problem != null) {
+      throw new UserError(problem);
+    }
+  }
+
+  /**
+   * Why {@code s} has no live primary, or {@code null} when it has one. The primary is the
+   * incarnation the view names (address and boot id): a primary that restarted at its address is
+   * alive but has lost its state, and is not the primary any more.
+   */
+  static String primaryProblem(Status s, String viewService) {
     View v = s.view();
     if (v.primary() == null) {
-      throw new UserError(
-          "no primary yet: no server has pinged the view service at " + c.viewService());
+      return "no primary yet: no server has pinged the view service at " + viewService;
     }
     for (ServerHealth h : s.servers()) {
-      if (h.server().equals(v.primary()) && !h.alive()) {
-        throw new UserError(
-            "no live primary: "
-                + (s.problem() != null
-                    ? s.problem()
-                    : v.primary()
-                        + ", primary of view "
-                        + v.viewNum()
-                        + ", has missed "
-                        + h.missedChecks()
-                        + " pings"));
+      if (!h.server().equals(v.primary())) {
+        continue;
+      }
+      String why = null;
+      if (!h.alive()) {
+        why = "has missed " + h.missedChecks() + " pings";
+      } else if (!v.isPrimary(h.server(), h.bootId())) {
+        why = "has restarted (it lost its state; the view names its earlier incarnation)";
+      }
+      if (why != null) {
+        return "no live primary: "
+            + (s.problem() != null
+                ? s.problem()
+                : v.primary() + ", primary of view " + v.viewNum() + ", " + why);
       }
     }
+    return null;
   }
 
   @picocli.CommandLine.Command(

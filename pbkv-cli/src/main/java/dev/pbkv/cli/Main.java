@@ -30,6 +30,7 @@ import picocli.CommandLine.ParseResult;
       KvCommands.Append.class,
       KvCommands.Delete.class,
       KvCommands.Cas.class,
+      KeysCommand.class,
       ShellCommand.class,
       StatusCommand.class,
       CertsCommand.class,

@@ -111,9 +111,13 @@ final class StatusCommand implements Callable<Integer> {
           continue;
         }
         liveIdle |= h.alive() && !inView;
-        String role =
-            v.isPrimary(h.server()) ? "primary" : v.isBackup(h.server()) ? "backup" : "idle";
-        String was = h.formerRole() == null || inView ? "" : ", was " + h.formerRole();
+        String role = role(v, h);
+        String was;
+        if (role.equals("restarted")) {
+          was = ", not the incarnation view " + v.viewNum() + " names (it lost its state)";
+        } else {
+          was = h.formerRole() == null || inView ? "" : ", was " + h.formerRole();
+        }
         String health =
             h.alive()
                 ? "alive"
@@ -170,6 +174,21 @@ final class StatusCommand implements Callable<Integer> {
               + (s.problem() != null ? "; " + s.problem() : ""));
       return 0;
     }
+  }
+
+  /**
+   * The server's role in {@code v}: "primary" or "backup" only for the incarnation the view names
+   * (address and boot id); "restarted" for a later incarnation at that address; else "idle".
+   */
+  static String role(View v, ServerHealth h) {
+    if (v.isPrimary(h.server(), h.bootId())) {
+      return "primary";
+    } else if (v.isBackup(h.server(), h.bootId())) {
+      return "backup";
+    } else if (v.isPrimary(h.server()) || v.isBackup(h.server())) {
+      return "restarted";
+    }
+    return "idle";
   }
 
   /** "did not answer within N ms", "refused the connection (…)": the probe's words, shortened. */

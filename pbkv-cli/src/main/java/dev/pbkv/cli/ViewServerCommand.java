@@ -23,7 +23,11 @@ import picocli.CommandLine.Option;
 @Command(
     name = "viewserver",
     header = "Run the view service (decides who is primary and backup).",
-    footer = {"", "Example:  pbkv viewserver --listen 127.0.0.1:7000"},
+    footer = {
+      "",
+      "Example:  pbkv viewserver --listen 127.0.0.1:7000",
+      "          pbkv viewserver --listen 0.0.0.0:7000 --advertise 10.0.0.4:7000"
+    },
     mixinStandardHelpOptions = true,
     description = {
       "Runs the view service until it is stopped (Ctrl-C or SIGTERM). Servers ping it; it",
@@ -43,6 +47,16 @@ final class ViewServerCommand implements Callable<Integer> {
           "address to listen on; port 0 picks a free one (see --port-file) (default:"
               + " ${DEFAULT-VALUE}) [PBKV_LISTEN]")
   String listen;
+
+  @Option(
+      names = "--advertise",
+      paramLabel = "HOST:PORT",
+      defaultValue = "${env:PBKV_ADVERTISE}",
+      description =
+          "the address servers and clients reach the view service at, when --listen binds a"
+              + " wildcard (0.0.0.0 or [::]) or a NAT is in between; it sends its views from this"
+              + " address (default: the --listen address) [PBKV_ADVERTISE]")
+  String advertise;
 
   @Option(
       names = "--dead-pings",
@@ -83,7 +97,26 @@ final class ViewServerCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage());
     }
-    Address listenOn = Addresses.listenAddress(listen);
+    InetSocketAddress bind = Addresses.parseListen(listen);
+    if (advertise == null || advertise.isBlank()) {
+      if (isWildcard(bind.getHostString())) {
+        throw new UserError(
+            "--listen "
+                + listen
+                + " binds every interface, and nobody can connect to "
+                + bind.getHostString()
+                + ": give --advertise HOST:PORT, the address others reach the view service at");
+      }
+      advertise = listen;
+    } else {
+      InetSocketAddress adv = Addresses.parse(advertise);
+      if (isWildcard(adv.getHostString())) {
+        throw new UserError(
+            "--advertise " + advertise + " is a wildcard address: give one others can reach");
+      }
+    }
+    boolean advertised = !advertise.equals(listen);
+    Address listenOn = advertised ? Addresses.of(advertise) : Addresses.listenAddress(listen);
     MetricsSetup metrics = MetricsSetup.start(service.metricsListen, "viewservice", log);
     MeteredViewService[] metered = new MeteredViewService[1];
     InetSocketAddress parsed = Addresses.parseListen(listen);
@@ -104,7 +137,7 @@ final class ViewServerCommand implements Callable<Integer> {
     NetRuntime runtime =
         NetRuntime.listen(
             listenOn,
-            (InetSocketAddress) null,
+            advertised ? bind : null,
             a -> {
               ViewServer viewServer = new ViewServer(config, store);
               ViewLogger logger = new ViewLogger(a, log);
@@ -151,6 +184,10 @@ final class ViewServerCommand implements Callable<Integer> {
     } catch (IllegalStateException e) {
       throw new UserError(e.getMessage());
     }
+  }
+
+  private static boolean isWildcard(String host) {
+    return host.equals("0.0.0.0") || host.equals("::") || host.equals("0:0:0:0:0:0:0:0");
   }
 
   /** {@code $XDG_STATE_HOME/pbkv/viewserver-HOST_PORT}, else under {@code ~/.local/state}. */

@@ -13,6 +13,8 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -74,6 +76,39 @@ class CliIT {
     MainTest.Run absent = run("get", "city");
     assertThat(absent.exit()).isEqualTo(1);
     assertThat(absent.err()).contains("has no value");
+  }
+
+  @Test
+  void when_keysAreListed_then_everyKeyWithThePrefixInOrder_pageByPage() {
+    List<String> want = new ArrayList<>();
+    try (PbkvClient c = PbkvClient.connect(PbkvClient.Options.of(vs.name()).withSessions(8))) {
+      List<java.util.concurrent.CompletableFuture<Void>> puts = new ArrayList<>();
+      for (int i = 0; i < 1500; i++) { // more than one page of 1000
+        String k = String.format("kit/%04d", i);
+        want.add(k);
+        puts.add(c.putAsync(k, "v"));
+      }
+      puts.forEach(java.util.concurrent.CompletableFuture::join);
+      c.put(new byte[] {'k', 'i', 't', '/', (byte) 0xFF, 0}, new byte[] {1});
+      c.put("kiu", "not listed");
+    }
+    MainTest.Run all = run("keys", "kit/");
+    assertThat(all.exit()).as(all.err()).isZero();
+    List<String> lines = all.out().lines().toList();
+    assertThat(lines).hasSize(1501);
+    assertThat(lines.subList(0, 1500)).containsExactlyElementsOf(want);
+    assertThat(lines.get(1500)).isEqualTo("$'kit/\\xff\\x00'");
+
+    MainTest.Run first = run("keys", "kit/", "--limit", "2");
+    assertThat(first.out()).isEqualTo("kit/0000\nkit/0001\n");
+    assertThat(first.err())
+        .isEqualTo("pbkv keys: more keys follow; continue with --cursor 6b69742f30303031\n");
+    MainTest.Run next = run("keys", "kit/", "--limit", "2", "--cursor", "6b69742f30303031");
+    assertThat(next.out()).isEqualTo("kit/0002\nkit/0003\n");
+    assertThat(run("keys", "nothing-has-this-prefix/").out()).isEmpty();
+    MainTest.Run bad = run("keys", "--cursor", "xyz");
+    assertThat(bad.exit()).isEqualTo(2);
+    assertThat(bad.err()).contains("--cursor must be hex digits");
   }
 
   @Test

@@ -90,4 +90,58 @@ public sealed interface Command {
       return "cas " + key + " " + expected + " " + update;
     }
   }
+
+  /**
+   * Lists keys in order (docs/design.md §4.4): the keys that start with {@code prefix} and sort
+   * after {@code after} ({@code null}: from the first), at most {@code limit} of them and at most
+   * {@link #MAX_PAGE_BYTES} bytes of keys. The result is a {@link Result.Keys}: the page and the
+   * cursor to pass as {@code after} for the next page ({@code null} when there is none). Keys sort
+   * by {@link String#compareTo}, which for byte strings is unsigned byte order. A scan is a read:
+   * it is forwarded to the backup like a get, so each page is linearizable on its own.
+   */
+  record Scan(String prefix, String after, int limit) implements Command {
+    /** The most keys one page holds; a larger {@code limit} is refused. */
+    public static final int MAX_PAGE_KEYS = 1000;
+
+    /**
+     * The most bytes of keys one page holds (the first key of a page always goes in, so a page is
+     * at most this or one key, itself bounded by the frame limit).
+     */
+    public static final int MAX_PAGE_BYTES = 64 << 10;
+
+    public Scan {
+      Objects.requireNonNull(prefix, "prefix");
+      if (limit < 1 || limit > MAX_PAGE_KEYS) {
+        throw new IllegalArgumentException(
+            "a scan's limit must be 1 to " + MAX_PAGE_KEYS + ", got " + limit);
+      }
+    }
+
+    /** The prefix: a scan is filed under it where a history is split by key. */
+    @Override
+    public String key() {
+      return prefix;
+    }
+
+    @Override
+    public boolean isRead() {
+      return true;
+    }
+
+    /**
+     * Whether {@code key} is in this scan's range: it has the prefix and sorts after the cursor.
+     */
+    public boolean covers(String key) {
+      return key.startsWith(prefix) && (after == null || key.compareTo(after) > 0);
+    }
+
+    @Override
+    public String toString() {
+      return "scan "
+          + (prefix.isEmpty() ? "''" : prefix)
+          + (after == null ? "" : " after " + after)
+          + " limit "
+          + limit;
+    }
+  }
 }

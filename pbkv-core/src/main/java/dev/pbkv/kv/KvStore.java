@@ -1,10 +1,15 @@
 package dev.pbkv.kv;
 
 import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.PriorityQueue;
 import java.util.TreeMap;
 import java.util.function.BiConsumer;
 
@@ -87,8 +92,48 @@ public final class KvStore {
         return new Result.CasResult(true, current);
       }
       return new Result.CasResult(false, current);
+    } else if (command instanceof Command.Scan scan) {
+      return keys(scan);
     }
     throw new IllegalArgumentException("unknown command: " + command);
+  }
+
+  /**
+   * One page of a scan: the smallest keys in the scan's range, in order, within its key and byte
+   * limits. The table is not ordered, so a page costs a walk over every entry (O(n log limit)).
+   */
+  public Result.Keys keys(Command.Scan scan) {
+    // The limit + 1 smallest candidates, largest on top: the extra one tells whether more follow.
+    PriorityQueue<String> smallest = new PriorityQueue<>(Comparator.reverseOrder());
+    for (byte[] e : entries) {
+      if (e == null) {
+        continue;
+      }
+      String k = key(e);
+      if (!scan.covers(k)) {
+        continue;
+      }
+      if (smallest.size() <= scan.limit()) {
+        smallest.add(k);
+      } else if (k.compareTo(smallest.peek()) < 0) {
+        smallest.poll();
+        smallest.add(k);
+      }
+    }
+    List<String> sorted = new ArrayList<>(smallest);
+    Collections.sort(sorted);
+    List<String> page = new ArrayList<>();
+    long bytes = 0;
+    for (String k : sorted) {
+      if (page.size() == scan.limit()
+          || (!page.isEmpty() && bytes + k.length() > Command.Scan.MAX_PAGE_BYTES)) {
+        break;
+      }
+      page.add(k);
+      bytes += k.length();
+    }
+    String next = page.size() < sorted.size() ? page.get(page.size() - 1) : null;
+    return new Result.Keys(page, next);
   }
 
   /** The value of {@code key}, or {@code null}. */

@@ -36,6 +36,21 @@ public sealed interface Result {
     }
   }
 
+  /**
+   * A page of keys from a {@link Command.Scan}, in order; {@code nextCursor} is the last key of the
+   * page when more keys may follow ({@code null}: the scan has reached the end of its range).
+   */
+  record Keys(java.util.List<String> keys, String nextCursor) implements Result {
+    public Keys {
+      keys = java.util.List.copyOf(keys);
+    }
+
+    @Override
+    public String toString() {
+      return keys + (nextCursor == null ? "" : " more after " + nextCursor);
+    }
+  }
+
   /** The command could not be executed (for example, it is unknown). */
   record Error(String message) implements Result {
     @Override

@@ -21,6 +21,8 @@ public sealed interface ClientMessage extends Message {
       text += Message.bytes(a.value());
     } else if (command instanceof Command.CompareAndSet c) {
       text += (long) Message.bytes(c.expected()) + Message.bytes(c.update());
+    } else if (command instanceof Command.Scan scan) {
+      text += Message.bytes(scan.after());
     }
     return Message.plus(8, text);
   }
@@ -34,6 +36,12 @@ public sealed interface ClientMessage extends Message {
       text = Message.bytes(c.previous());
     } else if (result instanceof Result.Error e) {
       text = Message.bytes(e.message());
+    } else if (result instanceof Result.Keys k) {
+      long all = Message.bytes(k.nextCursor());
+      for (String key : k.keys()) {
+        all += 2 + Message.bytes(key);
+      }
+      text = (int) Math.min(Integer.MAX_VALUE, all);
     }
     return Message.plus(4, text);
   }

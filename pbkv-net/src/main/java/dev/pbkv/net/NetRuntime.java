@@ -74,6 +74,18 @@ public final class NetRuntime implements AutoCloseable {
   /** A drop over the cap is logged at most once per peer per this interval. */
   private static final long DROP_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
+  /**
+   * Messages estimated larger than this go to a peer on a second connection of their own, the bulk
+   * connection, so pings, acks and small requests never queue behind a large frame (docs/ design.md
+   * §8): 64 KiB. {@code -Dpbkv.net.bulkThreshold=0} sends everything on one connection per peer
+   * (for measurements).
+   */
+  public static final long BULK_THRESHOLD_BYTES = Long.getLong("pbkv.net.bulkThreshold", 64 << 10);
+
+  /** Marks the connections this process opened as bulk connections. */
+  private static final io.netty.util.AttributeKey<Boolean> BULK =
+      io.netty.util.AttributeKey.valueOf("pbkv-bulk");
+
   /** What a frame adds to its message's size estimate: addresses, clocks, length prefix. */
   private static final int ENVELOPE_OVERHEAD_BYTES = 256;
 
@@ -84,6 +96,10 @@ public final class NetRuntime implements AutoCloseable {
   private final Map<Address, Hosted> nodes = new HashMap<>();
   private final Map<Address, Channel> routes = new HashMap<>();
   private final Map<Address, Outbound> outbound = new HashMap<>();
+  private final Map<Address, Channel> bulkRoutes = new HashMap<>();
+  private final Map<Address, Outbound> bulkOutbound = new HashMap<>();
+  private final Bootstrap bulkBootstrap;
+  private long bulkThresholdBytes = BULK_THRESHOLD_BYTES; // event loop only
   private final Set<Channel> dirty = new LinkedHashSet<>();
   private boolean flushQueued; // event loop only
   private final Runnable flushTask = this::flushNow;
@@ -244,6 +260,7 @@ public final class NetRuntime implements AutoCloseable {
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 2000)
             .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark(outboundCapBytes))
             .handler(initializer());
+    this.bulkBootstrap = bootstrap.clone().attr(BULK, Boolean.TRUE);
   }
 
   /**
@@ -435,6 +452,18 @@ public final class NetRuntime implements AutoCloseable {
     return peakOutboundBytes.get();
   }
 
+  /**
+   * Sets the size above which a message goes on the bulk connection (0: one connection per peer for
+   * everything), e.g. to measure without the split. Takes effect for the sends that follow.
+   */
+  void bulkThreshold(long bytes) {
+    call(() -> {
+          bulkThresholdBytes = bytes;
+          return null;
+        })
+        .join();
+  }
+
   private static long pendingBytes(Channel ch) {
     io.netty.channel.ChannelOutboundBuffer b = ch.unsafe().outboundBuffer();
     return b == null ? 0 : b.totalPendingWriteBytes();
@@ -575,18 +604,42 @@ public final class NetRuntime implements AutoCloseable {
     }
     Envelope envelope = new Envelope(from, to, msg, stamp, clock);
     long bytes = (long) msg.sizeBytes() + ENVELOPE_OVERHEAD_BYTES;
+    InetSocketAddress target = Addresses.socketAddress(to);
+    if (bulkThresholdBytes > 0 && bytes > bulkThresholdBytes && target != null) {
+      send(to, target, envelope, bytes, bulkRoutes, bulkOutbound, true);
+      return;
+    }
     Channel ch = routes.get(to);
     if (ch != null && ch.isActive()) {
       write(ch, to, envelope, bytes);
       return;
     }
-    InetSocketAddress target = Addresses.socketAddress(to);
     if (target == null) {
       log.debug("no route to {}: dropping {}", to, msg.getClass().getSimpleName());
       sendsDropped.incrementAndGet();
       return;
     }
-    Outbound o = outbound.computeIfAbsent(to, a -> new Outbound());
+    send(to, target, envelope, bytes, routes, outbound, false);
+  }
+
+  /**
+   * Sends on the connection of {@code lane} (control or bulk) to a peer this process can dial: the
+   * open one, or one it opens now (the message waits while it connects).
+   */
+  private void send(
+      Address to,
+      InetSocketAddress target,
+      Envelope envelope,
+      long bytes,
+      Map<Address, Channel> lane,
+      Map<Address, Outbound> waiting,
+      boolean bulk) {
+    Channel ch = lane.get(to);
+    if (ch != null && ch.isActive()) {
+      write(ch, to, envelope, bytes);
+      return;
+    }
+    Outbound o = waiting.computeIfAbsent(to, a -> new Outbound());
     if (!o.connecting && System.nanoTime() < o.retryAfterNanos) {
       sendsDropped.incrementAndGet();
       return; // backing off after a failed connect: dropped, as by an unreachable peer
@@ -600,7 +653,7 @@ public final class NetRuntime implements AutoCloseable {
     o.queue.addLast(new Queued(envelope, bytes));
     o.queuedBytes += bytes;
     if (!o.connecting) {
-      connect(to, target, o);
+      connect(to, target, o, lane, bulk);
     }
   }
 
@@ -642,9 +695,10 @@ public final class NetRuntime implements AutoCloseable {
     }
   }
 
-  private void connect(Address to, InetSocketAddress target, Outbound o) {
+  private void connect(
+      Address to, InetSocketAddress target, Outbound o, Map<Address, Channel> lane, boolean bulk) {
     o.connecting = true;
-    bootstrap
+    (bulk ? bulkBootstrap : bootstrap)
         .connect(new InetSocketAddress(target.getHostString(), target.getPort()))
         .addListener(
             (io.netty.channel.ChannelFutureListener)
@@ -659,7 +713,7 @@ public final class NetRuntime implements AutoCloseable {
                     return;
                   }
                   Channel ch = f.channel();
-                  routes.put(to, ch);
+                  lane.put(to, ch);
                   ch.closeFuture().addListener(c -> forget(ch));
                   Queued q;
                   while ((q = o.poll()) != null) {
@@ -671,6 +725,7 @@ public final class NetRuntime implements AutoCloseable {
 
   private void forget(Channel ch) {
     routes.values().removeIf(c -> c == ch);
+    bulkRoutes.values().removeIf(c -> c == ch);
     dirty.remove(ch);
   }
 
@@ -704,8 +759,10 @@ public final class NetRuntime implements AutoCloseable {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, Envelope env) {
       Channel ch = ctx.channel();
-      if (routes.get(env.from()) != ch) {
-        routes.put(env.from(), ch); // the way back to the sender, e.g. a client session
+      if (routes.get(env.from()) != ch && ch.attr(BULK).get() == null) {
+        // the way back to the sender, e.g. a client session; never a bulk connection this
+        // process opened: what goes back on it would wait behind its large frames
+        routes.put(env.from(), ch);
       }
       Hosted h = nodes.get(env.to());
       if (h == null) {

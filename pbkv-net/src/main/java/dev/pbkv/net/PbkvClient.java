@@ -363,6 +363,8 @@ public final class PbkvClient implements AutoCloseable {
     } else if (c instanceof Command.CompareAndSet cas) {
       ok &= ByteStrings.isByteString(cas.update());
       ok &= cas.expected() == null || ByteStrings.isByteString(cas.expected());
+    } else if (c instanceof Command.Scan scan) {
+      ok &= scan.after() == null || ByteStrings.isByteString(scan.after());
     }
     return ok;
   }
@@ -504,6 +506,16 @@ public final class PbkvClient implements AutoCloseable {
 
   public CompletableFuture<Boolean> compareAndSetAsync(byte[] key, byte[] expected, byte[] update) {
     return executeAsync(cas(key, expected, update)).thenApply(PbkvClient::swapped);
+  }
+
+  /**
+   * One page of keys in order (docs/design.md §4.4): keys and cursor are byte strings ({@link
+   * ByteStrings}); pass the page's {@link Result.Keys#nextCursor()} as {@code after} for the next
+   * page, until it is {@code null}. {@code limit} is 1 to {@link Command.Scan#MAX_PAGE_KEYS}.
+   */
+  public Result.Keys scan(String prefix, String after, int limit) {
+    return Results.check(
+        execute(new Command.Scan(prefix, after, limit)), Result.Keys.class, v -> (Result.Keys) v);
   }
 
   private static Command putCommand(String key, String value) {

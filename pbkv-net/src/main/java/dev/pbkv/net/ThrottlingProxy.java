@@ -78,6 +78,7 @@ public final class ThrottlingProxy implements AutoCloseable {
 
   private final EventLoopGroup group;
   private final EventLoop loop;
+  private final List<Channel> extraListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Channel listener;
   private volatile InetSocketAddress target;
   private final Direction forward;
@@ -89,8 +90,14 @@ public final class ThrottlingProxy implements AutoCloseable {
     this.loop = group.next();
     this.forward = new Direction(forward);
     this.backward = new Direction(backward);
+    this.listener = bind(null);
+    loop.scheduleAtFixedRate(this::pump, TICK_NANOS, TICK_NANOS, TimeUnit.NANOSECONDS);
+  }
+
+  /** Listens on a free loopback port, forwarding to {@code fixedTarget} (null: {@link #target}). */
+  private Channel bind(InetSocketAddress fixedTarget) {
     try {
-      this.listener =
+      Channel ch =
           new ServerBootstrap()
               .group(group)
               .channel(Transport.serverSocketChannel())
@@ -100,18 +107,29 @@ public final class ThrottlingProxy implements AutoCloseable {
                   new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                      ch.pipeline().addLast(new Accepted());
+                      ch.pipeline().addLast(new Accepted(fixedTarget));
                     }
                   })
               .bind(new InetSocketAddress("127.0.0.1", 0))
               .sync()
               .channel();
+      extraListeners.add(ch);
+      return ch;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       group.shutdownGracefully(0, 100, TimeUnit.MILLISECONDS);
       throw new IllegalStateException("interrupted while starting the proxy");
     }
-    loop.scheduleAtFixedRate(this::pump, TICK_NANOS, TICK_NANOS, TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * Another way over the same links: a new loopback port whose connections go to {@code target},
+   * sharing the bandwidth and fair queueing of the proxy's connections (e.g. a node's links to two
+   * peers through one slow network interface). Returns the port.
+   */
+  public int addRoute(InetSocketAddress target) {
+    Channel ch = bind(Objects.requireNonNull(target));
+    return ((InetSocketAddress) ch.localAddress()).getPort();
   }
 
   /**
@@ -166,7 +184,9 @@ public final class ThrottlingProxy implements AutoCloseable {
 
   @Override
   public void close() {
-    listener.close().awaitUninterruptibly(1000);
+    for (Channel ch : extraListeners) {
+      ch.close().awaitUninterruptibly(1000);
+    }
     group.shutdownGracefully(0, 200, TimeUnit.MILLISECONDS).syncUninterruptibly();
   }
 
@@ -302,10 +322,16 @@ public final class ThrottlingProxy implements AutoCloseable {
 
   /** A connection accepted from a client of the proxy: opens its twin to the target. */
   private final class Accepted extends ChannelInboundHandlerAdapter {
+    private final InetSocketAddress fixedTarget;
+
+    Accepted(InetSocketAddress fixedTarget) {
+      this.fixedTarget = fixedTarget;
+    }
+
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
       Channel client = ctx.channel();
-      InetSocketAddress to = target;
+      InetSocketAddress to = fixedTarget != null ? fixedTarget : target;
       if (to == null) {
         client.close();
         return;

@@ -5,6 +5,7 @@ import dev.pbkv.history.AppendCheck;
 import dev.pbkv.history.CheckResult;
 import dev.pbkv.history.HistoryOp;
 import dev.pbkv.history.LinearizabilityChecker;
+import dev.pbkv.history.ScanCheck;
 import dev.pbkv.history.Slowdown;
 import dev.pbkv.kv.Command;
 import dev.pbkv.kv.Result;
@@ -30,15 +31,16 @@ import java.util.random.RandomGenerator;
  * exactly ({@link RandomRunReport#fingerprint()}).
  *
  * <p>Safety, checked on every run: never two servers answering clients as primary of the same view
- * ({@link PrimaryPerViewCheck}); the history is linearizable ({@link LinearizabilityChecker}); on
- * append-only keys nothing acknowledged is lost or applied twice ({@link AppendCheck}). Liveness:
- * once every fault is healed and every crashed server restarted, every pending op completes and
- * primary and backup hold equal state (data and at-most-once table). Faults come one at a time (the
- * next only once the cluster has an acked view with a backup again), except in {@link
- * SwarmMode#OVERLAP}; where overlapping failures reach one of the lecture's stuck cases, the run
- * reports it as expected. {@link RandomRunOptions#mode()} sets chunk sizes, windows and the session
- * expiry, whether clients retire a session on timeout, and whether the view service crashes ({@link
- * SwarmMode#VIEWSERVICE}; {@link ViewServiceChecks} watches it in every mode).
+ * ({@link PrimaryPerViewCheck}); the history is linearizable ({@link LinearizabilityChecker}) and
+ * every page of the scanner session's scans passes {@link ScanCheck}; on append-only keys nothing
+ * acknowledged is lost or applied twice ({@link AppendCheck}). Liveness: once every fault is healed
+ * and every crashed server restarted, every pending op completes and primary and backup hold equal
+ * state (data and at-most-once table). Faults come one at a time (the next only once the cluster
+ * has an acked view with a backup again), except in {@link SwarmMode#OVERLAP}; where overlapping
+ * failures reach one of the lecture's stuck cases, the run reports it as expected. {@link
+ * RandomRunOptions#mode()} sets chunk sizes, windows and the session expiry, whether clients retire
+ * a session on timeout, and whether the view service crashes ({@link SwarmMode#VIEWSERVICE}; {@link
+ * ViewServiceChecks} watches it in every mode).
  */
 public final class RandomRun {
   private static final long HEAL_LIMIT_MILLIS = 30_000;
@@ -118,6 +120,9 @@ public final class RandomRun {
       workers.add(client);
       cluster.runWorkload(client, workload(client));
     }
+    Address scanner = cluster.addClient("scan");
+    workers.add(scanner);
+    cluster.runWorkload(scanner, scans());
     if (knobs.clientTimeoutMillis() > 0) {
       sim.at(RETIRE_CHECK_MILLIS, this::retireTimedOutSessions);
     }
@@ -184,9 +189,13 @@ public final class RandomRun {
     if (!linearizable.passed()) {
       violations.add("history " + linearizable.verdict() + ": " + linearizable.explanation());
     }
+    violations.addAll(ScanCheck.check(ops));
     if (drained) {
       List<HistoryOp> appendOnly =
-          ops.stream().filter(op -> op.command().key().startsWith("a")).toList();
+          ops.stream()
+              .filter(op -> !(op.command() instanceof Command.Scan))
+              .filter(op -> op.command().key().startsWith("a"))
+              .toList();
       Map<String, String> appendFinal = new HashMap<>(finalValues);
       appendFinal.keySet().removeIf(k -> !k.startsWith("a"));
       violations.addAll(AppendCheck.check(appendOnly, appendFinal));
@@ -320,6 +329,31 @@ public final class RandomRun {
         return new Command.CompareAndSet(key, r.nextBoolean() ? null : token, token);
       }
       return new Command.Delete(key);
+    };
+  }
+
+  /**
+   * The scanner session's commands, from its own stream: pages of keys over every key, one kind of
+   * key or one key's prefix, from the start or after a random key, with small limits so that a
+   * listing takes several pages (checked by {@link ScanCheck}).
+   */
+  private Supplier<Command> scans() {
+    RandomGenerator r = sim.stream("workload-scan");
+    List<String> keys = keys();
+    return () -> {
+      if (stopFaults) {
+        return null;
+      }
+      String prefix =
+          switch (r.nextInt(4)) {
+            case 0 -> "";
+            case 1 -> "a";
+            case 2 -> "m";
+            default -> keys.get(r.nextInt(keys.size())).substring(0, 2);
+          };
+      String after = r.nextBoolean() ? null : keys.get(r.nextInt(keys.size()));
+      return new Command.Scan(
+          prefix, after, 1 + r.nextInt(Math.min(Command.Scan.MAX_PAGE_KEYS, keys.size() + 1)));
     };
   }
 

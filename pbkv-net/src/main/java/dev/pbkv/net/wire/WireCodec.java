@@ -310,6 +310,15 @@ public final class WireCodec {
         cb.setExpected(b(cas.expected()));
       }
       b.setCompareAndSet(cb);
+    } else if (c instanceof Command.Scan scan) {
+      dev.pbkv.net.proto.Command.Scan.Builder sb =
+          dev.pbkv.net.proto.Command.Scan.newBuilder()
+              .setPrefix(b(scan.prefix()))
+              .setLimit(scan.limit());
+      if (scan.after() != null) {
+        sb.setAfter(b(scan.after()));
+      }
+      b.setScan(sb);
     } else {
       throw new IllegalArgumentException(
           "the wire format has no mapping for command type " + c.getClass().getName());
@@ -342,6 +351,15 @@ public final class WireCodec {
         eb.setMessage(e.message());
       }
       b.setError(eb);
+    } else if (r instanceof Result.Keys k) {
+      dev.pbkv.net.proto.Result.Keys.Builder kb = dev.pbkv.net.proto.Result.Keys.newBuilder();
+      for (String key : k.keys()) {
+        kb.addKeys(b(key));
+      }
+      if (k.nextCursor() != null) {
+        kb.setNextCursor(b(k.nextCursor()));
+      }
+      b.setKeys(kb);
     } else {
       throw new IllegalArgumentException(
           "the wire format has no mapping for result type " + r.getClass().getName());
@@ -528,6 +546,15 @@ public final class WireCodec {
         yield new Command.CompareAndSet(
             s(c.getKey()), c.hasExpected() ? s(c.getExpected()) : null, s(c.getUpdate()));
       }
+      case SCAN -> {
+        dev.pbkv.net.proto.Command.Scan c = pb.getScan();
+        try {
+          yield new Command.Scan(
+              s(c.getPrefix()), c.hasAfter() ? s(c.getAfter()) : null, c.getLimit());
+        } catch (IllegalArgumentException e) {
+          throw new WireFormatException("invalid scan in " + field + ": " + e.getMessage(), e);
+        }
+      }
       case KIND_NOT_SET ->
           throw unknownType("command", field, pb.getUnknownFields().asMap().keySet());
     };
@@ -545,6 +572,14 @@ public final class WireCodec {
       }
       case ERROR ->
           new Result.Error(pb.getError().hasMessage() ? pb.getError().getMessage() : null);
+      case KEYS -> {
+        dev.pbkv.net.proto.Result.Keys k = pb.getKeys();
+        List<String> keys = new ArrayList<>(k.getKeysCount());
+        for (ByteString key : k.getKeysList()) {
+          keys.add(s(key));
+        }
+        yield new Result.Keys(keys, k.hasNextCursor() ? s(k.getNextCursor()) : null);
+      }
       case KIND_NOT_SET ->
           throw unknownType("result", field, pb.getUnknownFields().asMap().keySet());
     };

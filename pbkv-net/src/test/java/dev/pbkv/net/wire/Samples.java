@@ -63,7 +63,11 @@ final class Samples {
         new Command.CompareAndSet("k", null, "new"),
         new Command.CompareAndSet("k", "", ""),
         new Command.CompareAndSet(UNICODE_BYTES, UNICODE_BYTES, UNICODE_BYTES),
-        new Command.CompareAndSet(ALL_BYTES, ALL_BYTES, ALL_BYTES));
+        new Command.CompareAndSet(ALL_BYTES, ALL_BYTES, ALL_BYTES),
+        new Command.Scan("", null, 1),
+        new Command.Scan("user/", "user/7", 1000),
+        new Command.Scan(ALL_BYTES, ALL_BYTES, 10),
+        new Command.Scan("k", "", 5));
   }
 
   static List<Result> results() {
@@ -82,7 +86,10 @@ final class Samples {
         new Result.CasResult(false, ALL_BYTES),
         new Result.Error("unknown command"),
         new Result.Error(null),
-        new Result.Error(""));
+        new Result.Error(""),
+        new Result.Keys(List.of(), null),
+        new Result.Keys(List.of("a", "", ALL_BYTES), ALL_BYTES),
+        new Result.Keys(List.of("k"), ""));
   }
 
   static List<View> views() {
