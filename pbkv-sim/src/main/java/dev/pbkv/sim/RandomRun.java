@@ -32,15 +32,15 @@ import java.util.random.RandomGenerator;
  *
  * <p>Safety, checked on every run: never two servers answering clients as primary of the same view
  * ({@link PrimaryPerViewCheck}); the history is linearizable ({@link LinearizabilityChecker}) and
- * every page of the scanner session's scans passes {@link ScanCheck}; on append-only keys nothing
- * acknowledged is lost or applied twice ({@link AppendCheck}). Liveness: once every fault is healed
- * and every crashed server restarted, every pending op completes and primary and backup hold equal
- * state (data and at-most-once table). Faults come one at a time (the next only once the cluster
- * has an acked view with a backup again), except in {@link SwarmMode#OVERLAP}; where overlapping
- * failures reach one of the lecture's stuck cases, the run reports it as expected. {@link
- * RandomRunOptions#mode()} sets chunk sizes, windows and the session expiry, whether clients retire
- * a session on timeout, and whether the view service crashes ({@link SwarmMode#VIEWSERVICE}; {@link
- * ViewServiceChecks} watches it in every mode).
+ * in {@link SwarmMode#SCANS} every page of the scanner session's scans passes {@link ScanCheck}; on
+ * append-only keys nothing acknowledged is lost or applied twice ({@link AppendCheck}). Liveness:
+ * once every fault is healed and every crashed server restarted, every pending op completes and
+ * primary and backup hold equal state (data and at-most-once table). Faults come one at a time (the
+ * next only once the cluster has an acked view with a backup again), except in {@link
+ * SwarmMode#OVERLAP}; where overlapping failures reach one of the lecture's stuck cases, the run
+ * reports it as expected. {@link RandomRunOptions#mode()} sets chunk sizes, windows and the session
+ * expiry, whether clients retire a session on timeout, and whether the view service crashes ({@link
+ * SwarmMode#VIEWSERVICE}; {@link ViewServiceChecks} watches it in every mode).
  */
 public final class RandomRun {
   private static final long HEAL_LIMIT_MILLIS = 30_000;
@@ -120,9 +120,11 @@ public final class RandomRun {
       workers.add(client);
       cluster.runWorkload(client, workload(client));
     }
-    Address scanner = cluster.addClient("scan");
-    workers.add(scanner);
-    cluster.runWorkload(scanner, scans());
+    if (options.mode() == SwarmMode.SCANS) {
+      Address scanner = cluster.addClient("scan");
+      workers.add(scanner);
+      cluster.runWorkload(scanner, scans());
+    }
     if (knobs.clientTimeoutMillis() > 0) {
       sim.at(RETIRE_CHECK_MILLIS, this::retireTimedOutSessions);
     }

@@ -51,7 +51,13 @@ public enum SwarmMode {
    */
   VIEWSERVICE(
       "the view service crashes and restarts from its store",
-      Set.of(RuleSwitch.ANNOUNCE_BEFORE_DURABLE, RuleSwitch.JUDGE_LIVENESS_RIGHT_AFTER_RESTART));
+      Set.of(RuleSwitch.ANNOUNCE_BEFORE_DURABLE, RuleSwitch.JUDGE_LIVENESS_RIGHT_AFTER_RESTART)),
+  /**
+   * Key listings during failovers (issue 15): a scanner session lists keys in pages of 1 to 10 keys
+   * (prefixes, cursors) while the default fault mix runs; every page is checked by {@code
+   * ScanCheck}. Only this mode runs the scanner, so every other mode replays as before.
+   */
+  SCANS("a scanner session lists keys in pages during failovers", Set.of());
 
   private final String summary;
   private final Set<RuleSwitch> showcases;
@@ -152,7 +158,7 @@ public enum SwarmMode {
             false);
     RandomGenerator r = SimRandom.stream(seed, "swarm-" + cliName());
     return switch (this) {
-      case DEFAULT -> defaults;
+      case DEFAULT, SCANS -> defaults;
       case CHUNKS ->
           new Knobs(
               16L << r.nextInt(5), // 16..256 bytes

@@ -34,6 +34,7 @@ class SwarmModesTest {
   private static long seeds(SwarmMode mode) {
     return switch (mode) {
       case DEFAULT -> 50; // SwarmTest runs 1000
+      case SCANS -> 100;
       case CHUNKS, OVERLAP, VIEWSERVICE -> 300;
       case EXPIRY -> 100; // runs of 8-15 s
     };
@@ -172,6 +173,34 @@ class SwarmModesTest {
     assertThat(seedsWith.get(SwarmMode.VIEWSERVICE)[4])
         .as("viewservice: seeds that restart the view service")
         .isGreaterThanOrEqualTo(runs / 2);
+  }
+
+  /** Scan requests a run's servers receive. */
+  private static int scansDelivered(long seed, SwarmMode mode) {
+    RandomRun run = new RandomRun(RandomRunOptions.swarm(seed, Set.of(), mode));
+    int[] scans = new int[1];
+    run.cluster()
+        .sim()
+        .addListener(
+            new SimListener() {
+              @Override
+              public void onDeliver(long micros, long id, Address from, Address to, Message msg) {
+                if (msg instanceof dev.pbkv.server.ClientMessage.Request r
+                    && r.command() instanceof dev.pbkv.kv.Command.Scan) {
+                  scans[0]++;
+                }
+              }
+            });
+    run.run();
+    return scans[0];
+  }
+
+  @Test
+  void when_theScansModeRuns_then_keysAreListedDuringFailoversAndNowhereElse() {
+    for (long seed = 1; seed <= 5; seed++) {
+      assertThat(scansDelivered(seed, SwarmMode.SCANS)).as("scans, seed %d", seed).isPositive();
+      assertThat(scansDelivered(seed, SwarmMode.DEFAULT)).as("default, seed %d", seed).isZero();
+    }
   }
 
   /** Every mode's showcase switches, as (mode, rule) pairs. */
