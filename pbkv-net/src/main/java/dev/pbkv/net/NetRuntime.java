@@ -604,16 +604,19 @@ public final class NetRuntime implements AutoCloseable {
     }
     Envelope envelope = new Envelope(from, to, msg, stamp, clock);
     long bytes = (long) msg.sizeBytes() + ENVELOPE_OVERHEAD_BYTES;
-    InetSocketAddress target = Addresses.socketAddress(to);
-    if (bulkThresholdBytes > 0 && bytes > bulkThresholdBytes && target != null) {
-      send(to, target, envelope, bytes, bulkRoutes, bulkOutbound, true);
-      return;
+    if (bulkThresholdBytes > 0 && bytes > bulkThresholdBytes) {
+      InetSocketAddress target = Addresses.socketAddress(to);
+      if (target != null) {
+        send(to, target, envelope, bytes, bulkRoutes, bulkOutbound, true);
+        return;
+      }
     }
     Channel ch = routes.get(to);
     if (ch != null && ch.isActive()) {
       write(ch, to, envelope, bytes);
       return;
     }
+    InetSocketAddress target = Addresses.socketAddress(to);
     if (target == null) {
       log.debug("no route to {}: dropping {}", to, msg.getClass().getSimpleName());
       sendsDropped.incrementAndGet();
