@@ -604,7 +604,7 @@ public final class NetRuntime implements AutoCloseable {
     }
     Envelope envelope = new Envelope(from, to, msg, stamp, clock);
     long bytes = (long) msg.sizeBytes() + ENVELOPE_OVERHEAD_BYTES;
-    if (bulkThresholdBytes > 0 && bytes > bulkThresholdBytes) {
+    if (bulkThresholdBytes > 0 && (bytes > bulkThresholdBytes || isStream(msg))) {
       InetSocketAddress target = Addresses.socketAddress(to);
       if (target != null) {
         send(to, target, envelope, bytes, bulkRoutes, bulkOutbound, true);
@@ -623,6 +623,16 @@ public final class NetRuntime implements AutoCloseable {
       return;
     }
     send(to, target, envelope, bytes, routes, outbound, false);
+  }
+
+  /**
+   * Forwards and state-transfer chunks: always on the bulk connection, whatever their size, so each
+   * stream keeps its order (a small last chunk or a one-op forward does not overtake the large ones
+   * before it, which the backup would have to buffer or, for chunks, drop and wait for).
+   */
+  private static boolean isStream(Message msg) {
+    return msg instanceof dev.pbkv.server.ReplicationMessage.Forward
+        || msg instanceof dev.pbkv.server.ReplicationMessage.StateTransfer;
   }
 
   /**
