@@ -604,22 +604,35 @@ public final class NetRuntime implements AutoCloseable {
     }
     Envelope envelope = new Envelope(from, to, msg, stamp, clock);
     long bytes = (long) msg.sizeBytes() + ENVELOPE_OVERHEAD_BYTES;
-    InetSocketAddress target = Addresses.socketAddress(to);
-    if (bulkThresholdBytes > 0 && bytes > bulkThresholdBytes && target != null) {
-      send(to, target, envelope, bytes, bulkRoutes, bulkOutbound, true);
-      return;
+    if (bulkThresholdBytes > 0 && (bytes > bulkThresholdBytes || isStream(msg))) {
+      InetSocketAddress target = Addresses.socketAddress(to);
+      if (target != null) {
+        send(to, target, envelope, bytes, bulkRoutes, bulkOutbound, true);
+        return;
+      }
     }
     Channel ch = routes.get(to);
     if (ch != null && ch.isActive()) {
       write(ch, to, envelope, bytes);
       return;
     }
+    InetSocketAddress target = Addresses.socketAddress(to);
     if (target == null) {
       log.debug("no route to {}: dropping {}", to, msg.getClass().getSimpleName());
       sendsDropped.incrementAndGet();
       return;
     }
     send(to, target, envelope, bytes, routes, outbound, false);
+  }
+
+  /**
+   * Forwards and state-transfer chunks: always on the bulk connection, whatever their size, so each
+   * stream keeps its order (a small last chunk or a one-op forward does not overtake the large ones
+   * before it, which the backup would have to buffer or, for chunks, drop and wait for).
+   */
+  private static boolean isStream(Message msg) {
+    return msg instanceof dev.pbkv.server.ReplicationMessage.Forward
+        || msg instanceof dev.pbkv.server.ReplicationMessage.StateTransfer;
   }
 
   /**

@@ -50,6 +50,9 @@ public final class ThrottlingProxy implements AutoCloseable {
 
   private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
+  /** The most credit a link saves up while it has nothing to send, in seconds of its rate. */
+  static final double BURST_SECONDS = 0.05;
+
   /**
    * Settings of one direction.
    *
@@ -215,8 +218,9 @@ public final class ThrottlingProxy implements AutoCloseable {
       lastNanos = now;
       boolean limited = bytesPerSecond > 0;
       if (limited) {
-        // at most 5 ms worth of burst: an idle link does not save up a large credit
-        double cap = Math.max(SLICE_BYTES, bytesPerSecond * 0.005);
+        // at most 50 ms worth of credit: an idle link does not save up a large burst, and a pass
+        // that a busy machine runs late still gets the bytes of the time it missed
+        double cap = Math.max(SLICE_BYTES, bytesPerSecond * BURST_SECONDS);
         tokens = Math.min(cap, tokens + bytesPerSecond * (elapsed / 1e9));
       }
       int n = pipes.size();

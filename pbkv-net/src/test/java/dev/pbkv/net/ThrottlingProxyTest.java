@@ -128,9 +128,12 @@ class ThrottlingProxyTest {
 
     // the ratio of the two rates, within one run
     assertThat((double) forward / backward).isBetween(3.0, 5.0);
-    // never more than the limit (plus one burst allowance of 5 ms or a slice)
-    assertThat(forward).isLessThanOrEqualTo((long) (fast * seconds) + 64 * 1024);
-    assertThat(backward).isLessThanOrEqualTo((long) (slow * seconds) + 64 * 1024);
+    // never more than the limit, plus the credit a link may save up (a burst) and a slice
+    long slack = ThrottlingProxy.SLICE_BYTES;
+    assertThat(forward)
+        .isLessThanOrEqualTo((long) (fast * (seconds + ThrottlingProxy.BURST_SECONDS)) + slack);
+    assertThat(backward)
+        .isLessThanOrEqualTo((long) (slow * (seconds + ThrottlingProxy.BURST_SECONDS)) + slack);
   }
 
   @Test
