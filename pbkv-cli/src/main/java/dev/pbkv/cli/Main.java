@@ -31,6 +31,8 @@ import picocli.CommandLine.ParseResult;
       KvCommands.Delete.class,
       KvCommands.Cas.class,
       KeysCommand.class,
+      InfoCommand.class,
+      AdminCommand.class,
       ShellCommand.class,
       StatusCommand.class,
       BenchCommand.class,
