@@ -35,6 +35,7 @@ import picocli.CommandLine.ParseResult;
       AdminCommand.class,
       ShellCommand.class,
       StatusCommand.class,
+      CertsCommand.class,
       BenchCommand.class,
       ScenarioCommand.class,
       SimCommand.class,

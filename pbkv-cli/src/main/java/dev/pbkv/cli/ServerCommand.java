@@ -140,7 +140,8 @@ final class ServerCommand implements Callable<Integer> {
               return new InfoNode(
                   new ObservedNode(metered[0], n -> logger.accept(server)), server::executedOps);
             },
-            service.trace);
+            service.trace,
+            service.outboundCapBytes);
     Address self = runtime.address();
     service.reportPort(runtime);
     if (metrics != null) {
