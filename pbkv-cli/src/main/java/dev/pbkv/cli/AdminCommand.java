@@ -57,12 +57,10 @@ final class AdminCommand implements Callable<Integer> {
       try (PbkvClient c = client.connect(1)) {
         r = c.removeServer(Addresses.of(server), Duration.ofMillis(client.timeoutMillis));
       } catch (PbkvException e) {
-        if (json) {
-          ObjectNode o = Json.object();
-          o.put("error", e.getMessage());
-          Json.print(o, spec.commandLine().getOut());
-        }
         spec.commandLine().getErr().println("pbkv admin remove-server: " + e.getMessage());
+        if (json) {
+          Main.jsonError(e.getMessage(), 3, spec.commandLine().getOut());
+        }
         return 3;
       }
       if (json) {
@@ -70,7 +68,8 @@ final class AdminCommand implements Callable<Integer> {
         o.put("server", r.server().name());
         o.put("removed", r.removed());
         if (!r.removed()) {
-          o.put("error", r.reason());
+          o.put("error", "refused: " + r.reason());
+          o.put("exit", 2);
         }
         Json.print(o, spec.commandLine().getOut());
       }

@@ -32,9 +32,16 @@ final class Json {
    * anything else as a string.
    */
   static void putTyped(ObjectNode o, String name, String value) {
-    if (value.matches("-?\\d{1,18}")) {
-      o.put(name, Long.parseLong(value));
-    } else if (value.matches("-?\\d+\\.\\d+")) {
+    if (value.matches("-?\\d{1,19}")) {
+      try {
+        o.put(name, Long.parseLong(value));
+        return;
+      } catch (NumberFormatException tooBig) {
+        o.put(name, value);
+        return;
+      }
+    }
+    if (value.matches("-?\\d+\\.\\d+")) {
       o.put(name, Double.parseDouble(value));
     } else if (value.equals("true") || value.equals("false")) {
       o.put(name, Boolean.parseBoolean(value));

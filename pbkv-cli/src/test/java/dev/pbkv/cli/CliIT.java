@@ -177,6 +177,31 @@ class CliIT {
     assertThat(run("status").out()).doesNotContain(idle.name());
   }
 
+  /**
+   * Every command's --json output against the schema in docs/json.md (JsonSchema): parsed with
+   * Jackson, every documented field present with its type.
+   */
+  @Test
+  void when_commandsPrintJson_then_theOutputMatchesTheDocumentedSchema() throws Exception {
+    JsonSchema schema = JsonSchema.load();
+    schema.check("put", run("put", "json-k", "v1", "--json"));
+    schema.check("get", run("get", "json-k", "--json"));
+    schema.check("get", run("get", "json-absent", "--json"));
+    schema.check("append", run("append", "json-k", "2", "--json"));
+    schema.check("cas", run("cas", "json-k", "v12", "v3", "--json"));
+    schema.check("cas", run("cas", "json-k", "nope", "v4", "--json"));
+    schema.check("delete", run("delete", "json-k", "--json"));
+    schema.check("delete", run("delete", "json-k", "--json"));
+    schema.check("keys", run("keys", "json-", "--json"));
+    schema.check("keys", run("keys", "--limit", "1", "--json"));
+    schema.check("info", run("info", "--json"));
+    schema.check("status", run("status", "--json"));
+    schema.check("admin remove-server", run("admin", "remove-server", "127.0.0.1:1", "--json"));
+    schema.check("error", run("keys", "--cursor", "xyz", "--json"));
+    schema.check("error", run("get", "--json"));
+    assertThat(schema.checked()).containsAll(schema.commands());
+  }
+
   @Test
   void when_casNamesAKeyWithoutValue_then_oneClearLine() {
     MainTest.Run r = run("cas", "nothing-here", "a", "b");
