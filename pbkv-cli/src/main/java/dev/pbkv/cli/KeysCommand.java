@@ -1,5 +1,7 @@
 package dev.pbkv.cli;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pbkv.kv.ByteStrings;
 import dev.pbkv.kv.Command;
 import dev.pbkv.kv.Result;
@@ -52,6 +54,9 @@ final class KeysCommand implements Callable<Integer> {
       description = "start after this key, in hex, as printed when --limit stopped a listing")
   String cursor;
 
+  @Option(names = "--json", description = "print one JSON object (docs/json.md)")
+  boolean json;
+
   @Override
   public Integer call() {
     if (limit != null && limit < 1) {
@@ -60,6 +65,8 @@ final class KeysCommand implements Callable<Integer> {
     String after = cursor == null ? null : fromHex(cursor);
     String pre = prefix == null ? "" : ByteStrings.of(ArgBytes.bytes(prefix));
     PrintWriter out = spec.commandLine().getOut();
+    ObjectNode result = Json.object();
+    ArrayNode listed = result.putArray("keys");
     try (PbkvClient c = client.connect(1)) {
       KvCommands.requireLivePrimary(c, Duration.ofMillis(client.timeoutMillis));
       long printed = 0;
@@ -72,14 +79,26 @@ final class KeysCommand implements Callable<Integer> {
           throw new UserError("no answer within " + client.timeoutMillis + " ms from the primary");
         }
         for (String k : page.keys()) {
-          out.println(ByteStrings.display(k));
+          if (json) {
+            listed.add(ByteStrings.display(k));
+          } else {
+            out.println(ByteStrings.display(k));
+          }
         }
         printed += page.keys().size();
         after = page.nextCursor();
         if (after == null) {
+          if (json) {
+            result.putNull("next_cursor");
+            Json.print(result, out);
+          }
           return 0;
         }
         if (limit != null && printed >= limit) {
+          if (json) {
+            result.put("next_cursor", HexFormat.of().formatHex(ByteStrings.bytes(after)));
+            Json.print(result, out);
+          }
           out.flush();
           spec.commandLine()
               .getErr()

@@ -1,5 +1,6 @@
 package dev.pbkv.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pbkv.kv.ByteStrings;
 import dev.pbkv.kv.Command;
 import dev.pbkv.kv.Result;
@@ -14,6 +15,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -59,10 +61,16 @@ final class KvCommands {
 
     long sharedTimeoutMillis;
 
+    @Option(names = "--json", description = "print one JSON object (docs/json.md)")
+    boolean json;
+
     abstract Command command();
 
     /** Prints {@code result}; returns the exit code. */
     abstract int print(Result result, PrintWriter out, PrintWriter err);
+
+    /** {@code result} as the command's JSON object (docs/json.md). */
+    abstract ObjectNode toJson(Result result);
 
     @Override
     public Integer call() {
@@ -89,6 +97,11 @@ final class KvCommands {
       }
       if (result instanceof Result.Error e) {
         throw new UserError(e.message());
+      }
+      if (json) { // the same exit code and error line; the JSON object instead of the text
+        int exit = print(result, new PrintWriter(Writer.nullWriter()), spec.commandLine().getErr());
+        Json.print(toJson(result), spec.commandLine().getOut());
+        return exit;
       }
       return print(result, spec.commandLine().getOut(), spec.commandLine().getErr());
     }
@@ -246,6 +259,14 @@ final class KvCommands {
       printValue(v, raw, out);
       return 0;
     }
+
+    @Override
+    ObjectNode toJson(Result result) {
+      ObjectNode o = Json.object();
+      o.put("key", ByteStrings.display(arg(key)));
+      o.put("value", ByteStrings.display(((Result.Value) result).value()));
+      return o;
+    }
   }
 
   @picocli.CommandLine.Command(
@@ -288,6 +309,14 @@ final class KvCommands {
       out.println("OK");
       return 0;
     }
+
+    @Override
+    ObjectNode toJson(Result result) {
+      ObjectNode o = Json.object();
+      o.put("key", ByteStrings.display(arg(key)));
+      o.put("ok", true);
+      return o;
+    }
   }
 
   @picocli.CommandLine.Command(
@@ -329,6 +358,14 @@ final class KvCommands {
       printValue(((Result.Value) result).value(), raw, out);
       return 0;
     }
+
+    @Override
+    ObjectNode toJson(Result result) {
+      ObjectNode o = Json.object();
+      o.put("key", ByteStrings.display(arg(key)));
+      o.put("value", ByteStrings.display(((Result.Value) result).value()));
+      return o;
+    }
   }
 
   @picocli.CommandLine.Command(
@@ -354,6 +391,14 @@ final class KvCommands {
       }
       out.println("deleted");
       return 0;
+    }
+
+    @Override
+    ObjectNode toJson(Result result) {
+      ObjectNode o = Json.object();
+      o.put("key", ByteStrings.display(arg(key)));
+      o.put("deleted", ((Result.Deleted) result).existed());
+      return o;
     }
   }
 
@@ -438,6 +483,16 @@ final class KvCommands {
               + (create ? "key " + quoted(key) + " has a value, " : "the value is ")
               + quoted(cas.previous()));
       return 1;
+    }
+
+    @Override
+    ObjectNode toJson(Result result) {
+      Result.CasResult cas = (Result.CasResult) result;
+      ObjectNode o = Json.object();
+      o.put("key", ByteStrings.display(key));
+      o.put("swapped", cas.swapped());
+      o.put("previous", ByteStrings.display(cas.previous()));
+      return o;
     }
   }
 }

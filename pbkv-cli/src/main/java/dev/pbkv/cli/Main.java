@@ -31,6 +31,8 @@ import picocli.CommandLine.ParseResult;
       KvCommands.Delete.class,
       KvCommands.Cas.class,
       KeysCommand.class,
+      InfoCommand.class,
+      AdminCommand.class,
       ShellCommand.class,
       StatusCommand.class,
       CertsCommand.class,
@@ -128,8 +130,25 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
         return 2;
       }
       cmd.getErr().println(name + ": " + ex.getMessage() + " (see '" + name + " --help')");
+      if (java.util.Arrays.asList(args).contains("--json")) {
+        jsonError(ex.getMessage(), 2, cmd.getOut());
+      }
       return 2;
     }
+  }
+
+  /** Whether the command that ran was given {@code --json}. */
+  private static boolean wantsJson(CommandLine cmd) {
+    ParseResult pr = cmd.getParseResult();
+    return pr != null && pr.hasMatchedOption("--json");
+  }
+
+  /** In {@code --json} mode an error is also a JSON object on standard output (docs/json.md). */
+  static void jsonError(String message, int exit, PrintWriter out) {
+    com.fasterxml.jackson.databind.node.ObjectNode o = Json.object();
+    o.put("error", message);
+    o.put("exit", exit);
+    Json.print(o, out);
   }
 
   /** A bad value found while running (e.g. an unknown scenario): one line, exit code 2. */
@@ -138,14 +157,21 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
     public int handleExecutionException(Exception ex, CommandLine cmd, ParseResult parseResult)
         throws Exception {
       String name = cmd.getCommandSpec().qualifiedName();
+      boolean json = parseResult != null && wantsJson(cmd);
       if (ex instanceof UserError
           || ex instanceof IllegalArgumentException
           || ex instanceof PbkvException) {
         cmd.getErr().println(name + ": " + ex.getMessage());
+        if (json) {
+          jsonError(ex.getMessage(), 2, cmd.getOut());
+        }
         return 2;
       }
       if (ex instanceof IndeterminateException) {
         cmd.getErr().println(name + ": indeterminate: " + ex.getMessage());
+        if (json) {
+          jsonError("indeterminate: " + ex.getMessage(), 3, cmd.getOut());
+        }
         return 3;
       }
       throw ex; // a bug: show everything

@@ -134,10 +134,11 @@ final class ServerCommand implements Callable<Integer> {
               PbServer server = new PbServer(a, vs, viewSenders, bootId, config);
               ViewLogger logger = new ViewLogger(a, log);
               if (metrics == null) {
-                return new ObservedNode(server, logger);
+                return new InfoNode(new ObservedNode(server, logger), server::executedOps);
               }
               metered[0] = new MeteredServer(server, metrics.registry());
-              return new ObservedNode(metered[0], n -> logger.accept(server));
+              return new InfoNode(
+                  new ObservedNode(metered[0], n -> logger.accept(server)), server::executedOps);
             },
             service.trace,
             service.outboundCapBytes);

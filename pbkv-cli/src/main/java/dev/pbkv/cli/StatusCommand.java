@@ -1,5 +1,7 @@
 package dev.pbkv.cli;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pbkv.kv.Command;
 import dev.pbkv.net.Addresses;
 import dev.pbkv.net.IndeterminateException;
@@ -10,6 +12,7 @@ import dev.pbkv.view.View;
 import dev.pbkv.view.ViewServiceMessage.ServerHealth;
 import dev.pbkv.view.ViewServiceMessage.Status;
 import java.io.PrintWriter;
+import java.io.Writer;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -55,9 +58,23 @@ final class StatusCommand implements Callable<Integer> {
               + " ${DEFAULT-VALUE}) [PBKV_FORGET_AFTER]")
   long forgetAfterMillis;
 
+  @Option(names = "--json", description = "print one JSON object (docs/json.md)")
+  boolean json;
+
+  /** The JSON object of {@code --json}, filled in as the text would be printed. */
+  private final ObjectNode j = Json.object();
+
   @Override
   public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
+    int exit = report(json ? new PrintWriter(Writer.nullWriter()) : spec.commandLine().getOut());
+    if (json) {
+      j.put("exit", exit);
+      Json.print(j, spec.commandLine().getOut());
+    }
+    return exit;
+  }
+
+  private int report(PrintWriter out) {
     Logging.setLevel(client.logLevel);
     Duration timeout = Duration.ofMillis(client.timeoutMillis);
     PbkvClient c;
@@ -67,6 +84,9 @@ final class StatusCommand implements Callable<Integer> {
           PbkvClient.connect(
               PbkvClient.Options.of(client.viewServer).withSessions(1).withTimeout(timeout));
     } catch (PbkvException e) {
+      j.put("view_service", client.viewServer);
+      j.put("reachable", false);
+      j.put("error", unreachable(e.getMessage()));
       out.println("view service " + client.viewServer + ": " + unreachable(e.getMessage()));
       out.println(
           "progress: unknown — if the view service is down, no view can change: a failure now"
@@ -78,10 +98,23 @@ final class StatusCommand implements Callable<Integer> {
       try {
         s = c.status(timeout);
       } catch (PbkvException e) {
+        j.put("view_service", c.viewService().name());
+        j.put("reachable", false);
+        j.put("error", unreachable(e.getMessage()));
         out.println("view service " + c.viewService() + ": " + unreachable(e.getMessage()));
         return 2;
       }
       View v = s.view();
+      j.put("view_service", c.viewService().name());
+      j.put("reachable", true);
+      j.put("store", s.store());
+      j.put("volatile_store", s.volatileStore());
+      ObjectNode jv = j.putObject("view");
+      jv.put("num", v.viewNum());
+      jv.put("primary", v.primary() == null ? null : v.primary().name());
+      jv.put("backup", v.backup() == null ? null : v.backup().name());
+      jv.put("acked", s.acked());
+      ArrayNode js = j.putArray("servers");
       out.println("view service " + c.viewService() + ": up");
       if (!s.store().isEmpty()) {
         out.println("view service state: " + s.store());
@@ -131,6 +164,12 @@ final class StatusCommand implements Callable<Integer> {
                     + h.missedChecks()
                     + " pings)";
         out.printf("  %-22s %-8s %s%n", h.server(), h.alive() || inView ? role : "-", health);
+        ObjectNode jh = js.addObject();
+        jh.put("address", h.server().name());
+        jh.put("role", role);
+        jh.put("alive", h.alive());
+        jh.put("missed_pings", h.missedChecks());
+        jh.put("former_role", h.formerRole());
       }
       if (forgotten > 0) {
         out.println(
@@ -156,11 +195,16 @@ final class StatusCommand implements Callable<Integer> {
       } catch (IndeterminateException | PbkvException e) {
         readProblem = e.getMessage();
       }
+      j.put("hidden_servers", forgotten);
+      j.put("problem", s.problem());
       if (s.problem() != null && !s.problem().startsWith("waiting")) {
+        j.put("progress", "stuck");
         out.println("progress: STUCK — " + s.problem());
         return 1;
       }
+      j.put("read_error", readProblem);
       if (readProblem != null) {
+        j.put("progress", "stuck");
         out.println(
             "progress: STUCK — the primary "
                 + v.primary()
@@ -169,6 +213,7 @@ final class StatusCommand implements Callable<Integer> {
                 + ")");
         return 1;
       }
+      j.put("progress", "ok");
       out.println(
           "progress: OK — a read through the primary succeeded"
               + (s.problem() != null ? "; " + s.problem() : ""));

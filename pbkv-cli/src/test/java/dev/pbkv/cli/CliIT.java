@@ -112,6 +112,97 @@ class CliIT {
   }
 
   @Test
+  void when_infoIsAsked_then_thePrimaryDescribesItselfInSections() throws Exception {
+    run("put", "info-key", "v");
+    MainTest.Run r = run("info");
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out())
+        .contains(
+            "# server\naddress: ",
+            "# replication\nrole: primary\n",
+            "# keyspace\nkeys: ",
+            "# clients\nsessions: ",
+            "# stats\nops_executed: ",
+            "# runtime\nuptime_seconds: ",
+            "ops_per_second: ",
+            "version: ");
+    Status s;
+    try (PbkvClient c = PbkvClient.connect(PbkvClient.Options.of(vs.name()))) {
+      s = c.status(Duration.ofSeconds(5));
+    }
+    MainTest.Run backup = run("info", "--server", s.view().backup().name(), "--json");
+    assertThat(backup.exit()).as(backup.err()).isZero();
+    var json = Json.MAPPER.readTree(backup.out());
+    assertThat(json.get("replication").get("role").asText()).isEqualTo("backup");
+    assertThat(json.get("keyspace").get("keys").isIntegralNumber()).isTrue();
+    assertThat(json.get("keyspace").get("keys").asLong()).isPositive();
+    assertThat(json.get("replication").get("serving").isBoolean()).isTrue();
+  }
+
+  @Test
+  void when_removeServerNamesAMemberOrAStranger_then_refused_andAnIdleServerIsForgotten()
+      throws Exception {
+    Status s;
+    try (PbkvClient c = PbkvClient.connect(PbkvClient.Options.of(vs.name()))) {
+      s = c.status(Duration.ofSeconds(5));
+    }
+    MainTest.Run primary = run("admin", "remove-server", s.view().primary().name());
+    assertThat(primary.exit()).isEqualTo(2);
+    assertThat(primary.err())
+        .isEqualTo(
+            "pbkv admin remove-server: refused: "
+                + s.view().primary()
+                + " is the primary of view "
+                + s.view().viewNum()
+                + ": stop it first, and remove it once a new view has replaced it\n");
+    MainTest.Run stranger = run("admin", "remove-server", "127.0.0.1:1");
+    assertThat(stranger.exit()).isEqualTo(2);
+    assertThat(stranger.err()).contains("does not know 127.0.0.1:1");
+
+    Address idle = cluster.startServer(0);
+    try (PbkvClient c = PbkvClient.connect(PbkvClient.Options.of(vs.name()))) {
+      long deadline = System.nanoTime() + 30_000_000_000L;
+      while (c.status(Duration.ofSeconds(5)).servers().stream()
+          .noneMatch(h -> h.server().equals(idle) && h.alive())) {
+        assertThat(System.nanoTime()).as("the idle server pings").isLessThan(deadline);
+        Thread.sleep(50);
+      }
+      cluster.kill(idle);
+      MainTest.Run removed = run("admin", "remove-server", idle.name(), "--json");
+      assertThat(removed.exit()).as(removed.err()).isZero();
+      var json = Json.MAPPER.readTree(removed.out());
+      assertThat(json.get("removed").asBoolean()).isTrue();
+      assertThat(c.status(Duration.ofSeconds(5)).servers()).noneMatch(h -> h.server().equals(idle));
+    }
+    assertThat(run("status").out()).doesNotContain(idle.name());
+  }
+
+  /**
+   * Every command's --json output against the schema in docs/json.md (JsonSchema): parsed with
+   * Jackson, every documented field present with its type.
+   */
+  @Test
+  void when_commandsPrintJson_then_theOutputMatchesTheDocumentedSchema() throws Exception {
+    JsonSchema schema = JsonSchema.load();
+    schema.check("put", run("put", "json-k", "v1", "--json"));
+    schema.check("get", run("get", "json-k", "--json"));
+    schema.check("get", run("get", "json-absent", "--json"));
+    schema.check("append", run("append", "json-k", "2", "--json"));
+    schema.check("cas", run("cas", "json-k", "v12", "v3", "--json"));
+    schema.check("cas", run("cas", "json-k", "nope", "v4", "--json"));
+    schema.check("delete", run("delete", "json-k", "--json"));
+    schema.check("delete", run("delete", "json-k", "--json"));
+    schema.check("keys", run("keys", "json-", "--json"));
+    schema.check("keys", run("keys", "--limit", "1", "--json"));
+    schema.check("info", run("info", "--json"));
+    schema.check("status", run("status", "--json"));
+    schema.check("admin remove-server", run("admin", "remove-server", "127.0.0.1:1", "--json"));
+    schema.check("error", run("keys", "--cursor", "xyz", "--json"));
+    schema.check("error", run("get", "--json"));
+    assertThat(schema.checked()).containsAll(schema.commands());
+  }
+
+  @Test
   void when_casNamesAKeyWithoutValue_then_oneClearLine() {
     MainTest.Run r = run("cas", "nothing-here", "a", "b");
     assertThat(r.exit()).isEqualTo(1); // a failed outcome, not a usage error

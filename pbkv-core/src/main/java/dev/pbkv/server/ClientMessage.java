@@ -4,6 +4,7 @@ import dev.pbkv.kv.Command;
 import dev.pbkv.kv.Result;
 import dev.pbkv.node.Message;
 import dev.pbkv.view.View;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -92,6 +93,63 @@ public sealed interface ClientMessage extends Message {
     @Override
     public int sizeBytes() {
       return Message.SMALL_BYTES + dev.pbkv.view.ViewServiceMessage.viewBytes(view);
+    }
+  }
+
+  /**
+   * Asks a server for its view of itself ({@code pbkv info}); any node may ask, and the server
+   * answers with an {@link Info}. It changes nothing and is not forwarded.
+   */
+  record GetInfo() implements ClientMessage {}
+
+  /**
+   * A server's view of itself: {@code section.name = value} lines in sections, like Redis INFO
+   * (docs/design.md §5). The node fills in what it knows without a clock; the runtime adds a
+   * "runtime" section (uptime, ops per second, version) on the way out.
+   */
+  record Info(List<Field> fields) implements ClientMessage {
+    /** One line of {@link Info}. */
+    public record Field(String section, String name, String value) {
+      public Field {
+        Objects.requireNonNull(section, "section");
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(value, "value");
+      }
+    }
+
+    public Info {
+      fields = List.copyOf(fields);
+    }
+
+    /** The value of {@code section.name}, or {@code null}. */
+    public String get(String section, String name) {
+      for (Field f : fields) {
+        if (f.section().equals(section) && f.name().equals(name)) {
+          return f.value();
+        }
+      }
+      return null;
+    }
+
+    /** This info with {@code more} fields after its own. */
+    public Info with(List<Field> more) {
+      List<Field> all = new java.util.ArrayList<>(fields);
+      all.addAll(more);
+      return new Info(all);
+    }
+
+    @Override
+    public int sizeBytes() {
+      long n = Message.SMALL_BYTES;
+      for (Field f : fields) {
+        n += 4L + Message.bytes(f.section()) + Message.bytes(f.name()) + Message.bytes(f.value());
+      }
+      return Message.plus(0, n);
+    }
+
+    @Override
+    public String label() {
+      return "Info (" + fields.size() + " fields)";
     }
   }
 }

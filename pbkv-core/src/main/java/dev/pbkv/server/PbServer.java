@@ -28,6 +28,8 @@ import dev.pbkv.view.View;
 import dev.pbkv.view.ViewServiceMessage.GetView;
 import dev.pbkv.view.ViewServiceMessage.Ping;
 import dev.pbkv.view.ViewServiceMessage.ViewReply;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.TreeMap;
 
@@ -62,6 +64,7 @@ public final class PbServer implements Node {
 
   // Backup of the current view.
   private long installedViewNum; // the view whose state transfer this server installed
+  private long executedOps; // for info only: not protocol state, left out of equality and copies
   private int receivedChunks; // chunks of this view's state transfer installed so far, in order
   private long appliedIndex;
   private final TreeMap<Long, LogEntry> outOfOrder = new TreeMap<>();
@@ -129,6 +132,8 @@ public final class PbServer implements Node {
       handleStateTransfer(from, transfer, fx);
     } else if (msg instanceof StateTransferAck ack) {
       handleStateTransferAck(from, ack, fx);
+    } else if (msg instanceof ClientMessage.GetInfo) {
+      fx.send(from, info());
     }
     // Anything else (a Reply, a Ping, a Status, another protocol's message…) is misrouted, e.g. a
     // replayed message to a reused address, or sent by a confused peer: not for a server; ignored.
@@ -394,6 +399,7 @@ public final class PbServer implements Node {
   private void execute(LogEntry entry, Effects fx) {
     if (entry instanceof Op op) {
       Result result = app.execute(op.client().name(), op.seq(), op.command());
+      executedOps++;
       if (result != null) {
         reply(op.client(), op.seq(), result, fx);
       }
@@ -602,6 +608,64 @@ public final class PbServer implements Node {
   /** How many at-most-once sessions this server's state holds. */
   public int sessionCount() {
     return app.sessionCount();
+  }
+
+  /**
+   * This server's view of itself for {@code pbkv info} (docs/design.md §5): what the node knows,
+   * without a clock. Sections: server, replication, keyspace, clients, stats.
+   */
+  public ClientMessage.Info info() {
+    List<ClientMessage.Info.Field> f = new ArrayList<>();
+    java.util.function.BiConsumer<String, String[]> add =
+        (section, kv) -> {
+          for (int i = 0; i < kv.length; i += 2) {
+            f.add(new ClientMessage.Info.Field(section, kv[i], kv[i + 1]));
+          }
+        };
+    String role =
+        isPrimary()
+            ? "primary"
+            : isBackup() ? "backup" : view.isMember(self) ? "restarted" : "idle";
+    add.accept("server", new String[] {"address", self.name(), "boot_id", Long.toString(bootId)});
+    add.accept(
+        "replication",
+        new String[] {
+          "role", role,
+          "view", Long.toString(view.viewNum()),
+          "view_primary", view.primary() == null ? "none" : view.primary().name(),
+          "view_backup", view.backup() == null ? "none" : view.backup().name(),
+          "accepted_view", Long.toString(acceptedViewNum),
+          "serving", Boolean.toString(isServing()),
+          "transfer", transferProgress(),
+          "backup_lag_ops", Integer.toString(isPrimary() ? log.size() : 0)
+        });
+    add.accept(
+        "keyspace",
+        new String[] {"keys", Integer.toString(app.size()), "bytes", Long.toString(storeBytes())});
+    add.accept("clients", new String[] {"sessions", Integer.toString(app.sessionCount())});
+    add.accept("stats", new String[] {"ops_executed", Long.toString(executedOps)});
+    return new ClientMessage.Info(f);
+  }
+
+  /** The state transfer of this view, in words: "none", "sending: …", "installed", … */
+  private String transferProgress() {
+    if (isPrimary()) {
+      if (transfer != null) {
+        return "sending to " + view.backup() + ": " + transfer.ackedChunks() + " chunks acked";
+      }
+      return view.backup() == null ? "none (no backup)" : "done";
+    }
+    if (isBackup()) {
+      return hasInstalledState()
+          ? "installed"
+          : "receiving: " + receivedChunks + " chunks installed";
+    }
+    return "none";
+  }
+
+  /** Client ops this server executed as primary since it started (not protocol state). */
+  public long executedOps() {
+    return executedOps;
   }
 
   /** Ops waiting at the primary for the backup. */

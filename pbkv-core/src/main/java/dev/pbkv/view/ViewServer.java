@@ -120,6 +120,8 @@ public final class ViewServer implements Node {
       fx.send(from, new ViewReply(view));
     } else if (msg instanceof GetStatus) {
       fx.send(from, status());
+    } else if (msg instanceof ViewServiceMessage.RemoveServer remove) {
+      fx.send(from, remove(remove.server()));
     }
     // Anything else (a ViewReply, a client's Request, a Forward…) is misrouted: the view service
     // only answers pings and questions; ignored. A node never throws on a message (§8).
@@ -140,6 +142,35 @@ public final class ViewServer implements Node {
     } else {
       throw new IllegalArgumentException("view service: unknown timer " + timer);
     }
+  }
+
+  /**
+   * Forgets {@code server} (docs/design.md §2.2): its liveness and former role, so status stops
+   * listing it and it is no longer a candidate backup. Refused for the current view's primary or
+   * backup (by address: a restarted member waits for the view to drop it), and for an address the
+   * service does not know. Its retired boot ids stay: a late ping of an old incarnation is still
+   * recognised. If it pings again it is a new idle server.
+   */
+  ViewServiceMessage.RemoveResult remove(Address server) {
+    String role = view.isPrimary(server) ? "primary" : view.isBackup(server) ? "backup" : null;
+    if (role != null) {
+      return new ViewServiceMessage.RemoveResult(
+          server,
+          false,
+          server
+              + " is the "
+              + role
+              + " of view "
+              + view.viewNum()
+              + ": stop it first, and remove it once a new view has replaced it");
+    }
+    if (!servers.containsKey(server) && !formerRoles.containsKey(server)) {
+      return new ViewServiceMessage.RemoveResult(
+          server, false, "the view service does not know " + server);
+    }
+    servers.remove(server);
+    formerRoles.remove(server);
+    return new ViewServiceMessage.RemoveResult(server, true, null);
   }
 
   private void handlePing(Address from, Ping ping, Effects fx) {

@@ -104,4 +104,35 @@ public sealed interface ViewServiceMessage extends Message {
       return "View " + view;
     }
   }
+
+  /**
+   * Asks the view service to forget {@code server} ({@code pbkv admin remove-server}): refused
+   * while it is primary or backup of the current view. A removed server that pings again comes back
+   * as a new idle server (docs/design.md §2.2).
+   */
+  record RemoveServer(Address server) implements ViewServiceMessage {
+    public RemoveServer {
+      Objects.requireNonNull(server, "server");
+    }
+
+    @Override
+    public int sizeBytes() {
+      return Message.plus(Message.SMALL_BYTES, Message.bytes(server.name()));
+    }
+  }
+
+  /** The answer to {@link RemoveServer}: removed, or refused and why ({@code reason}). */
+  record RemoveResult(Address server, boolean removed, String reason)
+      implements ViewServiceMessage {
+    public RemoveResult {
+      Objects.requireNonNull(server, "server");
+      reason = reason == null ? "" : reason;
+    }
+
+    @Override
+    public int sizeBytes() {
+      return Message.plus(
+          Message.SMALL_BYTES, (long) Message.bytes(server.name()) + Message.bytes(reason));
+    }
+  }
 }

@@ -141,7 +141,8 @@ class EveryMessageTest {
           new Command.Put("k", "v"),
           new Command.Append("k", "x"),
           new Command.Delete("k"),
-          new Command.CompareAndSet("k", "v", "w"));
+          new Command.CompareAndSet("k", "v", "w"),
+          new Command.Scan("k", null, 10));
     } else if (raw == Result.class) {
       return nullable(new Result.Value("v"), new Result.Value(null), Result.OK);
     } else if (raw == DataChunk.class) {
@@ -171,6 +172,8 @@ class EveryMessageTest {
       return nullable(new AmoEntry(1, Result.OK), new AmoEntry(Long.MAX_VALUE, null, -1));
     } else if (raw == ViewServiceMessage.ServerHealth.class) {
       return nullable(new ViewServiceMessage.ServerHealth(A, 1, Integer.MAX_VALUE, false));
+    } else if (raw == dev.pbkv.server.ClientMessage.Info.Field.class) {
+      return nullable(new dev.pbkv.server.ClientMessage.Info.Field("server", "role", "primary"));
     }
     throw new AssertionError(
         "no sample values for a message field of type "
@@ -321,13 +324,15 @@ class EveryMessageTest {
             Set.of(
                 ViewServiceMessage.Ping.class,
                 ViewServiceMessage.GetView.class,
-                ViewServiceMessage.GetStatus.class),
+                ViewServiceMessage.GetStatus.class,
+                ViewServiceMessage.RemoveServer.class),
             vs),
         new Kind(
             "server",
             Set.of(
                 ViewServiceMessage.ViewReply.class,
                 ClientMessage.Request.class,
+                ClientMessage.GetInfo.class,
                 ReplicationMessage.Forward.class,
                 ReplicationMessage.ForwardAck.class,
                 ReplicationMessage.ForwardReject.class,

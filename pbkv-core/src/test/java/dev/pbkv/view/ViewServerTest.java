@@ -8,6 +8,7 @@ import dev.pbkv.node.RecordingEffects;
 import dev.pbkv.rules.RuleSwitch;
 import dev.pbkv.view.ViewServiceMessage.GetView;
 import dev.pbkv.view.ViewServiceMessage.Ping;
+import dev.pbkv.view.ViewServiceMessage.ServerHealth;
 import dev.pbkv.view.ViewServiceMessage.ViewReply;
 import dev.pbkv.view.ViewServiceTimer.CheckTick;
 import java.util.List;
@@ -787,5 +788,62 @@ class ViewServerTest {
     assertThat(vs).isEqualTo(before);
     assertThat(fx.nothingSent()).isTrue();
     assertThat(List.of(vs.view())).containsExactly(new View(2, A, B));
+  }
+
+  // --- remove-server (docs/design.md §2.2) ---------------------------------------------------
+
+  private ViewServiceMessage.RemoveResult remove(Address server) {
+    fx.clear();
+    vs.onMessage(CLIENT, new ViewServiceMessage.RemoveServer(server), fx);
+    return fx.single(CLIENT, ViewServiceMessage.RemoveResult.class);
+  }
+
+  private List<Address> listed() {
+    return vs.status().servers().stream().map(ServerHealth::server).toList();
+  }
+
+  @Test
+  void when_removingThePrimaryOrTheBackup_then_refusedWithTheRole_andNothingChanges() {
+    reachAckedView2();
+    assertThat(remove(A))
+        .isEqualTo(
+            new ViewServiceMessage.RemoveResult(
+                A,
+                false,
+                "a is the primary of view 2: stop it first, and remove it once a new view has"
+                    + " replaced it"));
+    assertThat(remove(B).reason()).startsWith("b is the backup of view 2");
+    assertThat(listed()).containsExactly(A, B);
+    assertThat(vs.view()).isEqualTo(new View(2, A, B));
+  }
+
+  @Test
+  void when_removingAnUnknownServer_then_refused() {
+    reachAckedView2();
+    assertThat(remove(D))
+        .isEqualTo(
+            new ViewServiceMessage.RemoveResult(D, false, "the view service does not know d"));
+  }
+
+  @Test
+  void when_removingAnIdleServer_then_statusForgetsIt_andAPingBringsItBackAsIdle() {
+    reachAckedView2();
+    ping(C, 0);
+    assertThat(listed()).containsExactly(A, B, C);
+    assertThat(remove(C).removed()).isTrue();
+    assertThat(listed()).containsExactly(A, B);
+
+    // B dies: with C forgotten, no idle server can replace it.
+    intervals(DEAD_PINGS, () -> ping(A, 2));
+    assertThat(vs.view()).isEqualTo(new View(3, A, null));
+    ping(A, 3);
+    tick();
+    assertThat(remove(B).removed()).isTrue(); // a former member, dead and out of the view
+    assertThat(listed()).containsExactly(A);
+
+    // C pings again: a new idle server, and the next backup.
+    ping(C, 0, 7);
+    assertThat(listed()).containsExactly(A, C);
+    assertThat(vs.view()).isEqualTo(new View(4, A, C, 1, 7));
   }
 }

@@ -554,6 +554,39 @@ public final class PbkvClient implements AutoCloseable {
     return ViewServiceProbe.status(runtime, viewService, timeout);
   }
 
+  /**
+   * One server's view of itself ({@code pbkv info}), or a {@link PbkvException} if it does not
+   * answer within {@code timeout}.
+   */
+  public dev.pbkv.server.ClientMessage.Info info(Address server, Duration timeout) {
+    return (dev.pbkv.server.ClientMessage.Info)
+        ViewServiceProbe.ask(
+            runtime,
+            server,
+            new dev.pbkv.server.ClientMessage.GetInfo(),
+            dev.pbkv.server.ClientMessage.Info.class,
+            true,
+            timeout,
+            "the server");
+  }
+
+  /**
+   * Asks the view service to forget {@code server} (sent once: a retry after a lost answer would be
+   * told the server is unknown), or a {@link PbkvException} if it does not answer in time.
+   */
+  public dev.pbkv.view.ViewServiceMessage.RemoveResult removeServer(
+      Address server, Duration timeout) {
+    return (dev.pbkv.view.ViewServiceMessage.RemoveResult)
+        ViewServiceProbe.ask(
+            runtime,
+            viewService,
+            new dev.pbkv.view.ViewServiceMessage.RemoveServer(server),
+            dev.pbkv.view.ViewServiceMessage.RemoveResult.class,
+            false,
+            timeout,
+            "the view service");
+  }
+
   /** The view service's address. */
   public Address viewService() {
     return viewService;

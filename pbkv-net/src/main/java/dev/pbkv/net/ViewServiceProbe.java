@@ -26,23 +26,29 @@ public final class ViewServiceProbe {
 
     final Address viewService;
     final Message question;
+    final Class<? extends Message> answerType;
+    final boolean retry;
     final CompletableFuture<Message> answer = new CompletableFuture<>();
 
-    Asker(Address viewService, Message question) {
+    Asker(
+        Address viewService, Message question, Class<? extends Message> answerType, boolean retry) {
       this.viewService = viewService;
       this.question = question;
+      this.answerType = answerType;
+      this.retry = retry;
     }
 
     @Override
     public void init(Effects fx) {
       fx.send(viewService, question);
-      fx.setTimer(new Retry(), 200);
+      if (retry) {
+        fx.setTimer(new Retry(), 200);
+      }
     }
 
     @Override
     public void onMessage(Address from, Message msg, Effects fx) {
-      if ((question instanceof GetView && msg instanceof ViewReply)
-          || (question instanceof GetStatus && msg instanceof Status)) {
+      if (answerType.isInstance(msg)) {
         answer.complete(msg);
       }
     }
@@ -92,31 +98,53 @@ public final class ViewServiceProbe {
 
   /** The current view, or a {@link PbkvException} if the view service does not answer in time. */
   public static View view(NetRuntime runtime, Address viewService, Duration timeout) {
-    return ((ViewReply) ask(runtime, viewService, new GetView(), timeout)).view();
+    return ((ViewReply) ask(runtime, viewService, new GetView(), ViewReply.class, timeout)).view();
   }
 
   /** The full status, or a {@link PbkvException} if the view service does not answer in time. */
   public static Status status(NetRuntime runtime, Address viewService, Duration timeout) {
-    return (Status) ask(runtime, viewService, new GetStatus(), timeout);
+    return (Status) ask(runtime, viewService, new GetStatus(), Status.class, timeout);
   }
 
   private static Message ask(
-      NetRuntime runtime, Address viewService, Message question, Duration timeout) {
+      NetRuntime runtime,
+      Address viewService,
+      Message question,
+      Class<? extends Message> answerType,
+      Duration timeout) {
+    return ask(runtime, viewService, question, answerType, true, timeout, "the view service");
+  }
+
+  /**
+   * Sends {@code question} to {@code to} (every 200 ms while {@code retry}, else once) and returns
+   * the first message of type {@code answerType} it sends back, or throws a {@link PbkvException}
+   * naming {@code who} when none comes within {@code timeout}.
+   */
+  public static Message ask(
+      NetRuntime runtime,
+      Address to,
+      Message question,
+      Class<? extends Message> answerType,
+      boolean retry,
+      Duration timeout,
+      String who) {
+    Address viewService = to;
     Address self = Address.of("probe-" + Long.toHexString(System.nanoTime()));
-    Asker asker = new Asker(viewService, question);
+    Asker asker = new Asker(viewService, question, answerType, retry);
     runtime.addNode(self, asker).join();
     try {
       return asker.answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       throw new PbkvException(
-          "the view service at "
+          who
+              + " at "
               + viewService
               + " did not answer within "
               + timeout.toMillis()
               + " ms (is it running, and is the address right?)");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new PbkvException("interrupted while asking the view service");
+      throw new PbkvException("interrupted while asking " + who);
     } catch (ExecutionException e) {
       throw new PbkvException(e.getCause().toString());
     } finally {

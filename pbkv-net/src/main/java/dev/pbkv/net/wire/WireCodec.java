@@ -192,6 +192,14 @@ public final class WireCodec {
       }
       sb.setStore(s.store()).setVolatileStore(s.volatileStore());
       b.setStatus(sb);
+    } else if (m instanceof ViewServiceMessage.RemoveServer r) {
+      b.setRemoveServer(dev.pbkv.net.proto.RemoveServer.newBuilder().setServer(r.server().name()));
+    } else if (m instanceof ViewServiceMessage.RemoveResult r) {
+      b.setRemoveResult(
+          dev.pbkv.net.proto.RemoveResult.newBuilder()
+              .setServer(r.server().name())
+              .setRemoved(r.removed())
+              .setReason(r.reason()));
       // Clients and servers.
     } else if (m instanceof ClientMessage.Request r) {
       b.setRequest(
@@ -203,6 +211,18 @@ public final class WireCodec {
       b.setReply(Reply.newBuilder().setSeq(r.seq()).setResult(toProto(r.result())));
     } else if (m instanceof ClientMessage.WrongServer w) {
       b.setWrongServer(WrongServer.newBuilder().setSeq(w.seq()).setView(toProto(w.view())));
+    } else if (m instanceof ClientMessage.GetInfo) {
+      b.setGetInfo(dev.pbkv.net.proto.GetInfo.getDefaultInstance());
+    } else if (m instanceof ClientMessage.Info info) {
+      dev.pbkv.net.proto.Info.Builder ib = dev.pbkv.net.proto.Info.newBuilder();
+      for (ClientMessage.Info.Field f : info.fields()) {
+        ib.addFields(
+            dev.pbkv.net.proto.Info.Field.newBuilder()
+                .setSection(f.section())
+                .setName(f.name())
+                .setValue(f.value()));
+      }
+      b.setInfo(ib);
       // Primary and backup.
     } else if (m instanceof ReplicationMessage.Forward f) {
       Forward.Builder fb =
@@ -453,7 +473,23 @@ public final class WireCodec {
             s.getStore(),
             s.getVolatileStore());
       }
+      case REMOVE_SERVER ->
+          new ViewServiceMessage.RemoveServer(
+              requiredAddress(pb.getRemoveServer().getServer(), "RemoveServer.server"));
+      case REMOVE_RESULT ->
+          new ViewServiceMessage.RemoveResult(
+              requiredAddress(pb.getRemoveResult().getServer(), "RemoveResult.server"),
+              pb.getRemoveResult().getRemoved(),
+              pb.getRemoveResult().getReason());
       // Clients and servers.
+      case GET_INFO -> new ClientMessage.GetInfo();
+      case INFO -> {
+        List<ClientMessage.Info.Field> fields = new ArrayList<>();
+        for (dev.pbkv.net.proto.Info.Field f : pb.getInfo().getFieldsList()) {
+          fields.add(new ClientMessage.Info.Field(f.getSection(), f.getName(), f.getValue()));
+        }
+        yield new ClientMessage.Info(fields);
+      }
       case REQUEST -> {
         Request r = pb.getRequest();
         require(r.hasCommand(), "Request.command");

@@ -159,7 +159,19 @@ final class Samples {
         new ViewServiceMessage.Status(
             new View(1, S1, null), true, List.of(), null, "file /var/lib/pbkv/view.state", false));
     m.add(new ViewServiceMessage.Status(View.INITIAL, true, List.of(), null, "in memory", true));
+    m.add(new ViewServiceMessage.RemoveServer(S1));
+    m.add(new ViewServiceMessage.RemoveServer(Address.of(UNICODE)));
+    m.add(new ViewServiceMessage.RemoveResult(S1, true, null));
+    m.add(new ViewServiceMessage.RemoveResult(S2, false, "s2 is the primary of view 3"));
     // Clients and servers.
+    m.add(new ClientMessage.GetInfo());
+    m.add(new ClientMessage.Info(List.of()));
+    m.add(
+        new ClientMessage.Info(
+            List.of(
+                new ClientMessage.Info.Field("server", "address", "s1"),
+                new ClientMessage.Info.Field("", "", ""),
+                new ClientMessage.Info.Field(UNICODE, UNICODE, UNICODE))));
     long seq = 0;
     for (Command c : commands()) {
       m.add(new ClientMessage.Request(seq++, c, seq % 3));
