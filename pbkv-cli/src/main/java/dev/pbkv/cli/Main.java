@@ -32,6 +32,7 @@ import picocli.CommandLine.ParseResult;
       KvCommands.Cas.class,
       ShellCommand.class,
       StatusCommand.class,
+      CertsCommand.class,
       BenchCommand.class,
       ScenarioCommand.class,
       SimCommand.class,

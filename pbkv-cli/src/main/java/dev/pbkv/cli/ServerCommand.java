@@ -139,7 +139,8 @@ final class ServerCommand implements Callable<Integer> {
               metered[0] = new MeteredServer(server, metrics.registry());
               return new ObservedNode(metered[0], n -> logger.accept(server));
             },
-            service.trace);
+            service.trace,
+            service.outboundCapBytes);
     Address self = runtime.address();
     service.reportPort(runtime);
     if (metrics != null) {

@@ -114,7 +114,8 @@ final class ViewServerCommand implements Callable<Integer> {
               metered[0] = new MeteredViewService(viewServer, metrics.registry());
               return new ObservedNode(metered[0], n -> logger.accept(viewServer));
             },
-            service.trace);
+            service.trace,
+            service.outboundCapBytes);
     Address self = runtime.address();
     service.reportPort(runtime);
     if (metrics != null) {
