@@ -515,7 +515,16 @@ public final class ViewServer implements Node {
           new ServerHealth(
               e.getKey(), s.bootId(), s.missedChecks(), isAlive(s), formerRoles.get(e.getKey())));
     }
-    return new Status(view, acked, health, progressProblem(), store.describe(), store.isVolatile());
+    return new Status(
+        view,
+        acked,
+        health,
+        progressProblem(),
+        store.describe(),
+        store.isVolatile(),
+        !replicated
+            ? ViewServiceMessage.Role.STANDALONE
+            : leading ? ViewServiceMessage.Role.LEADER : ViewServiceMessage.Role.FOLLOWER);
   }
 
   /**

@@ -191,6 +191,12 @@ public final class WireCodec {
         sb.setProblem(s.problem());
       }
       sb.setStore(s.store()).setVolatileStore(s.volatileStore());
+      sb.setRole(
+          switch (s.role()) {
+            case STANDALONE -> dev.pbkv.net.proto.ViewServiceRole.STANDALONE;
+            case LEADER -> dev.pbkv.net.proto.ViewServiceRole.LEADER;
+            case FOLLOWER -> dev.pbkv.net.proto.ViewServiceRole.FOLLOWER;
+          });
       b.setStatus(sb);
       // Clients and servers.
     } else if (m instanceof ClientMessage.Request r) {
@@ -433,7 +439,12 @@ public final class WireCodec {
             servers,
             s.hasProblem() ? s.getProblem() : null,
             s.getStore(),
-            s.getVolatileStore());
+            s.getVolatileStore(),
+            switch (s.getRole()) {
+              case LEADER -> ViewServiceMessage.Role.LEADER;
+              case FOLLOWER -> ViewServiceMessage.Role.FOLLOWER;
+              default -> ViewServiceMessage.Role.STANDALONE; // also a newer role we do not know
+            });
       }
       // Clients and servers.
       case REQUEST -> {

@@ -152,6 +152,17 @@ final class Samples {
         new ViewServiceMessage.Status(
             new View(1, S1, null), true, List.of(), null, "file /var/lib/pbkv/view.state", false));
     m.add(new ViewServiceMessage.Status(View.INITIAL, true, List.of(), null, "in memory", true));
+    for (ViewServiceMessage.Role role : ViewServiceMessage.Role.values()) {
+      m.add(
+          new ViewServiceMessage.Status(
+              new View(2, S1, S2, 1, 1),
+              true,
+              List.of(),
+              null,
+              "ZooKeeper zk1:2181,zk2:2181 znode /pbkv/x/view",
+              false,
+              role));
+    }
     // Clients and servers.
     long seq = 0;
     for (Command c : commands()) {
