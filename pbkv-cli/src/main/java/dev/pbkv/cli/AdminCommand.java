@@ -37,7 +37,7 @@ final class AdminCommand implements Callable<Integer> {
         "The view service forgets ADDR: status stops listing it and it is no longer a candidate",
         "backup. Refused while ADDR is the primary or backup of the current view (stop it, let",
         "a new view replace it, then remove it). A removed server that pings again comes back",
-        "as a new idle server (docs/design.md §2.2).",
+        "as a new idle server (docs/design.md §2.3).",
         "Exit code 0 removed, 2 refused (the line says why), 3 the view service did not answer."
       },
       footer = {"", "Example:  pbkv admin remove-server 127.0.0.1:7003"})

@@ -21,9 +21,11 @@ final class ClientOptions {
 
   @Option(
       names = "--viewserver",
-      paramLabel = "HOST:PORT",
+      paramLabel = "HOST:PORT[,HOST:PORT...]",
       defaultValue = "${env:PBKV_VIEWSERVER:-127.0.0.1:7000}",
-      description = "the view service (default: ${DEFAULT-VALUE}) [PBKV_VIEWSERVER]")
+      description =
+          "the view service, or every replica of a replicated one, comma-separated (default:"
+              + " ${DEFAULT-VALUE}) [PBKV_VIEWSERVER]")
   String viewServer;
 
   @Option(
@@ -60,9 +62,27 @@ final class ClientOptions {
    * Connects; fails at once (exit code 2) when the view service's host is unknown or its port
    * refuses the connection, instead of waiting out the timeout.
    */
+  /**
+   * Fails fast when no address of {@code viewServers} (one, or a comma-separated list of replicas)
+   * can be reached; with several, one reachable replica is enough.
+   */
+  static void requireOneReachable(String viewServers, Duration timeout) {
+    java.util.List<dev.pbkv.node.Address> all = Addresses.list(viewServers);
+    RuntimeException last = null;
+    for (dev.pbkv.node.Address a : all) {
+      try {
+        ViewServiceProbe.requireReachable(a, timeout);
+        return;
+      } catch (RuntimeException e) {
+        last = e;
+      }
+    }
+    throw last;
+  }
+
   PbkvClient connect(int sessions) {
     Logging.setLevel(logLevel);
-    ViewServiceProbe.requireReachable(Addresses.of(viewServer), Duration.ofMillis(timeoutMillis));
+    requireOneReachable(viewServer, Duration.ofMillis(timeoutMillis));
     return PbkvClient.connect(
         PbkvClient.Options.of(viewServer)
             .withSessions(sessions)

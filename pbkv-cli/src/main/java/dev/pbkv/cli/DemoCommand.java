@@ -33,7 +33,8 @@ import picocli.CommandLine.Spec;
       "",
       "Example:  pbkv demo",
       "          pbkv demo --simulated",
-      "          pbkv demo --keep-logs"
+      "          pbkv demo --keep-logs",
+      "          pbkv demo --ha"
     },
     mixinStandardHelpOptions = true,
     description = {
@@ -43,7 +44,9 @@ import picocli.CommandLine.Spec;
       "",
       "By default the view service and servers are separate processes on 127.0.0.1, killed with",
       "SIGKILL; it takes about half a minute. With --simulated the same story runs in the",
-      "simulator, in virtual time, in a second."
+      "simulator, in virtual time, in a second. With --ha the view service is replicated on",
+      "ZooKeeper (three ZooKeeper servers inside this process, three view-service replicas), and",
+      "the leading view service and the primary are killed at the same moment, twice."
     })
 final class DemoCommand implements Callable<Integer> {
   private static final int KEYS = 8;
@@ -58,6 +61,21 @@ final class DemoCommand implements Callable<Integer> {
       description = "with --simulated: seed of the simulated network (default: ${DEFAULT-VALUE})")
   long seed = 1;
 
+  @Option(
+      names = "--ha",
+      description =
+          "no single point of failure: the view service replicated on ZooKeeper; kills the"
+              + " leading view service and the primary at once")
+  boolean ha;
+
+  @Option(
+      names = "--zk-session-timeout",
+      paramLabel = "DURATION",
+      description =
+          "with --ha: the view-service replicas' ZooKeeper session timeout (default:"
+              + " ${DEFAULT-VALUE})")
+  String zkSessionTimeout = "2s";
+
   @Option(names = "--clients", description = "client sessions (default: ${DEFAULT-VALUE})")
   int clients = 8;
 
@@ -70,11 +88,18 @@ final class DemoCommand implements Callable<Integer> {
   private boolean stopping;
 
   @Override
-  public Integer call() throws InterruptedException {
+  public Integer call() throws Exception {
     if (clients < 1) {
       throw new UserError("--clients must be at least 1");
     }
     PrintWriter out = spec.commandLine().getOut();
+    if (ha) {
+      if (simulated) {
+        throw new UserError(
+            "--ha and --simulated exclude each other (see pbkv scenario viewservice-failover)");
+      }
+      return new HaDemo(out, clients, keepLogs, zkSessionTimeout).run();
+    }
     return simulated ? runSimulated(out) : new ProcessDemo(out, clients, keepLogs).run();
   }
 

@@ -105,6 +105,32 @@ final class ProcessCluster implements AutoCloseable {
     return viewService;
   }
 
+  /**
+   * Starts (or restarts, on the same port) one replica of a view service replicated on ZooKeeper
+   * ({@code pbkv viewserver --zookeeper}, docs/design.md §2.2); port 0 picks a free one.
+   */
+  Address startViewServiceReplica(
+      int port, String zkConnect, String zkPath, String sessionTimeout) {
+    return startListening(
+        "viewserver",
+        port,
+        "--zookeeper",
+        zkConnect,
+        "--zk-path",
+        zkPath,
+        "--zk-session-timeout",
+        sessionTimeout);
+  }
+
+  /** Starts a server on {@code port} (a free one if 0) of the replicas {@code viewServices}. */
+  Address startServerOfReplicas(int port, List<Address> viewServices) {
+    return startListening(
+        "server",
+        port,
+        "--viewserver",
+        String.join(",", viewServices.stream().map(Address::name).toList()));
+  }
+
   /** Starts a server on {@code port} (a free one if 0); returns its address. */
   Address startServer(int port) {
     return startServer(port, viewService);

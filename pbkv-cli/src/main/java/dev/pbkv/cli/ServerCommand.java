@@ -54,9 +54,12 @@ final class ServerCommand implements Callable<Integer> {
 
   @Option(
       names = "--viewserver",
-      paramLabel = "HOST:PORT",
+      paramLabel = "HOST:PORT[,HOST:PORT...]",
       defaultValue = "${env:PBKV_VIEWSERVER:-127.0.0.1:7000}",
-      description = "the view service (default: ${DEFAULT-VALUE}) [PBKV_VIEWSERVER]")
+      description =
+          "the view service, or every replica of a replicated one (comma-separated): the server"
+              + " pings each and follows the newest view (default: ${DEFAULT-VALUE})"
+              + " [PBKV_VIEWSERVER]")
   String viewServer;
 
   @Option(
@@ -104,12 +107,19 @@ final class ServerCommand implements Callable<Integer> {
     }
     Address listenOn =
         advertise.equals(listen) ? Addresses.listenAddress(listen) : Addresses.of(advertise);
-    Address vs = Addresses.of(viewServer);
-    String vsHost = Addresses.parse(viewServer).getHostString();
+    java.util.List<Address> viewServices;
     try {
-      java.net.InetAddress.getByName(vsHost);
-    } catch (java.net.UnknownHostException e) {
-      throw new UserError("--viewserver " + viewServer + ": unknown host '" + vsHost + "'");
+      viewServices = Addresses.list(viewServer);
+    } catch (IllegalArgumentException e) {
+      throw new UserError("--viewserver: " + e.getMessage());
+    }
+    for (Address one : viewServices) {
+      String vsHost = Addresses.parse(one.name()).getHostString();
+      try {
+        java.net.InetAddress.getByName(vsHost);
+      } catch (java.net.UnknownHostException e) {
+        throw new UserError("--viewserver " + viewServer + ": unknown host '" + vsHost + "'");
+      }
     }
     ServerConfig config =
         ServerConfig.defaults()
@@ -117,7 +127,7 @@ final class ServerCommand implements Callable<Integer> {
             .withSessionExpiryMillis(sessionExpiryMillis());
     java.util.Set<Address> viewSenders = new java.util.TreeSet<>();
     if (viewServerId == null || viewServerId.isBlank()) {
-      viewSenders.add(vs);
+      viewSenders.addAll(viewServices);
     } else {
       for (String id : viewServerId.split(",")) {
         viewSenders.add(Addresses.of(id.trim()));
@@ -131,7 +141,7 @@ final class ServerCommand implements Callable<Integer> {
             listenOn,
             advertise.equals(listen) ? null : bind,
             a -> {
-              PbServer server = new PbServer(a, vs, viewSenders, bootId, config);
+              PbServer server = new PbServer(a, viewServices, viewSenders, bootId, config);
               ViewLogger logger = new ViewLogger(a, log);
               if (metrics == null) {
                 return new InfoNode(new ObservedNode(server, logger), server::executedOps);
@@ -152,7 +162,7 @@ final class ServerCommand implements Callable<Integer> {
         self,
         advertise.equals(listen) ? "" : " on " + listen,
         bootId,
-        vs);
+        viewServices.size() == 1 ? viewServices.get(0) : viewServices);
     return ProcessLife.runUntilStopped(runtime, log, "server " + self, metrics);
   }
 

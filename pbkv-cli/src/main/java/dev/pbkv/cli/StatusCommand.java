@@ -3,17 +3,19 @@ package dev.pbkv.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pbkv.kv.Command;
-import dev.pbkv.net.Addresses;
 import dev.pbkv.net.IndeterminateException;
 import dev.pbkv.net.PbkvClient;
 import dev.pbkv.net.PbkvException;
-import dev.pbkv.net.ViewServiceProbe;
+import dev.pbkv.node.Address;
 import dev.pbkv.view.View;
+import dev.pbkv.view.ViewServiceMessage.Role;
 import dev.pbkv.view.ViewServiceMessage.ServerHealth;
 import dev.pbkv.view.ViewServiceMessage.Status;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
@@ -79,7 +81,7 @@ final class StatusCommand implements Callable<Integer> {
     Duration timeout = Duration.ofMillis(client.timeoutMillis);
     PbkvClient c;
     try {
-      ViewServiceProbe.requireReachable(Addresses.of(client.viewServer), timeout);
+      ClientOptions.requireOneReachable(client.viewServer, timeout);
       c =
           PbkvClient.connect(
               PbkvClient.Options.of(client.viewServer).withSessions(1).withTimeout(timeout));
@@ -115,9 +117,33 @@ final class StatusCommand implements Callable<Integer> {
       jv.put("backup", v.backup() == null ? null : v.backup().name());
       jv.put("acked", s.acked());
       ArrayNode js = j.putArray("servers");
-      out.println("view service " + c.viewService() + ": up");
+      String noLeader = null;
+      if (c.viewServices().size() == 1) {
+        out.println("view service " + c.viewService() + ": up");
+      } else {
+        noLeader = printReplicas(out, c, timeout);
+      }
       if (!s.store().isEmpty()) {
-        out.println("view service state: " + s.store());
+        boolean unreachable = s.problem() != null && s.problem().contains("unavailable");
+        out.println(
+            "view service state: "
+                + s.store()
+                + (s.role() == Role.STANDALONE
+                    ? ""
+                    : unreachable ? " (UNREACHABLE)" : " (reachable)"));
+      }
+      if (noLeader != null) {
+        out.println(
+            "view "
+                + v.viewNum()
+                + " (newest stored): primary "
+                + (v.primary() == null ? "none" : v.primary())
+                + ", backup "
+                + (v.backup() == null ? "none" : v.backup()));
+        j.put("progress", "stuck");
+        j.put("problem", noLeader);
+        out.println("progress: STUCK — " + noLeader);
+        return 1;
       }
       if (s.volatileStore()) {
         out.println(
@@ -234,6 +260,53 @@ final class StatusCommand implements Callable<Integer> {
       return "restarted";
     }
     return "idle";
+  }
+
+  /**
+   * One line per view-service replica: leader, follower or unreachable. Returns why no view can
+   * change when no replica leads, else null.
+   */
+  private static String printReplicas(PrintWriter out, PbkvClient c, Duration timeout) {
+    List<String> leaders = new ArrayList<>();
+    String storeProblem = null;
+    Duration each = timeout.dividedBy(c.viewServices().size());
+    for (Address a : c.viewServices()) {
+      try {
+        Status r = c.status(a, each);
+        if (r.role() == Role.LEADER) {
+          leaders.add(a.name());
+        }
+        if (r.problem() != null && r.problem().contains("unavailable")) {
+          storeProblem = r.problem();
+        }
+        out.println(
+            "view service "
+                + a
+                + ": up, "
+                + (r.role() == Role.LEADER
+                    ? "LEADER"
+                    : r.role() == Role.FOLLOWER ? "follower" : "standalone")
+                + " (view "
+                + r.view().viewNum()
+                + ")");
+      } catch (PbkvException e) {
+        out.println("view service " + a + ": " + unreachable(e.getMessage()));
+      }
+    }
+    if (leaders.size() > 1) {
+      out.println(
+          "note: "
+              + leaders
+              + " each believe they lead (a deposed leader that has not heard yet); only one can"
+              + " write a view (docs/design.md §2.2)");
+    }
+    if (!leaders.isEmpty()) {
+      return null;
+    }
+    return storeProblem != null
+        ? "no view-service replica leads and " + storeProblem
+        : "no view-service replica leads (the ZooKeeper election has no leader among the"
+            + " reachable replicas): no view can change";
   }
 
   /** "did not answer within N ms", "refused the connection (…)": the probe's words, shortened. */

@@ -9,6 +9,9 @@ import dev.pbkv.view.InMemoryViewStore;
 import dev.pbkv.view.ViewServer;
 import dev.pbkv.view.ViewServiceConfig;
 import dev.pbkv.view.ViewStore;
+import dev.pbkv.zookeeper.ZooKeeperClients;
+import dev.pbkv.zookeeper.ZooKeeperLeadership;
+import dev.pbkv.zookeeper.ZooKeeperViewStore;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Set;
@@ -26,7 +29,11 @@ import picocli.CommandLine.Option;
     footer = {
       "",
       "Example:  pbkv viewserver --listen 127.0.0.1:7000",
-      "          pbkv viewserver --listen 0.0.0.0:7000 --advertise 10.0.0.4:7000"
+      "          pbkv viewserver --listen 0.0.0.0:7000 --advertise 10.0.0.4:7000",
+      "Replicated, on each of three hosts (see README, Running without a single point of"
+          + " failure):",
+      "          pbkv viewserver --listen 10.0.0.1:7000 --zookeeper"
+          + " 10.0.0.1:2181,10.0.0.2:2181,10.0.0.3:2181"
     },
     mixinStandardHelpOptions = true,
     description = {
@@ -34,7 +41,10 @@ import picocli.CommandLine.Option;
       "declares a server dead after --dead-pings missed intervals and changes the view only",
       "after the primary acked the current one. It writes the view to a file in --data-dir",
       "(atomically, before anyone sees the view), so a restarted view service resumes the",
-      "cluster where it was; --in-memory keeps nothing (a restart then loses the cluster)."
+      "cluster where it was; --in-memory keeps nothing (a restart then loses the cluster).",
+      "With --zookeeper it is one replica of several: the view lives in a znode under",
+      "--zk-path, one replica leads (ZooKeeper leader election) and writes every view on the",
+      "version it read, the others answer with the newest stored view."
     })
 final class ViewServerCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger("dev.pbkv.viewserver");
@@ -83,6 +93,36 @@ final class ViewServerCommand implements Callable<Integer> {
               + " service then loses the cluster")
   boolean inMemory;
 
+  @Option(
+      names = "--zookeeper",
+      paramLabel = "HOST:PORT[,HOST:PORT...]",
+      defaultValue = "${env:PBKV_ZOOKEEPER}",
+      description =
+          "run as one replica of a replicated view service whose state and leader election live"
+              + " in this ZooKeeper ensemble (instead of --data-dir) [PBKV_ZOOKEEPER]")
+  String zookeeper;
+
+  @Option(
+      names = "--zk-path",
+      paramLabel = "PATH",
+      defaultValue = "${env:PBKV_ZK_PATH:-/pbkv/default}",
+      description =
+          "the cluster's folder in ZooKeeper: the view in PATH/view, the election in"
+              + " PATH/leader; one folder per pbkv cluster (default: ${DEFAULT-VALUE})"
+              + " [PBKV_ZK_PATH]")
+  String zkPath;
+
+  @Option(
+      names = "--zk-session-timeout",
+      paramLabel = "DURATION",
+      defaultValue = "${env:PBKV_ZK_SESSION_TIMEOUT:-4s}",
+      description =
+          "ZooKeeper session timeout: a leader that cannot reach ZooKeeper this long is replaced;"
+              + " shorter means faster failover, but a GC pause or a slow network that long also"
+              + " deposes a healthy leader; each store call waits at most a third of it"
+              + " (default: ${DEFAULT-VALUE}) [PBKV_ZK_SESSION_TIMEOUT]")
+  String zkSessionTimeout;
+
   @Mixin ServiceOptions service;
 
   @Override
@@ -124,6 +164,9 @@ final class ViewServerCommand implements Callable<Integer> {
     if (bindTo.isUnresolved()) { // before the store's folder is made: bad input leaves nothing
       throw new UserError(
           "cannot listen on " + listenOn + ": unknown host '" + bindTo.getHostString() + "'");
+    }
+    if (zookeeper != null && !zookeeper.isBlank()) {
+      return runReplica(config, listenOn, metrics, metered);
     }
     if (bindTo.getPort() == 0 && !inMemory && (dataDir == null || dataDir.isBlank())) {
       throw new UserError(
@@ -169,6 +212,111 @@ final class ViewServerCommand implements Callable<Integer> {
       log.warn("--in-memory: a restart of this view service loses the cluster");
     }
     return ProcessLife.runUntilStopped(runtime, log, "view service " + self, metrics);
+  }
+
+  /** {@code --zookeeper}: one replica of a replicated view service (docs/design.md §2.2). */
+  private int runReplica(
+      ViewServiceConfig config,
+      Address listenOn,
+      MetricsSetup metrics,
+      MeteredViewService[] metered)
+      throws InterruptedException {
+    if (inMemory || (dataDir != null && !dataDir.isBlank())) {
+      throw new UserError(
+          "--zookeeper excludes --data-dir and --in-memory (the state is in ZooKeeper)");
+    }
+    java.time.Duration session;
+    try {
+      ZooKeeperClients.checkEnsemble(zookeeper);
+      ZooKeeperClients.checkPath(zkPath);
+      session = java.time.Duration.ofMillis(new DurationConverter().convert(zkSessionTimeout));
+    } catch (IllegalArgumentException | picocli.CommandLine.TypeConversionException e) {
+      throw new UserError(e.getMessage());
+    }
+    if (session.toMillis() < 1_000 || session.toMillis() > 60_000) {
+      throw new UserError(
+          "--zk-session-timeout must be between 1s and 60s, got " + zkSessionTimeout);
+    }
+    org.apache.curator.framework.CuratorFramework zk = ZooKeeperClients.start(zookeeper, session);
+    ZooKeeperViewStore store = new ZooKeeperViewStore(zk, zookeeper, zkPath, session.dividedBy(3));
+    ViewServer[] replica = new ViewServer[1];
+    NetRuntime runtime;
+    try {
+      runtime =
+          NetRuntime.listen(
+              listenOn,
+              (InetSocketAddress) null,
+              a -> {
+                ViewServer viewServer = ViewServer.replica(config, store);
+                replica[0] = viewServer;
+                ViewLogger logger = new ViewLogger(a, log);
+                if (metrics == null) {
+                  return new ObservedNode(viewServer, logger);
+                }
+                metered[0] = new MeteredViewService(viewServer, metrics.registry());
+                return new ObservedNode(metered[0], n -> logger.accept(viewServer));
+              },
+              service.trace);
+    } catch (RuntimeException e) {
+      zk.close();
+      throw e;
+    }
+    Address self = runtime.address();
+    service.reportPort(runtime);
+    if (metrics != null) {
+      metrics.attach(runtime, () -> metered[0].sample());
+    }
+    ZooKeeperLeadership leadership =
+        new ZooKeeperLeadership(
+            zk,
+            zkPath,
+            self.name(),
+            new ZooKeeperLeadership.Listener() {
+              @Override
+              public void leadershipGained() {
+                runtime.call(
+                    () -> {
+                      replica[0].leadershipGained();
+                      log.info(
+                          "view service {} leads now: took over view {} from {}",
+                          self,
+                          replica[0].view(),
+                          store.describe());
+                      return null;
+                    });
+              }
+
+              @Override
+              public void leadershipLost() {
+                runtime.call(
+                    () -> {
+                      replica[0].leadershipLost();
+                      log.warn(
+                          "view service {} lost the leadership (ZooKeeper session suspended,"
+                              + " lost or closed): it stops deciding",
+                          self);
+                      return null;
+                    });
+              }
+            });
+    try {
+      leadership.start();
+    } catch (Exception e) {
+      runtime.close();
+      zk.close();
+      throw new UserError("cannot join the leader election in ZooKeeper " + zookeeper + ": " + e);
+    }
+    log.info(
+        "view service {} listening as a replica; ping interval {} ms, dead after {} missed;"
+            + " state and election in {} (session timeout {} ms)",
+        self,
+        service.pingMillis,
+        deadPings,
+        store.describe(),
+        session.toMillis());
+    // on SIGTERM: leave the election first (another replica takes over at once), then ZooKeeper
+    return ProcessLife.runUntilStopped(
+        runtime, log, "view service " + self, leadership, zk::close, metrics);
   }
 
   private ViewStore openStore(Address self) {

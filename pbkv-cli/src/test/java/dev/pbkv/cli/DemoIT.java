@@ -29,6 +29,27 @@ class DemoIT {
         .doesNotContain("FAILED");
   }
 
+  /**
+   * {@code pbkv demo --ha} (about a minute of processes, so behind {@code -Dpbkv.it.demoHa=true};
+   * ReplicatedViewServiceIT covers the same failures in CI): the leader and the primary killed at
+   * once, twice; lost = 0.
+   */
+  @Test
+  @org.junit.jupiter.api.condition.EnabledIfSystemProperty(
+      named = "pbkv.it.demoHa",
+      matches = "true")
+  void when_theHaDemoRuns_then_leaderAndPrimaryFailTwice_andNothingIsLost() throws IOException {
+    MainTest.Run r = MainTest.run("demo", "--ha");
+    System.out.println(r.out());
+    if (r.exit() != 0) {
+      System.out.println(keptLogTails(r.out()));
+    }
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out())
+        .contains("leader change:", "failover 2: kill -> new leader", "lost = 0")
+        .doesNotContain("FAILED");
+  }
+
   /** The last lines of every log in the folder a failed demo names ("process logs kept in"). */
   private static String keptLogTails(String out) throws IOException {
     Matcher m = Pattern.compile("process logs kept in (\\S+)").matcher(out);

@@ -28,7 +28,7 @@ import java.util.Objects;
  */
 public final class PbClient implements Node {
   private final Address self;
-  private final Address viewService;
+  private final java.util.List<Address> viewServices; // asked for the view, every one of them
   private final ClientConfig config;
 
   private View view = View.INITIAL;
@@ -37,8 +37,19 @@ public final class PbClient implements Node {
   private Result result;
 
   public PbClient(Address self, Address viewService, ClientConfig config) {
+    this(self, java.util.List.of(Objects.requireNonNull(viewService, "viewService")), config);
+  }
+
+  /**
+   * A session of a cluster whose view service is replicated (docs/design.md §2.2): it asks every
+   * replica and keeps the newest view any of them names.
+   */
+  public PbClient(Address self, java.util.List<Address> viewServices, ClientConfig config) {
     this.self = Objects.requireNonNull(self, "self");
-    this.viewService = Objects.requireNonNull(viewService, "viewService");
+    if (viewServices.isEmpty()) {
+      throw new IllegalArgumentException("a client needs at least one view-service address");
+    }
+    this.viewServices = java.util.List.copyOf(viewServices);
     this.config = Objects.requireNonNull(config, "config");
   }
 
@@ -72,7 +83,7 @@ public final class PbClient implements Node {
     } else if (msg instanceof WrongServer wrong) {
       if (outstanding != null && wrong.seq() == seq) {
         if (!learnView(wrong.view(), fx)) {
-          fx.send(viewService, new GetView());
+          askViewServices(fx);
         }
       }
     } else if (msg instanceof ViewReply reply) {
@@ -89,7 +100,7 @@ public final class PbClient implements Node {
         if (config.breaks(RuleSwitch.CLIENT_RETRIES_WITH_NEW_SEQ)) {
           seq++; // at-most-once broken on purpose: the retry looks like a new request
         }
-        fx.send(viewService, new GetView());
+        askViewServices(fx);
         send(fx);
         fx.setTimer(new RetryTick(seq), config.retryMillis());
       }
@@ -112,9 +123,15 @@ public final class PbClient implements Node {
     return true;
   }
 
+  private void askViewServices(Effects fx) {
+    for (Address vs : viewServices) {
+      fx.send(vs, new GetView());
+    }
+  }
+
   private void send(Effects fx) {
     if (view.primary() == null) {
-      fx.send(viewService, new GetView());
+      askViewServices(fx);
     } else {
       fx.send(view.primary(), new Request(seq, outstanding, view.viewNum()));
     }
@@ -150,7 +167,7 @@ public final class PbClient implements Node {
 
   /** A deep copy of this node's protocol state. */
   public PbClient copy() {
-    PbClient c = new PbClient(self, viewService, config);
+    PbClient c = new PbClient(self, viewServices, config);
     c.view = view;
     c.seq = seq;
     c.outstanding = outstanding;

@@ -55,11 +55,19 @@ public enum RuleSwitch {
   ANNOUNCE_BEFORE_DURABLE(
       "view durability", "view service announces a view before writing it to its store"),
   /**
-   * The view service's soft liveness state broken: right after a (re)start it counts a member it
-   * has not heard from yet as dead, instead of waiting a full dead interval.
+   * The view service's soft liveness state broken: right after a (re)start, or a replica's takeover
+   * of the leadership (docs/design.md §2.2), it counts a member it has not heard from yet as dead,
+   * instead of waiting a full dead interval.
    */
   JUDGE_LIVENESS_RIGHT_AFTER_RESTART(
-      "view liveness", "view service judges members dead right after it restarts");
+      "view liveness", "view service judges members dead right after it restarts or takes over"),
+  /**
+   * The replicated view service's fencing broken (docs/design.md §2.2): a replica writes its next
+   * view over whatever the store holds instead of on the version it read, so a deposed leader that
+   * still believes it leads overwrites the new leader's view with one of its own.
+   */
+  WRITE_VIEW_WITHOUT_VERSION_CHECK(
+      "view fencing", "a view-service replica writes a view without the version check");
 
   private final String rule;
   private final String description;

@@ -46,7 +46,7 @@ import java.util.TreeMap;
  */
 public final class PbServer implements Node {
   private final Address self;
-  private final Address viewService;
+  private final java.util.List<Address> viewServices; // pinged and asked, every one of them
   private final java.util.Set<Address> viewSenders; // the only senders views are taken from
   private final long bootId;
   private final ServerConfig config;
@@ -84,6 +84,15 @@ public final class PbServer implements Node {
   }
 
   /**
+   * A server of a replicated view service (docs/design.md §2.2): it pings every replica in {@code
+   * viewServices} and takes views from any of them (views only move forward, so the newest wins).
+   */
+  public PbServer(
+      Address self, java.util.List<Address> viewServices, long bootId, ServerConfig config) {
+    this(self, viewServices, java.util.Set.copyOf(viewServices), bootId, config);
+  }
+
+  /**
    * A server that sends to the view service at {@code viewService} but takes views only from the
    * addresses in {@code viewSenders}: the address the view service knows itself by, when the server
    * reaches it through a proxy or a translated address (docs/design.md §1).
@@ -94,8 +103,24 @@ public final class PbServer implements Node {
       java.util.Set<Address> viewSenders,
       long bootId,
       ServerConfig config) {
+    this(self, java.util.List.of(viewService), viewSenders, bootId, config);
+  }
+
+  /**
+   * A server that sends to every view-service replica in {@code viewServices} and takes views only
+   * from the addresses in {@code viewSenders}.
+   */
+  public PbServer(
+      Address self,
+      java.util.List<Address> viewServices,
+      java.util.Set<Address> viewSenders,
+      long bootId,
+      ServerConfig config) {
     this.self = Objects.requireNonNull(self, "self");
-    this.viewService = Objects.requireNonNull(viewService, "viewService");
+    if (viewServices.isEmpty()) {
+      throw new IllegalArgumentException("a server needs at least one view-service address");
+    }
+    this.viewServices = java.util.List.copyOf(viewServices);
     if (viewSenders.isEmpty()) {
       throw new IllegalArgumentException("a server needs at least one view-service address");
     }
@@ -106,7 +131,7 @@ public final class PbServer implements Node {
 
   @Override
   public void init(Effects fx) {
-    fx.send(viewService, new Ping(acceptedViewNum, bootId));
+    pingViewServices(fx);
     fx.setTimer(new PingTick(), config.pingIntervalMillis());
   }
 
@@ -143,7 +168,7 @@ public final class PbServer implements Node {
   @Override
   public void onTimer(Timer timer, Effects fx) {
     if (timer instanceof PingTick) {
-      fx.send(viewService, new Ping(acceptedViewNum, bootId));
+      pingViewServices(fx);
       fx.setTimer(new PingTick(), config.pingIntervalMillis());
     } else if (timer instanceof TransferRetry retry) {
       onTransferRetry(retry, fx);
@@ -153,6 +178,13 @@ public final class PbServer implements Node {
       onSweepTick(tick, fx);
     } else {
       throw new IllegalArgumentException("server: unknown timer " + timer);
+    }
+  }
+
+  /** Pings every view-service replica with the view this server accepted (its ack). */
+  private void pingViewServices(Effects fx) {
+    for (Address vs : viewServices) {
+      fx.send(vs, new Ping(acceptedViewNum, bootId));
     }
   }
 
@@ -179,7 +211,9 @@ public final class PbServer implements Node {
   /** A message mentioned view {@code viewNum}; if it is newer than ours, ask the view service. */
   private void noticeView(long viewNum, Effects fx) {
     if (viewNum > view.viewNum()) {
-      fx.send(viewService, new GetView());
+      for (Address vs : viewServices) {
+        fx.send(vs, new GetView());
+      }
     }
   }
 
@@ -232,7 +266,7 @@ public final class PbServer implements Node {
   private void accept(Effects fx) {
     if (acceptedViewNum != view.viewNum()) {
       acceptedViewNum = view.viewNum();
-      fx.send(viewService, new Ping(acceptedViewNum, bootId)); // ack at once, not at the next tick
+      pingViewServices(fx); // ack at once, not at the next tick
     }
   }
 
@@ -686,7 +720,7 @@ public final class PbServer implements Node {
 
   /** A deep copy of this node's protocol state. */
   public PbServer copy() {
-    PbServer c = new PbServer(self, viewService, viewSenders, bootId, config);
+    PbServer c = new PbServer(self, viewServices, viewSenders, bootId, config);
     c.view = view;
     c.acceptedViewNum = acceptedViewNum;
     c.app = app.copy();

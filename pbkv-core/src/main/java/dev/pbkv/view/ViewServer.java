@@ -71,10 +71,33 @@ public final class ViewServer implements Node {
   private View recoveredView = View.INITIAL; // the view read from the store at start
   private int checkTicks; // ticks since a start that resumed a view, saturating at deadPings + 1
 
+  // Replicas (docs/design.md §2.2). A standalone view service always leads.
+  private final boolean replicated;
+  private boolean elected; // input: the leader election says this replica leads
+  private boolean leading; // acts as leader: elected, read the store since, no conflict since
+  private int takeovers; // how often it began to lead (checks only; not protocol state)
+
   /** A view service that keeps its durable state in {@code store} and resumes from it. */
   public ViewServer(ViewServiceConfig config, ViewStore store) {
+    this(config, store, false);
+  }
+
+  private ViewServer(ViewServiceConfig config, ViewStore store, boolean replicated) {
     this.config = Objects.requireNonNull(config, "config");
     this.store = Objects.requireNonNull(store, "store");
+    this.replicated = replicated;
+    this.elected = !replicated;
+    this.leading = !replicated;
+  }
+
+  /**
+   * One replica of a replicated view service (docs/design.md §2.2): several share {@code store},
+   * and each leads only after {@link #leadershipGained} and until {@link #leadershipLost} or a
+   * write that finds someone else wrote first. Until then it answers pings and questions with the
+   * newest durable view it read from the store, and decides nothing.
+   */
+  public static ViewServer replica(ViewServiceConfig config, ViewStore store) {
+    return new ViewServer(config, store, true);
   }
 
   /** A view service with a fresh in-memory store (tests; a restart forgets everything). */
@@ -94,12 +117,29 @@ public final class ViewServer implements Node {
    */
   @Override
   public void init(Effects fx) {
-    ViewStore.Stored stored = store.read();
+    if (replicated) {
+      readStoreAsFollower(); // a replica leads only once it is told so
+    } else {
+      takeOver(store.read());
+    }
+    fx.setTimer(new CheckTick(), config.pingIntervalMillis());
+  }
+
+  /**
+   * Resumes from {@code stored}, as at a start or a takeover: liveness is soft state, so each
+   * member of the stored view counts as having pinged just now and nobody is declared dead before a
+   * full dead interval.
+   */
+  private void takeOver(ViewStore.Stored stored) {
     storeVersion = stored.version();
     durable = stored.state();
     view = durable.view();
     acked = durable.acked();
     recoveredView = view;
+    checkTicks = 0;
+    unwritten = false;
+    storeProblem = null;
+    servers.clear();
     if (!config.rules().contains(RuleSwitch.JUDGE_LIVENESS_RIGHT_AFTER_RESTART)) {
       if (view.primary() != null) {
         servers.put(view.primary(), ServerStatus.pinged(view.primaryBootId()));
@@ -109,12 +149,57 @@ public final class ViewServer implements Node {
       }
     }
     // else: broken on purpose, members not heard from since the start count as dead at once
-    fx.setTimer(new CheckTick(), config.pingIntervalMillis());
+    leading = true;
+    takeovers++;
+  }
+
+  /**
+   * The leader election says this replica leads now (docs/design.md §2.2). It re-reads the store
+   * (another leader may have written since) and takes over with soft liveness. If the store cannot
+   * be read, it tries again at each check tick. Another replica may still believe it leads: every
+   * write is conditional on the version read here, so only one of them can write.
+   */
+  public void leadershipGained() {
+    elected = true;
+    tryTakeOver();
+  }
+
+  /** The leader election says this replica no longer leads: it stops deciding at once. */
+  public void leadershipLost() {
+    if (!replicated) {
+      return; // a standalone view service always leads
+    }
+    elected = false;
+    leading = false;
+  }
+
+  private void tryTakeOver() {
+    try {
+      takeOver(store.read());
+    } catch (ViewStore.UnavailableException e) {
+      storeProblem = "the view store (" + store.describe() + ") is unavailable: " + e.getMessage();
+    }
+  }
+
+  /** A follower's view: the newest durable one in the store (kept as it was if unreadable). */
+  private void readStoreAsFollower() {
+    try {
+      ViewStore.Stored stored = store.read();
+      storeVersion = stored.version();
+      durable = stored.state();
+      view = durable.view();
+      acked = durable.acked();
+      storeProblem = null;
+    } catch (ViewStore.UnavailableException e) {
+      storeProblem = "the view store (" + store.describe() + ") is unavailable: " + e.getMessage();
+    }
   }
 
   @Override
   public void onMessage(Address from, Message msg, Effects fx) {
-    if (msg instanceof Ping ping) {
+    if (msg instanceof Ping && !leading) {
+      fx.send(from, new ViewReply(view)); // a follower: the newest durable view it read (§2.2)
+    } else if (msg instanceof Ping ping) {
       handlePing(from, ping, fx);
     } else if (msg instanceof GetView) {
       fx.send(from, new ViewReply(view));
@@ -129,7 +214,14 @@ public final class ViewServer implements Node {
 
   @Override
   public void onTimer(Timer timer, Effects fx) {
-    if (timer instanceof CheckTick) {
+    if (timer instanceof CheckTick && !leading) {
+      if (elected) {
+        tryTakeOver(); // stepped down after a conflict, but still elected: read and lead again
+      } else {
+        readStoreAsFollower();
+      }
+      fx.setTimer(new CheckTick(), config.pingIntervalMillis());
+    } else if (timer instanceof CheckTick) {
       if (recoveredView.viewNum() > 0) { // only a start that resumed a view counts its ticks
         checkTicks = Math.min(checkTicks + 1, config.deadPings() + 1);
       }
@@ -145,7 +237,7 @@ public final class ViewServer implements Node {
   }
 
   /**
-   * Forgets {@code server} (docs/design.md §2.2): its liveness and former role, so status stops
+   * Forgets {@code server} (docs/design.md §2.3): its liveness and former role, so status stops
    * listing it and it is no longer a candidate backup. Refused for the current view's primary or
    * backup (by address: a restarted member waits for the view to drop it), and for an address the
    * service does not know. Its retired boot ids stay: a late ping of an old incarnation is still
@@ -174,6 +266,15 @@ public final class ViewServer implements Node {
   }
 
   private void handlePing(Address from, Ping ping, Effects fx) {
+    if (replicated && ping.viewNum() > view.viewNum()) {
+      // A server accepted a view this leader never read: another replica wrote since (a deposed
+      // leader that had not heard yet). This one's state is stale: read the store again (§2.2).
+      tryTakeOver();
+      if (!leading) {
+        fx.send(from, new ViewReply(view));
+        return;
+      }
+    }
     if (durable.isRetired(from, ping.bootId())) {
       return; // a late duplicate from an earlier incarnation: it says nothing about the server now
     }
@@ -223,13 +324,30 @@ public final class ViewServer implements Node {
    * failure nothing changes and the reason is kept for {@link #progressProblem()}.
    */
   private boolean persist(DurableViewState next) {
-    ViewStore.WriteResult r = store.compareAndSet(storeVersion, next);
+    long expected = storeVersion;
+    if (config.rules().contains(RuleSwitch.WRITE_VIEW_WITHOUT_VERSION_CHECK)) {
+      try {
+        expected = store.read().version(); // broken on purpose: whatever is there is overwritten
+      } catch (ViewStore.UnavailableException e) {
+        // the write below finds the store unavailable too
+      }
+    }
+    ViewStore.WriteResult r = store.compareAndSet(expected, next);
     if (r == ViewStore.WriteResult.WRITTEN) {
-      storeVersion++;
+      storeVersion = expected + 1;
       durable = next;
       unwritten = false;
       storeProblem = null;
       return true;
+    }
+    if (r == ViewStore.WriteResult.CONFLICT && replicated) {
+      // Another replica wrote: this one may be deposed. It steps down; if the election still says
+      // it leads, it reads the store and takes over again at its next check tick.
+      leading = false;
+      unwritten = false;
+      storeProblem = null;
+      readStoreAsFollower();
+      return false;
     }
     storeProblem =
         r == ViewStore.WriteResult.CONFLICT
@@ -379,6 +497,26 @@ public final class ViewServer implements Node {
     return checkTicks;
   }
 
+  /** Whether this replica acts as leader now (a standalone view service always does). */
+  public boolean isLeading() {
+    return leading;
+  }
+
+  /** Whether the leader election last said this replica leads. */
+  public boolean isElected() {
+    return elected;
+  }
+
+  /** Whether this is one replica of several (docs/design.md §2.2). */
+  public boolean isReplica() {
+    return replicated;
+  }
+
+  /** How many times this node began to lead (its start, for a standalone view service). */
+  public int takeovers() {
+    return takeovers;
+  }
+
   /** Whether the primary of the current view has acked it. */
   public boolean isAcked() {
     return acked;
@@ -408,7 +546,16 @@ public final class ViewServer implements Node {
           new ServerHealth(
               e.getKey(), s.bootId(), s.missedChecks(), isAlive(s), formerRoles.get(e.getKey())));
     }
-    return new Status(view, acked, health, progressProblem(), store.describe(), store.isVolatile());
+    return new Status(
+        view,
+        acked,
+        health,
+        progressProblem(),
+        store.describe(),
+        store.isVolatile(),
+        !replicated
+            ? ViewServiceMessage.Role.STANDALONE
+            : leading ? ViewServiceMessage.Role.LEADER : ViewServiceMessage.Role.FOLLOWER);
   }
 
   /**
@@ -418,6 +565,11 @@ public final class ViewServer implements Node {
   public String progressProblem() {
     if (storeProblem != null) {
       return storeProblem;
+    }
+    if (!leading) {
+      return elected
+          ? "this view-service replica is taking over (it reads the store)"
+          : "this view-service replica does not lead: the leader changes views";
     }
     if (view.viewNum() == 0) {
       return "no server has pinged yet: there is no primary";
@@ -471,7 +623,10 @@ public final class ViewServer implements Node {
 
   /** A deep copy of this node's protocol state. */
   public ViewServer copy() {
-    ViewServer c = new ViewServer(config, store.copy());
+    ViewServer c = new ViewServer(config, store.copy(), replicated);
+    c.elected = elected;
+    c.leading = leading;
+    c.takeovers = takeovers;
     c.view = view;
     c.acked = acked;
     c.servers.putAll(servers);
@@ -497,6 +652,9 @@ public final class ViewServer implements Node {
         && Objects.equals(storeProblem, other.storeProblem)
         && recoveredView.equals(other.recoveredView)
         && checkTicks == other.checkTicks
+        && replicated == other.replicated
+        && elected == other.elected
+        && leading == other.leading
         && store.equals(other.store)
         && config.equals(other.config);
   }
@@ -508,7 +666,9 @@ public final class ViewServer implements Node {
 
   @Override
   public String toString() {
-    return "ViewServer[view="
+    return "ViewServer["
+        + (replicated ? (leading ? "leader, " : elected ? "elected, " : "follower, ") : "")
+        + "view="
         + view
         + (acked ? ", acked" : ", not acked")
         + ", store v"

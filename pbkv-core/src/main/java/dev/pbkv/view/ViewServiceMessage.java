@@ -56,17 +56,30 @@ public sealed interface ViewServiceMessage extends Message {
       List<ServerHealth> servers,
       String problem,
       String store,
-      boolean volatileStore)
+      boolean volatileStore,
+      Role role)
       implements ViewServiceMessage {
     public Status {
       Objects.requireNonNull(view, "view");
       servers = List.copyOf(servers);
       store = store == null ? "" : store;
+      role = role == null ? Role.STANDALONE : role;
     }
 
     /** A status without a word on the store (as older view services sent it). */
     public Status(View view, boolean acked, List<ServerHealth> servers, String problem) {
-      this(view, acked, servers, problem, "", false);
+      this(view, acked, servers, problem, "", false, Role.STANDALONE);
+    }
+
+    /** The status of a single (standalone) view service. */
+    public Status(
+        View view,
+        boolean acked,
+        List<ServerHealth> servers,
+        String problem,
+        String store,
+        boolean volatileStore) {
+      this(view, acked, servers, problem, store, volatileStore, Role.STANDALONE);
     }
 
     @Override
@@ -77,6 +90,16 @@ public sealed interface ViewServiceMessage extends Message {
       }
       return Message.plus(0, n);
     }
+  }
+
+  /**
+   * What the answering view service is (docs/design.md §2.2): the only one, the replica that leads,
+   * or a replica that follows (its view is the newest it read from the store; it decides nothing).
+   */
+  enum Role {
+    STANDALONE,
+    LEADER,
+    FOLLOWER
   }
 
   /** About how many bytes {@code view} takes in a message (0 for {@code null}). */
@@ -108,7 +131,7 @@ public sealed interface ViewServiceMessage extends Message {
   /**
    * Asks the view service to forget {@code server} ({@code pbkv admin remove-server}): refused
    * while it is primary or backup of the current view. A removed server that pings again comes back
-   * as a new idle server (docs/design.md §2.2).
+   * as a new idle server (docs/design.md §2.3).
    */
   record RemoveServer(Address server) implements ViewServiceMessage {
     public RemoveServer {

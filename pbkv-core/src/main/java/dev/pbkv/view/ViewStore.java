@@ -27,6 +27,16 @@ public interface ViewStore {
     }
   }
 
+  /**
+   * {@link #read()} could not reach the store (a remote store within its time bound): nothing is
+   * known, try again later. The message says why, in a few words.
+   */
+  final class UnavailableException extends RuntimeException {
+    public UnavailableException(String message, Throwable cause) {
+      super(message, cause, false, false);
+    }
+  }
+
   /** What a {@link #compareAndSet} did. */
   enum WriteResult {
     /** Written and durable; the version is now the expected one plus one. */
@@ -41,6 +51,7 @@ public interface ViewStore {
    * The stored state.
    *
    * @throws IllegalStateException if the store holds something unreadable (the message says what)
+   * @throws UnavailableException if the store cannot be reached now
    */
   Stored read();
 

@@ -16,8 +16,10 @@ import dev.pbkv.server.PbServer;
 import dev.pbkv.server.ReplicationMessage;
 import dev.pbkv.server.ReplicationMessage.LogEntry;
 import dev.pbkv.server.ServerConfig;
+import dev.pbkv.view.InMemoryViewStore;
 import dev.pbkv.view.View;
 import dev.pbkv.view.ViewServer;
+import dev.pbkv.view.ViewServiceConfig;
 import dev.pbkv.view.ViewServiceMessage;
 import java.io.IOException;
 import java.lang.reflect.Constructor;
@@ -170,6 +172,8 @@ class EveryMessageTest {
           new ReplicationMessage.Sweep());
     } else if (raw == AmoEntry.class) {
       return nullable(new AmoEntry(1, Result.OK), new AmoEntry(Long.MAX_VALUE, null, -1));
+    } else if (raw == ViewServiceMessage.Role.class) {
+      return nullable((Object[]) ViewServiceMessage.Role.values());
     } else if (raw == ViewServiceMessage.ServerHealth.class) {
       return nullable(new ViewServiceMessage.ServerHealth(A, 1, Integer.MAX_VALUE, false));
     } else if (raw == dev.pbkv.server.ClientMessage.Info.Field.class) {
@@ -268,6 +272,19 @@ class EveryMessageTest {
     return vs;
   }
 
+  /** A view-service replica (design.md §2.2) on a store another replica wrote view 2 to. */
+  private static ViewServer replica(boolean leading) {
+    InMemoryViewStore store = new InMemoryViewStore();
+    ViewServer writer = viewService(A, A, B, A, B);
+    store.compareAndSet(0, writer.durableState());
+    ViewServer r = ViewServer.replica(ViewServiceConfig.defaults(), store);
+    r.init(new RecordingEffects());
+    if (leading) {
+      r.leadershipGained();
+    }
+    return r;
+  }
+
   private static PbClient client(View view, boolean outstanding) {
     PbClient c = new PbClient(CLIENT, VS, ClientConfig.defaults());
     RecordingEffects fx = new RecordingEffects();
@@ -297,6 +314,8 @@ class EveryMessageTest {
     vs.put("view 1 unacked", () -> viewService(A));
     vs.put("view 1 acked, idle b", () -> viewService(A, A, B));
     vs.put("view 2 with a backup", () -> viewService(A, A, B, A, B));
+    vs.put("replica, follower", () -> replica(false));
+    vs.put("replica, leader of view 2", () -> replica(true));
 
     Map<String, Supplier<Node>> servers = new LinkedHashMap<>();
     servers.put("no view yet", () -> server(A, 1));

@@ -790,7 +790,7 @@ class ViewServerTest {
     assertThat(List.of(vs.view())).containsExactly(new View(2, A, B));
   }
 
-  // --- remove-server (docs/design.md §2.2) ---------------------------------------------------
+  // --- remove-server (docs/design.md §2.3) ---------------------------------------------------
 
   private ViewServiceMessage.RemoveResult remove(Address server) {
     fx.clear();

@@ -65,6 +65,25 @@ public final class Addresses {
     return Address.of(format(a.getHostString(), a.getPort()));
   }
 
+  /**
+   * The addresses of a comma-separated list {@code "h1:p1,h2:p2"} (a replicated view service), in
+   * order, without duplicates.
+   *
+   * @throws IllegalArgumentException naming the entry that is not HOST:PORT, or if it is empty
+   */
+  public static java.util.List<Address> list(String commaSeparated) {
+    java.util.LinkedHashSet<Address> out = new java.util.LinkedHashSet<>();
+    for (String part : commaSeparated.split(",")) {
+      if (!part.isBlank()) {
+        out.add(of(part.trim()));
+      }
+    }
+    if (out.isEmpty()) {
+      throw new IllegalArgumentException("'" + commaSeparated + "' names no HOST:PORT");
+    }
+    return java.util.List.copyOf(out);
+  }
+
   /** The canonical address of a node listening at {@code host:port}. */
   public static Address of(String hostAndPort) {
     InetSocketAddress a = parse(hostAndPort);

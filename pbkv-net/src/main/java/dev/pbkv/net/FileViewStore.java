@@ -179,7 +179,11 @@ public final class FileViewStore implements ViewStore {
 
   // --- the file format ----------------------------------------------------------------------
 
-  static byte[] encode(long version, DurableViewState s) {
+  /**
+   * The state as this file format writes it (also the content of the ZooKeeper store's znode): text
+   * lines ending in a CRC-32.
+   */
+  public static byte[] encode(long version, DurableViewState s) {
     StringBuilder sb = new StringBuilder();
     sb.append(HEADER).append('\n');
     sb.append("version ").append(version).append('\n');
@@ -230,7 +234,20 @@ public final class FileViewStore implements ViewStore {
     return decode(file, new String(bytes, StandardCharsets.UTF_8));
   }
 
+  /**
+   * Reads what {@link #encode} wrote; {@code source} names where it came from in the error.
+   *
+   * @throws IllegalStateException naming {@code source} if it is torn, edited or not such a state
+   */
+  public static Stored decode(String source, byte[] bytes) {
+    return decode(source, new String(bytes, StandardCharsets.UTF_8));
+  }
+
   static Stored decode(Path file, String text) {
+    return decode(file.toString(), text);
+  }
+
+  private static Stored decode(String file, String text) {
     int end = text.lastIndexOf("crc32 ");
     if (!text.startsWith(HEADER + "\n") || end < 0 || !text.endsWith("\n")) {
       throw unreadable(file, "not a pbkv view state file, or cut short");
@@ -291,11 +308,11 @@ public final class FileViewStore implements ViewStore {
   }
 
   private static IllegalStateException unreadable(Path file, String why) {
+    return unreadable(file.toString(), why);
+  }
+
+  private static IllegalStateException unreadable(String file, String why) {
     return new IllegalStateException(
-        "cannot read the view service's state "
-            + file
-            + ": "
-            + why
-            + " (the file is left as it is)");
+        "cannot read the view service's state " + file + ": " + why + " (it is left as it is)");
   }
 }

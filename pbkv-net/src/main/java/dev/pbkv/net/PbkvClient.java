@@ -103,7 +103,7 @@ public final class PbkvClient implements AutoCloseable {
 
     Session(Address address) {
       this.client =
-          new PbClient(address, viewService, new ClientConfig(options.retry().toMillis()));
+          new PbClient(address, viewServices, new ClientConfig(options.retry().toMillis()));
     }
 
     /** The runtime's effects, with this session's timers kept by the session. */
@@ -168,7 +168,8 @@ public final class PbkvClient implements AutoCloseable {
   private static final long SWEEP_MILLIS = 10;
 
   private final Options options;
-  private final Address viewService;
+  private final Address viewService; // the first of viewServices
+  private final java.util.List<Address> viewServices; // every replica (or the one)
   private final NetRuntime runtime;
   private final String prefix;
   private long nextSession;
@@ -179,7 +180,8 @@ public final class PbkvClient implements AutoCloseable {
 
   private PbkvClient(Options options) {
     this.options = options;
-    this.viewService = Addresses.of(options.viewService());
+    this.viewServices = Addresses.list(options.viewService());
+    this.viewService = viewServices.get(0);
     this.runtime = NetRuntime.client(options.outboundCapBytes());
     byte[] id = new byte[6];
     new SecureRandom().nextBytes(id);
@@ -198,7 +200,7 @@ public final class PbkvClient implements AutoCloseable {
   public static PbkvClient connect(Options options) {
     PbkvClient client = new PbkvClient(options);
     try {
-      ViewServiceProbe.view(client.runtime, client.viewService, options.timeout());
+      ViewServiceProbe.view(client.runtime, client.viewServices, options.timeout());
       client
           .runtime
           .call(
@@ -551,7 +553,17 @@ public final class PbkvClient implements AutoCloseable {
 
   /** The view service's full status (view, liveness, why it is stuck if it is). */
   public dev.pbkv.view.ViewServiceMessage.Status status(Duration timeout) {
-    return ViewServiceProbe.status(runtime, viewService, timeout);
+    return ViewServiceProbe.status(runtime, viewServices, timeout);
+  }
+
+  /** The status as one view-service replica at {@code replica} tells it. */
+  public dev.pbkv.view.ViewServiceMessage.Status status(Address replica, Duration timeout) {
+    return ViewServiceProbe.status(runtime, replica, timeout);
+  }
+
+  /** Every view-service address this client asks (replicas, or the one view service). */
+  public java.util.List<Address> viewServices() {
+    return viewServices;
   }
 
   /**

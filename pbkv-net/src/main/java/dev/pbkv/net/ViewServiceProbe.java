@@ -101,6 +101,63 @@ public final class ViewServiceProbe {
     return ((ViewReply) ask(runtime, viewService, new GetView(), ViewReply.class, timeout)).view();
   }
 
+  /**
+   * The newest view any of {@code viewServices} names (replicas, docs/design.md §2.2): each is
+   * asked in turn within {@code timeout} overall; a {@link PbkvException} if none answers.
+   */
+  public static View view(
+      NetRuntime runtime, java.util.List<Address> viewServices, Duration timeout) {
+    if (viewServices.size() == 1) {
+      return view(runtime, viewServices.get(0), timeout);
+    }
+    View best = null;
+    PbkvException last = null;
+    Duration each = timeout.dividedBy(viewServices.size());
+    for (Address a : viewServices) {
+      try {
+        View v = view(runtime, a, each);
+        best = best == null || v.viewNum() > best.viewNum() ? v : best;
+      } catch (PbkvException e) {
+        last = e;
+      }
+    }
+    if (best == null) {
+      throw new PbkvException(
+          "no view-service replica of " + viewServices + " answered: " + last.getMessage());
+    }
+    return best;
+  }
+
+  /**
+   * The status of the replica that leads (or of the one view service); if none says it leads, the
+   * status of the first that answers. A {@link PbkvException} if none answers in time.
+   */
+  public static Status status(
+      NetRuntime runtime, java.util.List<Address> viewServices, Duration timeout) {
+    if (viewServices.size() == 1) {
+      return status(runtime, viewServices.get(0), timeout);
+    }
+    Status first = null;
+    PbkvException last = null;
+    Duration each = timeout.dividedBy(viewServices.size());
+    for (Address a : viewServices) {
+      try {
+        Status s = status(runtime, a, each);
+        if (s.role() != dev.pbkv.view.ViewServiceMessage.Role.FOLLOWER) {
+          return s;
+        }
+        first = first == null ? s : first;
+      } catch (PbkvException e) {
+        last = e;
+      }
+    }
+    if (first == null) {
+      throw new PbkvException(
+          "no view-service replica of " + viewServices + " answered: " + last.getMessage());
+    }
+    return first;
+  }
+
   /** The full status, or a {@link PbkvException} if the view service does not answer in time. */
   public static Status status(NetRuntime runtime, Address viewService, Duration timeout) {
     return (Status) ask(runtime, viewService, new GetStatus(), Status.class, timeout);

@@ -40,6 +40,8 @@ public final class Cluster {
   private final InMemoryViewStore viewStore = new InMemoryViewStore();
   private final Map<Address, Long> nextBootIds = new HashMap<>(); // lookups only
   private boolean reuseBootIds;
+  private List<Address> viewServices = List.of(VIEW_SERVICE); // every replica, or the one
+  private SimElection election; // replicas only
 
   public Cluster(Simulation sim, ViewServiceConfig vs, ServerConfig server, ClientConfig client) {
     this.sim = sim;
@@ -81,6 +83,37 @@ public final class Cluster {
     sim.addNode(VIEW_SERVICE, incarnation -> new ViewServer(viewServiceConfig, viewStore));
   }
 
+  /**
+   * Starts {@code n} view-service replicas {@code vs1..vsN} that share {@link #viewStore()} (as
+   * several processes share one ZooKeeper znode; docs/design.md §2.2), and a simulated leader
+   * election among them ({@link #election()}); none leads until it is elected. Call it before any
+   * server starts: servers and clients ping and ask every replica.
+   */
+  public List<Address> startViewServiceReplicas(int n) {
+    if (n < 2) {
+      throw new IllegalArgumentException("replicas: at least 2, got " + n);
+    }
+    List<Address> replicas = new ArrayList<>();
+    for (int i = 1; i <= n; i++) {
+      Address a = Address.of("vs" + i);
+      sim.addNode(a, incarnation -> ViewServer.replica(viewServiceConfig, viewStore));
+      replicas.add(a);
+    }
+    viewServices = List.copyOf(replicas);
+    election = new SimElection(sim, viewServices);
+    return viewServices;
+  }
+
+  /** The view-service addresses servers and clients use: every replica, or the one. */
+  public List<Address> viewServices() {
+    return viewServices;
+  }
+
+  /** The replicas' leader election, or {@code null} for a single view service. */
+  public SimElection election() {
+    return election;
+  }
+
   /** The view service's durable store (it survives crashes of the view service). */
   public InMemoryViewStore viewStore() {
     return viewStore;
@@ -94,7 +127,7 @@ public final class Cluster {
   public Address startServer(String name) {
     Address a = Address.of(name);
     sim.addNode(
-        a, incarnation -> new PbServer(a, VIEW_SERVICE, bootId(a, incarnation), serverConfig));
+        a, incarnation -> new PbServer(a, viewServices, bootId(a, incarnation), serverConfig));
     servers.add(a);
     return a;
   }
@@ -130,7 +163,7 @@ public final class Cluster {
   public Address addClient(String name) {
     Address a = Address.of(name);
     sim.addNode(
-        a, bootId -> new SimClient(new PbClient(a, VIEW_SERVICE, clientConfig), history, sim));
+        a, bootId -> new SimClient(new PbClient(a, viewServices, clientConfig), history, sim));
     clients.add(a);
     return a;
   }
@@ -145,9 +178,26 @@ public final class Cluster {
 
   // --- state ----------------------------------------------------------------------------------
 
-  /** The view service, or {@code null} while it is crashed. */
+  /**
+   * The view service, or {@code null} while it is crashed. With replicas: the one that leads (the
+   * lowest-addressed one if several believe they do), else {@code null}.
+   */
   public ViewServer viewServer() {
-    return sim.node(VIEW_SERVICE, ViewServer.class);
+    if (election == null) {
+      return sim.node(VIEW_SERVICE, ViewServer.class);
+    }
+    for (Address a : viewServices) {
+      ViewServer vs = sim.node(a, ViewServer.class);
+      if (vs != null && vs.isLeading()) {
+        return vs;
+      }
+    }
+    return null;
+  }
+
+  /** The view-service replica at {@code a}, or {@code null} while it is crashed. */
+  public ViewServer replica(Address a) {
+    return sim.node(a, ViewServer.class);
   }
 
   /**

@@ -67,6 +67,7 @@ public final class RandomRun {
   private final RandomGenerator viewServiceFaults;
   private boolean crashViewServiceAtNextChange;
   private boolean stopFaults;
+  private final boolean replicas; // SwarmMode.REPLICAS: three view-service replicas
 
   public RandomRun(RandomRunOptions options) {
     this.options = options;
@@ -83,7 +84,9 @@ public final class RandomRun {
     this.faults = sim.faultRandom();
     this.primaryPerView = new PrimaryPerViewCheck(sim);
     this.viewServiceChecks = new ViewServiceChecks(sim, cluster.viewServiceConfig());
+    viewServiceChecks.watchStore(cluster.viewStore());
     this.viewServiceFaults = sim.stream("viewservice-faults");
+    this.replicas = knobs.replicaSessionMillis() > 0;
   }
 
   public Cluster cluster() {
@@ -110,7 +113,13 @@ public final class RandomRun {
             faultLog.add(Simulation.formatMillis(micros) + " " + description);
           }
         });
-    cluster.startViewService();
+    if (replicas) {
+      List<Address> r = cluster.startViewServiceReplicas(3);
+      cluster.election().elect(r.get(0));
+      cluster.election().automatic(knobs.replicaSessionMillis());
+    } else {
+      cluster.startViewService();
+    }
     for (int i = 1; i <= options.servers(); i++) {
       cluster.startServer("s" + i);
       sim.runFor(20);
@@ -133,7 +142,8 @@ public final class RandomRun {
         || options.crashes()
         || options.pauses()
         || options.replays()
-        || knobs.viewServiceCrashes()) {
+        || knobs.viewServiceCrashes()
+        || replicas) {
       sim.at(200 + faults.nextLong(400), this::injectFault);
     }
     sim.runFor(options.durationMillis());
@@ -424,6 +434,51 @@ public final class RandomRun {
     }
   }
 
+  /** The view service, or one of its replicas at random ({@link SwarmMode#REPLICAS}). */
+  private Address viewServiceTarget() {
+    List<Address> all = cluster.viewServices();
+    return all.size() == 1 ? all.get(0) : all.get(viewServiceFaults.nextInt(all.size()));
+  }
+
+  /**
+   * {@link SwarmMode#REPLICAS}: crash the leading replica (restarted 50 ms to two dead intervals
+   * later), pause it past its election session, or elect another replica without telling the old
+   * leader for 700 ms to three dead intervals while each of the two stops hearing one server (so
+   * that, leading at once, they see different servers alive).
+   */
+  private void replicaFault(List<Address> servers) {
+    SimElection election = cluster.election();
+    Address leader = election.elected();
+    if (leader == null || !sim.isUp(leader) || sim.isPaused(leader)) {
+      return;
+    }
+    int what = viewServiceFaults.nextInt(3);
+    if (what == 0) {
+      sim.crash(leader);
+      crashed.add(leader);
+      sim.at(
+          50 + viewServiceFaults.nextLong(2 * DEAD_MILLIS),
+          () -> {
+            if (crashed.remove(leader)) {
+              sim.restart(leader);
+            }
+          });
+    } else if (what == 1) {
+      sim.pause(leader, knobs.replicaSessionMillis() + 100 + viewServiceFaults.nextLong(700));
+    } else {
+      List<Address> others = new ArrayList<>(cluster.viewServices());
+      others.remove(leader);
+      others.removeIf(a -> !sim.isUp(a) || sim.isPaused(a));
+      if (others.isEmpty()) {
+        return;
+      }
+      Address next = others.get(viewServiceFaults.nextInt(others.size()));
+      sim.cut(servers.get(viewServiceFaults.nextInt(servers.size())), leader);
+      sim.cut(servers.get(viewServiceFaults.nextInt(servers.size())), next);
+      election.electUnnoticed(next, 700 + viewServiceFaults.nextLong(2 * DEAD_MILLIS));
+    }
+  }
+
   private void injectFault() {
     if (stopFaults) {
       return;
@@ -442,6 +497,9 @@ public final class RandomRun {
       }
       sim.at(200 + faults.nextLong(400), this::injectFault);
       return;
+    }
+    if (replicas && viewServiceFaults.nextInt(3) == 0) {
+      replicaFault(servers);
     }
     if (knobs.viewServiceCrashes()
         && !crashViewServiceAtNextChange
@@ -464,14 +522,14 @@ public final class RandomRun {
     if (choice == 0 && options.partitions() && settled) {
       if (faults.nextBoolean()) {
         List<Address> all = new ArrayList<>(servers);
-        all.add(Cluster.VIEW_SERVICE);
+        all.add(viewServiceTarget());
         Address other = all.get(faults.nextInt(all.size()));
         if (!other.equals(victim)) {
           sim.cut(victim, other);
         }
       } else {
         List<Address> side = new ArrayList<>();
-        List<Address> rest = new ArrayList<>(List.of(Cluster.VIEW_SERVICE));
+        List<Address> rest = new ArrayList<>(cluster.viewServices());
         for (Address s : servers) {
           (faults.nextBoolean() ? side : rest).add(s);
         }
@@ -480,9 +538,9 @@ public final class RandomRun {
     } else if (choice == 1 && options.isolations() && settled) {
       int what = faults.nextInt(3);
       if (what == 0) {
-        sim.isolate(Cluster.VIEW_SERVICE);
+        sim.isolate(viewServiceTarget());
       } else if (what == 1) {
-        sim.disconnect(vs.view().primary(), Cluster.VIEW_SERVICE); // split brain's setup
+        sim.disconnect(vs.view().primary(), viewServiceTarget()); // split brain's setup
       } else {
         List<Address> clients = cluster.clients();
         Address client = clients.get(faults.nextInt(clients.size()));
@@ -526,16 +584,16 @@ public final class RandomRun {
     int choice = faults.nextInt(7);
     if (choice == 0 && options.partitions()) {
       List<Address> all = new ArrayList<>(servers);
-      all.add(Cluster.VIEW_SERVICE);
+      all.add(viewServiceTarget());
       Address other = all.get(faults.nextInt(all.size()));
       if (!other.equals(victim)) {
         sim.cut(victim, other);
       }
     } else if (choice == 1 && options.isolations()) {
       if (faults.nextBoolean()) {
-        sim.isolate(Cluster.VIEW_SERVICE);
+        sim.isolate(viewServiceTarget());
       } else {
-        sim.disconnect(primary, Cluster.VIEW_SERVICE);
+        sim.disconnect(primary, viewServiceTarget());
       }
     } else if (choice == 2 && options.crashes()) {
       Address target = faults.nextBoolean() ? primary : victim;

@@ -57,7 +57,18 @@ public enum SwarmMode {
    * (prefixes, cursors) while the default fault mix runs; every page is checked by {@code
    * ScanCheck}. Only this mode runs the scanner, so every other mode replays as before.
    */
-  SCANS("a scanner session lists keys in pages during failovers", Set.of());
+  SCANS("a scanner session lists keys in pages during failovers", Set.of()),
+  /**
+   * A replicated view service (docs/design.md §2.2): three replicas share one store under a
+   * simulated leader election with a session timeout of 300–600 ms. A third of the fault injector's
+   * turns hit the replicas: crash the leader (restarted 50 ms to two dead intervals later), pause
+   * it past its session (it hears it was deposed only when it resumes), or elect another replica
+   * without telling the old leader for up to two dead intervals, while a link from a server to one
+   * replica is cut, so that two leaders at once see different servers alive.
+   */
+  REPLICAS(
+      "three view-service replicas: leader crashes, pauses and unnoticed leadership changes",
+      Set.of(RuleSwitch.WRITE_VIEW_WITHOUT_VERSION_CHECK));
 
   private final String summary;
   private final Set<RuleSwitch> showcases;
@@ -110,6 +121,8 @@ public enum SwarmMode {
    * @param clientTimeoutMillis a client retires its session after an op waited this long (0: never)
    * @param overlapFaults the next fault does not wait for recovery
    * @param viewServiceCrashes the view service crashes and restarts from its store
+   * @param replicaSessionMillis three view-service replicas with this election session timeout (0:
+   *     a single view service)
    */
   public record Knobs(
       long chunkBytes,
@@ -119,7 +132,8 @@ public enum SwarmMode {
       long sessionExpiryMillis,
       long clientTimeoutMillis,
       boolean overlapFaults,
-      boolean viewServiceCrashes) {
+      boolean viewServiceCrashes,
+      long replicaSessionMillis) {
 
     /** The servers' configuration with these knobs. */
     public ServerConfig serverConfig(ServerConfig base) {
@@ -139,7 +153,10 @@ public enum SwarmMode {
           sessionExpiryMillis / 1000.0,
           clientTimeoutMillis > 0 ? ", clients retire after " + clientTimeoutMillis + " ms" : "",
           overlapFaults ? ", overlapping faults" : "",
-          viewServiceCrashes ? ", view-service crashes" : "");
+          (viewServiceCrashes ? ", view-service crashes" : "")
+              + (replicaSessionMillis > 0
+                  ? ", 3 view-service replicas (session " + replicaSessionMillis + " ms)"
+                  : ""));
     }
   }
 
@@ -155,7 +172,8 @@ public enum SwarmMode {
             d.sessionExpiryMillis(),
             0,
             false,
-            false);
+            false,
+            0);
     RandomGenerator r = SimRandom.stream(seed, "swarm-" + cliName());
     return switch (this) {
       case DEFAULT, SCANS -> defaults;
@@ -168,7 +186,8 @@ public enum SwarmMode {
               defaults.sessionExpiryMillis(),
               0,
               false,
-              false);
+              false,
+              0);
       case EXPIRY ->
           new Knobs(
               defaults.chunkBytes(),
@@ -178,7 +197,8 @@ public enum SwarmMode {
               3_000 + r.nextLong(2_001),
               300 + r.nextLong(501),
               false,
-              false);
+              false,
+              0);
       case OVERLAP ->
           new Knobs(
               defaults.chunkBytes(),
@@ -188,7 +208,19 @@ public enum SwarmMode {
               defaults.sessionExpiryMillis(),
               0,
               true,
-              false);
+              false,
+              0);
+      case REPLICAS ->
+          new Knobs(
+              defaults.chunkBytes(),
+              defaults.windowChunks(),
+              defaults.forwardsInFlight(),
+              defaults.batchOps(),
+              defaults.sessionExpiryMillis(),
+              0,
+              false,
+              false,
+              300 + r.nextLong(301));
       case VIEWSERVICE ->
           new Knobs(
               defaults.chunkBytes(),
@@ -198,7 +230,8 @@ public enum SwarmMode {
               defaults.sessionExpiryMillis(),
               0,
               false,
-              true);
+              true,
+              0);
     };
   }
 }

@@ -29,14 +29,30 @@ public final class ViewServiceChecks implements SimListener {
   private final long deadMicros;
   private final Map<Long, View> views = new HashMap<>(); // lookups only
   private final List<String> violations = new ArrayList<>();
-  private ViewServer lastNode;
-  private long startedMicros = -1;
-  private int starts;
-  private View lastView = View.INITIAL;
+  private dev.pbkv.view.ViewStore store; // watched for a view going back, if set
+  private long storeViewNum;
+  private final Map<Address, Tracked> tracked = new HashMap<>(); // per replica; lookups only
+
+  /** What the checks remember of one view-service node (a replica, or the one). */
+  private static final class Tracked {
+    ViewServer node;
+    int takeovers;
+    long startedMicros;
+    boolean resumedAView;
+    View lastView;
+  }
 
   public ViewServiceChecks(Simulation sim, ViewServiceConfig config) {
     this.sim = sim;
     this.deadMicros = config.deadPings() * config.pingIntervalMillis() * 1000;
+  }
+
+  /**
+   * Also checks that the view in {@code store} never goes back to an older number (a write that
+   * ignored the version check can put an older view over a newer one; docs/design.md §2.2).
+   */
+  public void watchStore(dev.pbkv.view.ViewStore store) {
+    this.store = store;
   }
 
   @Override
@@ -44,19 +60,43 @@ public final class ViewServiceChecks implements SimListener {
     if (node instanceof PbServer s) {
       see(micros, s.view(), address);
     } else if (node instanceof ViewServer vs) {
-      if (vs != lastNode) { // a new incarnation of the view service: it just started
-        lastNode = vs;
-        starts++;
-        startedMicros = micros;
-        lastView = vs.view();
-      }
+      checkStore(micros);
+      Tracked t = tracked.computeIfAbsent(address, a -> new Tracked());
       View v = vs.view();
-      if (!v.equals(lastView)) {
-        checkRemovals(micros, lastView, v);
-        lastView = v;
+      if (t.node != vs || t.takeovers != vs.takeovers()) {
+        // a new incarnation that just started, or a replica that just took over the leadership
+        t.node = vs;
+        t.takeovers = vs.takeovers();
+        t.startedMicros = micros;
+        t.resumedAView = vs.recoveredView().viewNum() > 0;
+        t.lastView = v;
+      }
+      if (!v.equals(t.lastView)) {
+        if (vs.isLeading()) { // a follower's view is the store's: it decided nothing
+          checkRemovals(micros, t, t.lastView, v);
+        }
+        t.lastView = v;
       }
       see(micros, v, address);
     }
+  }
+
+  private void checkStore(long micros) {
+    if (store == null) {
+      return;
+    }
+    long n = store.read().state().view().viewNum();
+    if (n < storeViewNum) {
+      add(
+          "the view store went back from view "
+              + storeViewNum
+              + " to view "
+              + n
+              + " (at "
+              + Simulation.formatMillis(micros)
+              + ")");
+    }
+    storeViewNum = Math.max(storeViewNum, n);
   }
 
   private void see(long micros, View v, Address holder) {
@@ -80,15 +120,15 @@ public final class ViewServiceChecks implements SimListener {
     }
   }
 
-  private void checkRemovals(long micros, View before, View after) {
-    if (starts < 2 || micros - startedMicros >= deadMicros) {
-      return; // the first start finds view 0, which has no members
+  private void checkRemovals(long micros, Tracked t, View before, View after) {
+    if (!t.resumedAView || micros - t.startedMicros >= deadMicros) {
+      return; // a start on view 0 has no member to judge
     }
-    checkRemoved(micros, before.primary(), before.primaryBootId(), after);
-    checkRemoved(micros, before.backup(), before.backupBootId(), after);
+    checkRemoved(micros, t, before.primary(), before.primaryBootId(), after);
+    checkRemoved(micros, t, before.backup(), before.backupBootId(), after);
   }
 
-  private void checkRemoved(long micros, Address member, long bootId, View after) {
+  private void checkRemoved(long micros, Tracked t, Address member, long bootId, View after) {
     if (member == null || after.isPrimary(member, bootId) || after.isBackup(member, bootId)) {
       return;
     }
@@ -99,8 +139,8 @@ public final class ViewServiceChecks implements SimListener {
           "the view service removed "
               + member
               + " from the view "
-              + Simulation.formatMillis(micros - startedMicros)
-              + " after it started, before a full dead interval ("
+              + Simulation.formatMillis(micros - t.startedMicros)
+              + " after it started or took over, before a full dead interval ("
               + deadMicros / 1000
               + " ms): view "
               + describe(after));

@@ -191,6 +191,12 @@ public final class WireCodec {
         sb.setProblem(s.problem());
       }
       sb.setStore(s.store()).setVolatileStore(s.volatileStore());
+      sb.setRole(
+          switch (s.role()) {
+            case STANDALONE -> dev.pbkv.net.proto.ViewServiceRole.STANDALONE;
+            case LEADER -> dev.pbkv.net.proto.ViewServiceRole.LEADER;
+            case FOLLOWER -> dev.pbkv.net.proto.ViewServiceRole.FOLLOWER;
+          });
       b.setStatus(sb);
     } else if (m instanceof ViewServiceMessage.RemoveServer r) {
       b.setRemoveServer(dev.pbkv.net.proto.RemoveServer.newBuilder().setServer(r.server().name()));
@@ -471,7 +477,12 @@ public final class WireCodec {
             servers,
             s.hasProblem() ? s.getProblem() : null,
             s.getStore(),
-            s.getVolatileStore());
+            s.getVolatileStore(),
+            switch (s.getRole()) {
+              case LEADER -> ViewServiceMessage.Role.LEADER;
+              case FOLLOWER -> ViewServiceMessage.Role.FOLLOWER;
+              default -> ViewServiceMessage.Role.STANDALONE; // also a newer role we do not know
+            });
       }
       case REMOVE_SERVER ->
           new ViewServiceMessage.RemoveServer(

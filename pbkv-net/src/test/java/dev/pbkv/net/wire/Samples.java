@@ -163,6 +163,17 @@ final class Samples {
     m.add(new ViewServiceMessage.RemoveServer(Address.of(UNICODE)));
     m.add(new ViewServiceMessage.RemoveResult(S1, true, null));
     m.add(new ViewServiceMessage.RemoveResult(S2, false, "s2 is the primary of view 3"));
+    for (ViewServiceMessage.Role role : ViewServiceMessage.Role.values()) {
+      m.add(
+          new ViewServiceMessage.Status(
+              new View(2, S1, S2, 1, 1),
+              true,
+              List.of(),
+              null,
+              "ZooKeeper zk1:2181,zk2:2181 znode /pbkv/x/view",
+              false,
+              role));
+    }
     // Clients and servers.
     m.add(new ClientMessage.GetInfo());
     m.add(new ClientMessage.Info(List.of()));

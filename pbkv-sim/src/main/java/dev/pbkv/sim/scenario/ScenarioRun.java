@@ -59,6 +59,7 @@ public final class ScenarioRun {
     cluster.sim().recordSends(true);
     cluster.sim().addListener(new Narrator());
     viewChecks = new dev.pbkv.sim.ViewServiceChecks(cluster.sim(), cluster.viewServiceConfig());
+    viewChecks.watchStore(cluster.viewStore());
     cluster.sim().addListener(viewChecks);
   }
 
@@ -127,7 +128,7 @@ public final class ScenarioRun {
     List<String> early = v.stream().filter(x -> x.contains("before a full dead interval")).toList();
     expect("every view number names one view", twoViews.isEmpty(), String.join("\n", twoViews));
     expect(
-        "after its restart the view service judged nobody dead before a full dead interval",
+        "after its restart or takeover the view service judged nobody dead before a full dead interval",
         early.isEmpty(),
         String.join("\n", early));
   }
@@ -149,6 +150,21 @@ public final class ScenarioRun {
     return started;
   }
 
+  /**
+   * Starts three view-service replicas vs1..vs3 sharing one store, elects vs1, and starts the named
+   * servers one after another (docs/design.md §2.2).
+   */
+  public List<Address> startReplicatedCluster(String... serverNames) {
+    List<Address> replicas = cluster.startViewServiceReplicas(3);
+    cluster.election().elect(replicas.get(0));
+    List<Address> started = new ArrayList<>();
+    for (String name : serverNames) {
+      started.add(cluster.startServer(name));
+      sim().runFor(30);
+    }
+    return started;
+  }
+
   /** Waits until the view service shows view {@code (num, primary, backup)} acked; required. */
   public void awaitView(long num, Address primary, Address backup, long limitMillis) {
     boolean ok = cluster.awaitAckedView(num, primary, backup, limitMillis);
@@ -157,7 +173,9 @@ public final class ScenarioRun {
         ok,
         "view service has "
             + cluster.view()
-            + (cluster.viewServer().isAcked() ? " (acked)" : " (not acked)"));
+            + (cluster.viewServer() != null && cluster.viewServer().isAcked()
+                ? " (acked)"
+                : " (not acked)"));
   }
 
   /** Submits {@code command} from {@code client} and narrates it. */
@@ -218,7 +236,9 @@ public final class ScenarioRun {
 
     @Override
     public void onHandled(long micros, Address address, Node node) {
-      if (node instanceof ViewServer vs) {
+      if (node instanceof ViewServer vs && vs.isReplica()) {
+        narrateReplica(address, vs);
+      } else if (node instanceof ViewServer vs) {
         if (!vs.view().equals(lastView)) {
           lastView = vs.view();
           lastAcked = vs.isAcked();
@@ -242,6 +262,51 @@ public final class ScenarioRun {
         String before = serverStates.put(address, state);
         if (!state.equals(before)) {
           describeServer(address, s, before);
+        }
+      }
+    }
+
+    private final Map<Address, String> replicaStates = new HashMap<>();
+
+    /** A replica's leadership, and the views and acks of a leading one (docs/design.md §2.2). */
+    private void narrateReplica(Address a, ViewServer vs) {
+      String state =
+          (vs.isLeading() ? "leads" : "follows")
+              + " "
+              + vs.view()
+              + (vs.isAcked() ? " acked" : "")
+              + " t"
+              + vs.takeovers();
+      String before = replicaStates.put(a, state);
+      if (state.equals(before)) {
+        return;
+      }
+      boolean ledBefore = before != null && before.startsWith("leads");
+      if (vs.isLeading() && (!ledBefore || !before.endsWith(" t" + vs.takeovers()))) {
+        say(
+            a
+                + " takes over as view-service leader: it read view "
+                + describe(vs.view())
+                + (vs.isAcked() ? " (acked)" : " (not acked)")
+                + " from the store");
+      } else if (!vs.isLeading() && ledBefore) {
+        say(
+            a
+                + " no longer leads"
+                + (vs.isElected()
+                    ? " (its write found the store moved on: it stepped down)"
+                    : " (told it lost the leadership)"));
+      } else if (vs.isLeading()) {
+        if (!before.contains(vs.view().toString())) {
+          say("view service " + a + ": view " + describe(vs.view()));
+        } else if (vs.isAcked()) {
+          say(
+              "view service "
+                  + a
+                  + ": view "
+                  + vs.view().viewNum()
+                  + " acked by its primary "
+                  + vs.view().primary());
         }
       }
     }

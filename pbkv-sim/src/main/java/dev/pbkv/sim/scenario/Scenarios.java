@@ -32,6 +32,9 @@ public final class Scenarios {
         new ViewServiceRestartMidViewChange(),
         new ViewServiceDiesBetweenWriteAndReply(),
         new ViewServiceStoreUnavailable(),
+        new TwoViewServiceLeaders(),
+        new ViewServiceLeaderDiesBetweenWriteAndReply(),
+        new ViewServiceFailover(),
         new ForeignView());
   }
 

@@ -43,9 +43,13 @@ class RuleSwitchScenarioTest {
         "slow-link-transfer                | TRANSFER_SKIPS_LATER_CHUNKS | B holds all the data",
         "viewservice-restart-mid-view-change | ANNOUNCE_BEFORE_DURABLE | every view number names one view",
         "viewservice-restart-mid-view-change | ANNOUNCE_BEFORE_DURABLE | the restarted view service resumes view 3 from its store",
-        "viewservice-restart-mid-view-change | JUDGE_LIVENESS_RIGHT_AFTER_RESTART | after its restart the view service judged nobody dead before a full dead interval",
+        "viewservice-restart-mid-view-change | JUDGE_LIVENESS_RIGHT_AFTER_RESTART | after its restart or takeover the view service judged nobody dead before a full dead interval",
         "viewservice-dies-between-write-and-reply | ANNOUNCE_BEFORE_DURABLE | the restarted view service resumes view 3, which it wrote before it died",
         "viewservice-store-unavailable | ANNOUNCE_BEFORE_DURABLE | the view service announces no new view",
+        "two-viewservice-leaders | WRITE_VIEW_WITHOUT_VERSION_CHECK | every view number names one view",
+        "two-viewservice-leaders | WRITE_VIEW_WITHOUT_VERSION_CHECK | vs1's write fails on the version check and it steps down",
+        "viewservice-failover | JUDGE_LIVENESS_RIGHT_AFTER_RESTART | after its restart or takeover the view service judged nobody dead before a full dead interval",
+        "viewservice-leader-dies-between-write-and-reply | ANNOUNCE_BEFORE_DURABLE | vs2 takes over view 3, which vs1 wrote before it died",
       })
   void when_ruleIsBroken_then_scenarioCatchesIt(String name, RuleSwitch rule, String check) {
     Scenario scenario = Scenarios.byName(name).orElseThrow();
