@@ -65,7 +65,10 @@ final class StatusCommand implements Callable<Integer> {
       ViewServiceProbe.requireReachable(Addresses.of(client.viewServer), timeout);
       c =
           PbkvClient.connect(
-              PbkvClient.Options.of(client.viewServer).withSessions(1).withTimeout(timeout));
+              PbkvClient.Options.of(client.viewServer)
+                  .withSessions(1)
+                  .withTimeout(timeout)
+                  .withSecurity(client.security()));
     } catch (PbkvException e) {
       out.println("view service " + client.viewServer + ": " + unreachable(e.getMessage()));
       out.println(
@@ -83,6 +86,12 @@ final class StatusCommand implements Callable<Integer> {
       }
       View v = s.view();
       out.println("view service " + c.viewService() + ": up");
+      out.println(
+          c.secured()
+              ? "security: TLS — the view service proved its certificate (signed by --tls-ca);"
+                  + " servers and view service accept members only by certificate"
+              : "security: NONE — plain TCP: clear text, and anyone who reaches a port can act as"
+                  + " a member or a client (see 'pbkv certs' and README: Securing a cluster)");
       if (!s.store().isEmpty()) {
         out.println("view service state: " + s.store());
       }

@@ -2,6 +2,7 @@ package dev.pbkv.net;
 
 import dev.pbkv.clock.LamportClock;
 import dev.pbkv.clock.VectorClock;
+import dev.pbkv.net.tls.ConnectionSecurity;
 import dev.pbkv.net.wire.Envelope;
 import dev.pbkv.net.wire.Frames;
 import dev.pbkv.node.Address;
@@ -67,6 +68,7 @@ public final class NetRuntime implements AutoCloseable {
   private final EventLoopGroup group;
   private final EventLoop loop;
   private final int maxFrameBytes;
+  private final ConnectionSecurity security; // null: plain TCP
   private final Bootstrap bootstrap;
   private final Map<Address, Hosted> nodes = new HashMap<>();
   private final Map<Address, Channel> routes = new HashMap<>();
@@ -189,22 +191,28 @@ public final class NetRuntime implements AutoCloseable {
     long retryAfterNanos;
   }
 
-  private NetRuntime(int maxFrameBytes) {
+  private NetRuntime(int maxFrameBytes, ConnectionSecurity security) {
     this.group = new MultiThreadIoEventLoopGroup(1, Transport.ioHandlerFactory());
     this.loop = group.next();
     this.maxFrameBytes = maxFrameBytes;
+    this.security = security;
     this.bootstrap =
         new Bootstrap()
             .group(loop)
             .channel(Transport.socketChannel())
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 2000)
-            .handler(initializer());
+            .handler(initializer(false));
   }
 
   /** A runtime that listens on nothing (a client process). */
   public static NetRuntime client() {
-    return new NetRuntime(Frames.DEFAULT_MAX_FRAME_BYTES);
+    return client(null);
+  }
+
+  /** A client runtime whose connections use {@code security} (TLS), or plain TCP if null. */
+  public static NetRuntime client(ConnectionSecurity security) {
+    return new NetRuntime(Frames.DEFAULT_MAX_FRAME_BYTES, security);
   }
 
   /**
@@ -225,7 +233,20 @@ public final class NetRuntime implements AutoCloseable {
   /** Like {@link #listen(Address, InetSocketAddress, Function)}, tracing to {@code trace}. */
   public static NetRuntime listen(
       Address address, InetSocketAddress bindTo, Function<Address, Node> factory, Path trace) {
-    NetRuntime rt = new NetRuntime(Frames.DEFAULT_MAX_FRAME_BYTES);
+    return listen(address, bindTo, factory, trace, null);
+  }
+
+  /**
+   * Like {@link #listen(Address, InetSocketAddress, Function, Path)}, every connection (accepted
+   * and opened) secured by {@code security} (TLS), or plain TCP if null.
+   */
+  public static NetRuntime listen(
+      Address address,
+      InetSocketAddress bindTo,
+      Function<Address, Node> factory,
+      Path trace,
+      ConnectionSecurity security) {
+    NetRuntime rt = new NetRuntime(Frames.DEFAULT_MAX_FRAME_BYTES, security);
     if (trace != null) {
       try {
         rt.traceTo(trace);
@@ -250,7 +271,7 @@ public final class NetRuntime implements AutoCloseable {
               .group(rt.group)
               .channel(Transport.serverSocketChannel())
               .childOption(ChannelOption.TCP_NODELAY, true)
-              .childHandler(rt.initializer())
+              .childHandler(rt.initializer(true))
               .bind(resolved)
               .sync()
               .channel();
@@ -284,10 +305,13 @@ public final class NetRuntime implements AutoCloseable {
     return rt;
   }
 
-  private ChannelInitializer<SocketChannel> initializer() {
+  private ChannelInitializer<SocketChannel> initializer(boolean accepted) {
     return new ChannelInitializer<>() {
       @Override
       protected void initChannel(SocketChannel ch) {
+        if (security != null) {
+          security.installTls(ch.pipeline(), accepted);
+        }
         Frames.install(
             ch.pipeline(),
             maxFrameBytes,
@@ -295,6 +319,9 @@ public final class NetRuntime implements AutoCloseable {
               framesRefused.incrementAndGet();
               log.warn("{}", reason);
             });
+        if (security != null) {
+          ch.pipeline().addLast(security.gate(accepted));
+        }
         ch.pipeline().addLast(new Inbound());
       }
     };
@@ -313,6 +340,11 @@ public final class NetRuntime implements AutoCloseable {
         })
         .join();
     loop.scheduleAtFixedRate(w::flush, 1, 1, TimeUnit.SECONDS);
+  }
+
+  /** True if every connection of this runtime runs over TLS. */
+  public boolean secured() {
+    return security != null;
   }
 
   /** Frames refused so far (malformed or over the size limit; each closed its connection). */

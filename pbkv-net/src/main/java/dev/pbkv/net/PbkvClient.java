@@ -41,8 +41,14 @@ public final class PbkvClient implements AutoCloseable {
    *     at-most-once guarantee holds only for retries that arrive within the expiry (see {@code
    *     ServerConfig.sessionExpiryMillis})
    * @param retry re-send an unanswered request after this long (default 100 ms)
+   * @param security TLS (and credentials) for every connection, or null for plain TCP
    */
-  public record Options(String viewService, int sessions, Duration timeout, Duration retry) {
+  public record Options(
+      String viewService,
+      int sessions,
+      Duration timeout,
+      Duration retry,
+      dev.pbkv.net.tls.ConnectionSecurity security) {
     public Options {
       Objects.requireNonNull(viewService, "viewService");
       if (sessions < 1) {
@@ -54,15 +60,20 @@ public final class PbkvClient implements AutoCloseable {
     }
 
     public static Options of(String viewService) {
-      return new Options(viewService, 16, Duration.ofSeconds(5), Duration.ofMillis(100));
+      return new Options(viewService, 16, Duration.ofSeconds(5), Duration.ofMillis(100), null);
     }
 
     public Options withSessions(int n) {
-      return new Options(viewService, n, timeout, retry);
+      return new Options(viewService, n, timeout, retry, security);
     }
 
     public Options withTimeout(Duration t) {
-      return new Options(viewService, sessions, t, retry);
+      return new Options(viewService, sessions, t, retry, security);
+    }
+
+    /** These options over TLS ({@code s}), or plain TCP when null. */
+    public Options withSecurity(dev.pbkv.net.tls.ConnectionSecurity s) {
+      return new Options(viewService, sessions, timeout, retry, s);
     }
   }
 
@@ -156,7 +167,7 @@ public final class PbkvClient implements AutoCloseable {
   private PbkvClient(Options options) {
     this.options = options;
     this.viewService = Addresses.of(options.viewService());
-    this.runtime = NetRuntime.client();
+    this.runtime = NetRuntime.client(options.security());
     byte[] id = new byte[6];
     new SecureRandom().nextBytes(id);
     this.prefix = "c-" + java.util.HexFormat.of().formatHex(id) + "-";
@@ -487,6 +498,11 @@ public final class PbkvClient implements AutoCloseable {
   /** The view service's full status (view, liveness, why it is stuck if it is). */
   public dev.pbkv.view.ViewServiceMessage.Status status(Duration timeout) {
     return ViewServiceProbe.status(runtime, viewService, timeout);
+  }
+
+  /** True if the client's connections run over TLS (the peers proved their certificates). */
+  public boolean secured() {
+    return runtime.secured();
   }
 
   /** The view service's address. */
