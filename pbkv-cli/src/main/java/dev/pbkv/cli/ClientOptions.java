@@ -42,6 +42,17 @@ final class ClientOptions {
   long timeoutMillis;
 
   @Option(
+      names = "--outbound-cap",
+      paramLabel = "SIZE",
+      converter = ByteSizeConverter.class,
+      defaultValue = "${env:PBKV_CLIENT_OUTBOUND_CAP:-64MiB}",
+      description =
+          "the most bytes of operations the client holds (waiting or in flight), and waiting to"
+              + " go out on one connection; an op past it fails at once, not sent"
+              + " (default: ${DEFAULT-VALUE}) [PBKV_CLIENT_OUTBOUND_CAP]")
+  long outboundCapBytes;
+
+  @Option(
       names = "--log-level",
       paramLabel = "LEVEL",
       converter = Logging.LevelConverter.class,
@@ -129,6 +140,7 @@ final class ClientOptions {
         PbkvClient.Options.of(viewServer)
             .withSessions(sessions)
             .withTimeout(Duration.ofMillis(timeoutMillis))
+            .withOutboundCap(outboundCapBytes)
             .withSecurity(security()));
   }
 }

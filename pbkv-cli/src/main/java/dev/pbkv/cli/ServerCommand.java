@@ -151,6 +151,7 @@ final class ServerCommand implements Callable<Integer> {
               return new ObservedNode(metered[0], n -> logger.accept(server));
             },
             service.trace,
+            service.outboundCapBytes,
             security);
     Address self = runtime.address();
     service.reportPort(runtime);

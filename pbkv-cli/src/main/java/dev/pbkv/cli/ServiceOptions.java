@@ -55,6 +55,18 @@ final class ServiceOptions {
   String metricsListen;
 
   @Option(
+      names = "--outbound-cap",
+      paramLabel = "SIZE",
+      converter = ByteSizeConverter.class,
+      defaultValue = "${env:PBKV_OUTBOUND_CAP:-8MiB}",
+      description =
+          "the most bytes waiting to go out on one connection (bytes, KiB, MiB, GiB); past it a"
+              + " message is dropped, counted (pbkv_sends_dropped_full_total) and logged, and the"
+              + " protocol's retries make up for it (default: ${DEFAULT-VALUE})"
+              + " [PBKV_OUTBOUND_CAP]")
+  long outboundCapBytes;
+
+  @Option(
       names = "--trace",
       paramLabel = "FILE.jsonl",
       description = "record this process's events with their logical clocks (pbkv trace merge)")

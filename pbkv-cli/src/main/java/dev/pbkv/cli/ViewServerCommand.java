@@ -116,6 +116,7 @@ final class ViewServerCommand implements Callable<Integer> {
               return new ObservedNode(metered[0], n -> logger.accept(viewServer));
             },
             service.trace,
+            service.outboundCapBytes,
             security);
     Address self = runtime.address();
     service.reportPort(runtime);

@@ -14,8 +14,9 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 /**
  * The registry of one pbkv process: the JVM's memory, GC, threads, CPU and uptime, the runtime's
- * connections, refused frames and dropped sends, and a {@code pbkv_build_info} gauge with the
- * process's role. Nodes add their own meters ({@link MeteredServer}, {@link MeteredViewService}).
+ * connections, refused frames, dropped sends and outbound bytes, and a {@code pbkv_build_info}
+ * gauge with the process's role. Nodes add their own meters ({@link MeteredServer}, {@link
+ * MeteredViewService}).
  */
 public final class ProcessMetrics implements AutoCloseable {
   private final PrometheusMeterRegistry registry =
@@ -47,6 +48,19 @@ public final class ProcessMetrics implements AutoCloseable {
         .register(registry);
     FunctionCounter.builder("pbkv.sends.dropped", runtime, NetRuntime::sendsDropped)
         .description("messages dropped because their peer was unreachable or its queue full")
+        .register(registry);
+    FunctionCounter.builder("pbkv.sends.dropped.full", runtime, NetRuntime::sendsDroppedFull)
+        .description(
+            "messages dropped because their connection held the outbound cap's bytes"
+                + " (also in pbkv.sends.dropped)")
+        .register(registry);
+    Gauge.builder("pbkv.outbound.bytes", runtime, NetRuntime::outboundBytes)
+        .description("bytes waiting to go out now, over all connections")
+        .baseUnit("bytes")
+        .register(registry);
+    Gauge.builder("pbkv.outbound.cap.bytes", runtime, NetRuntime::outboundCapBytes)
+        .description("the cap on the bytes waiting to go out on one connection")
+        .baseUnit("bytes")
         .register(registry);
     return this;
   }

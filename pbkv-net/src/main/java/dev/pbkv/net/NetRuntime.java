@@ -65,6 +65,19 @@ public final class NetRuntime implements AutoCloseable {
   private static final int MAX_QUEUED_PER_PEER = 4096;
   private static final long RECONNECT_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
+  /**
+   * The default cap on the bytes waiting to go out on one connection (written, not yet taken by the
+   * kernel): 8 MiB. At 10 MB/s that is under a second of sending; a state-transfer window (2 chunks
+   * of 1 MiB) fits four times.
+   */
+  public static final long DEFAULT_OUTBOUND_CAP_BYTES = 8L << 20;
+
+  /** A drop over the cap is logged at most once per peer per this interval. */
+  private static final long DROP_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+  /** What a frame adds to its message's size estimate: addresses, clocks, length prefix. */
+  private static final int ENVELOPE_OVERHEAD_BYTES = 256;
+
   private final EventLoopGroup group;
   private final EventLoop loop;
   private final int maxFrameBytes;
@@ -88,6 +101,19 @@ public final class NetRuntime implements AutoCloseable {
       new java.util.concurrent.atomic.AtomicLong();
   private final java.util.concurrent.atomic.AtomicInteger openConnections =
       new java.util.concurrent.atomic.AtomicInteger();
+  private final long outboundCapBytes;
+  private final java.util.concurrent.atomic.AtomicLong sendsDroppedFull =
+      new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong peakOutboundBytes =
+      new java.util.concurrent.atomic.AtomicLong();
+  private final Set<Channel> channels = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Map<Address, DropReport> dropReports = new HashMap<>(); // event loop only
+
+  /** Sends to one peer dropped over the cap since the last log line about it. */
+  private static final class DropReport {
+    long lastLogNanos;
+    long droppedSinceLog;
+  }
 
   /** A node hosted here; also its {@link Effects}, used on the event loop only. */
   private final class Hosted implements Effects {
@@ -184,17 +210,34 @@ public final class NetRuntime implements AutoCloseable {
     }
   }
 
-  /** Messages waiting for a connection to a peer. */
+  /** An envelope waiting for a connection, with its estimated size. */
+  private record Queued(Envelope envelope, long bytes) {}
+
+  /** Messages waiting for a connection to a peer: at most the cap in bytes. */
   private static final class Outbound {
-    final ArrayDeque<Envelope> queue = new ArrayDeque<>();
+    final ArrayDeque<Queued> queue = new ArrayDeque<>();
+    long queuedBytes;
     boolean connecting;
     long retryAfterNanos;
+
+    Queued poll() {
+      Queued q = queue.pollFirst();
+      if (q != null) {
+        queuedBytes -= q.bytes();
+      }
+      return q;
+    }
   }
 
-  private NetRuntime(int maxFrameBytes, ConnectionSecurity security) {
+  private NetRuntime(int maxFrameBytes, long outboundCapBytes, ConnectionSecurity security) {
+    if (outboundCapBytes < 1) {
+      throw new IllegalArgumentException(
+          "the outbound cap must be at least 1 byte, got " + outboundCapBytes);
+    }
     this.group = new MultiThreadIoEventLoopGroup(1, Transport.ioHandlerFactory());
     this.loop = group.next();
     this.maxFrameBytes = maxFrameBytes;
+    this.outboundCapBytes = outboundCapBytes;
     this.security = security;
     this.bootstrap =
         new Bootstrap()
@@ -202,17 +245,41 @@ public final class NetRuntime implements AutoCloseable {
             .channel(Transport.socketChannel())
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 2000)
+            .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark(outboundCapBytes))
             .handler(initializer(false));
+  }
+
+  /**
+   * Netty's writability follows the cap: a channel is unwritable once the cap's bytes wait, and
+   * writable again below half of it. {@link #send} admits a message only while it keeps the channel
+   * under the cap, so the two agree.
+   */
+  private static io.netty.channel.WriteBufferWaterMark waterMark(long cap) {
+    int high = (int) Math.min(Integer.MAX_VALUE, cap);
+    return new io.netty.channel.WriteBufferWaterMark(Math.max(1, high / 2), high);
   }
 
   /** A runtime that listens on nothing (a client process). */
   public static NetRuntime client() {
-    return client(null);
+    return client(DEFAULT_OUTBOUND_CAP_BYTES);
+  }
+
+  /**
+   * A client runtime whose connections each hold at most {@code outboundCapBytes} waiting to go out
+   * (see {@link #sendsDroppedFull()}).
+   */
+  public static NetRuntime client(long outboundCapBytes) {
+    return client(outboundCapBytes, null);
   }
 
   /** A client runtime whose connections use {@code security} (TLS), or plain TCP if null. */
   public static NetRuntime client(ConnectionSecurity security) {
-    return new NetRuntime(Frames.DEFAULT_MAX_FRAME_BYTES, security);
+    return client(DEFAULT_OUTBOUND_CAP_BYTES, security);
+  }
+
+  /** {@link #client(long)} over {@code security} (TLS), or plain TCP if null. */
+  public static NetRuntime client(long outboundCapBytes, ConnectionSecurity security) {
+    return new NetRuntime(Frames.DEFAULT_MAX_FRAME_BYTES, outboundCapBytes, security);
   }
 
   /**
@@ -233,20 +300,35 @@ public final class NetRuntime implements AutoCloseable {
   /** Like {@link #listen(Address, InetSocketAddress, Function)}, tracing to {@code trace}. */
   public static NetRuntime listen(
       Address address, InetSocketAddress bindTo, Function<Address, Node> factory, Path trace) {
-    return listen(address, bindTo, factory, trace, null);
+    return listen(address, bindTo, factory, trace, DEFAULT_OUTBOUND_CAP_BYTES);
   }
 
   /**
-   * Like {@link #listen(Address, InetSocketAddress, Function, Path)}, every connection (accepted
-   * and opened) secured by {@code security} (TLS), or plain TCP if null.
+   * Like {@link #listen(Address, InetSocketAddress, Function, Path)}; each connection holds at most
+   * {@code outboundCapBytes} waiting to go out: a send past it is dropped and counted ({@link
+   * #sendsDroppedFull()}).
    */
   public static NetRuntime listen(
       Address address,
       InetSocketAddress bindTo,
       Function<Address, Node> factory,
       Path trace,
+      long outboundCapBytes) {
+    return listen(address, bindTo, factory, trace, outboundCapBytes, null);
+  }
+
+  /**
+   * Like {@link #listen(Address, InetSocketAddress, Function, Path, long)}, every connection
+   * (accepted and opened) secured by {@code security} (TLS), or plain TCP if null.
+   */
+  public static NetRuntime listen(
+      Address address,
+      InetSocketAddress bindTo,
+      Function<Address, Node> factory,
+      Path trace,
+      long outboundCapBytes,
       ConnectionSecurity security) {
-    NetRuntime rt = new NetRuntime(Frames.DEFAULT_MAX_FRAME_BYTES, security);
+    NetRuntime rt = new NetRuntime(Frames.DEFAULT_MAX_FRAME_BYTES, outboundCapBytes, security);
     if (trace != null) {
       try {
         rt.traceTo(trace);
@@ -271,6 +353,7 @@ public final class NetRuntime implements AutoCloseable {
               .group(rt.group)
               .channel(Transport.serverSocketChannel())
               .childOption(ChannelOption.TCP_NODELAY, true)
+              .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark(outboundCapBytes))
               .childHandler(rt.initializer(true))
               .bind(resolved)
               .sync()
@@ -360,6 +443,39 @@ public final class NetRuntime implements AutoCloseable {
   /** TCP connections open now, in both directions. */
   public int openConnections() {
     return openConnections.get();
+  }
+
+  /**
+   * Sends dropped so far because the connection to their peer already held the cap's bytes waiting
+   * to go out (a peer that reads slower than this process writes); also counted in {@link
+   * #sendsDropped()}.
+   */
+  public long sendsDroppedFull() {
+    return sendsDroppedFull.get();
+  }
+
+  /** The cap on the bytes waiting to go out on one connection. */
+  public long outboundCapBytes() {
+    return outboundCapBytes;
+  }
+
+  /** Bytes waiting to go out now, over all connections (written, not yet taken by the kernel). */
+  public long outboundBytes() {
+    long sum = 0;
+    for (Channel ch : channels) {
+      sum += pendingBytes(ch);
+    }
+    return sum;
+  }
+
+  /** The most bytes seen waiting on one connection, right after a write, since the start. */
+  public long peakOutboundBytes() {
+    return peakOutboundBytes.get();
+  }
+
+  private static long pendingBytes(Channel ch) {
+    io.netty.channel.ChannelOutboundBuffer b = ch.unsafe().outboundBuffer();
+    return b == null ? 0 : b.totalPendingWriteBytes();
   }
 
   /** The address of the node this runtime listens for, or null for a client runtime. */
@@ -496,10 +612,10 @@ public final class NetRuntime implements AutoCloseable {
       return;
     }
     Envelope envelope = new Envelope(from, to, msg, stamp, clock);
+    long bytes = (long) msg.sizeBytes() + ENVELOPE_OVERHEAD_BYTES;
     Channel ch = routes.get(to);
     if (ch != null && ch.isActive()) {
-      ch.write(envelope, ch.voidPromise());
-      dirty.add(ch);
+      write(ch, to, envelope, bytes);
       return;
     }
     InetSocketAddress target = Addresses.socketAddress(to);
@@ -513,13 +629,54 @@ public final class NetRuntime implements AutoCloseable {
       sendsDropped.incrementAndGet();
       return; // backing off after a failed connect: dropped, as by an unreachable peer
     }
-    if (o.queue.size() >= MAX_QUEUED_PER_PEER) {
-      o.queue.pollFirst(); // the oldest goes: the protocol retries what matters
-      sendsDropped.incrementAndGet();
+    // the oldest go first: the protocol retries what matters
+    while (!o.queue.isEmpty()
+        && (o.queue.size() >= MAX_QUEUED_PER_PEER || o.queuedBytes + bytes > outboundCapBytes)) {
+      o.poll();
+      droppedFull(to, o.queuedBytes);
     }
-    o.queue.addLast(envelope);
+    o.queue.addLast(new Queued(envelope, bytes));
+    o.queuedBytes += bytes;
     if (!o.connecting) {
       connect(to, target, o);
+    }
+  }
+
+  /**
+   * Writes {@code envelope} to {@code ch} unless the bytes waiting there would pass the cap; then
+   * drops it (the protocol allows any message to be lost, and retries what it needs). A message
+   * alone on an idle connection always goes, so the bound per connection is the cap or one frame.
+   */
+  private void write(Channel ch, Address to, Envelope envelope, long bytes) {
+    long pending = pendingBytes(ch);
+    if (pending > 0 && pending + bytes > outboundCapBytes) {
+      droppedFull(to, pending);
+      return;
+    }
+    ch.write(envelope, ch.voidPromise());
+    dirty.add(ch);
+    peakOutboundBytes.accumulateAndGet(pendingBytes(ch), Math::max);
+  }
+
+  private void droppedFull(Address to, long pending) {
+    sendsDropped.incrementAndGet();
+    sendsDroppedFull.incrementAndGet();
+    if (dropReports.size() >= 1024 && !dropReports.containsKey(to)) {
+      dropReports.clear(); // bounded: client sessions are peers too, and come and go
+    }
+    DropReport r = dropReports.computeIfAbsent(to, a -> new DropReport());
+    r.droppedSinceLog++;
+    long now = System.nanoTime();
+    if (r.lastLogNanos == 0 || now - r.lastLogNanos >= DROP_LOG_INTERVAL_NANOS) {
+      log.warn(
+          "sends to {} dropped: {} bytes wait to go out to it, the cap is {} (--outbound-cap);"
+              + " {} dropped since the last report",
+          to,
+          pending,
+          outboundCapBytes,
+          r.droppedSinceLog);
+      r.lastLogNanos = now;
+      r.droppedSinceLog = 0;
     }
   }
 
@@ -535,15 +692,16 @@ public final class NetRuntime implements AutoCloseable {
                     log.debug("cannot connect to {}: {}", to, f.cause().toString());
                     sendsDropped.addAndGet(o.queue.size());
                     o.queue.clear();
+                    o.queuedBytes = 0;
                     o.retryAfterNanos = System.nanoTime() + RECONNECT_BACKOFF_NANOS;
                     return;
                   }
                   Channel ch = f.channel();
                   routes.put(to, ch);
                   ch.closeFuture().addListener(c -> forget(ch));
-                  Envelope e;
-                  while ((e = o.queue.pollFirst()) != null) {
-                    ch.write(e, ch.voidPromise());
+                  Queued q;
+                  while ((q = o.poll()) != null) {
+                    write(ch, to, q.envelope(), q.bytes());
                   }
                   ch.flush();
                 });
@@ -618,12 +776,14 @@ public final class NetRuntime implements AutoCloseable {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
       openConnections.incrementAndGet();
+      channels.add(ctx.channel());
       ctx.fireChannelActive();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
       openConnections.decrementAndGet();
+      channels.remove(ctx.channel());
       forget(ctx.channel());
       ctx.fireChannelInactive();
     }

@@ -41,6 +41,11 @@ public final class PbkvClient implements AutoCloseable {
    *     at-most-once guarantee holds only for retries that arrive within the expiry (see {@code
    *     ServerConfig.sessionExpiryMillis})
    * @param retry re-send an unanswered request after this long (default 100 ms)
+   * @param outboundCapBytes the most bytes of operations the client holds (waiting for a session or
+   *     in flight: their keys and values), and the most bytes waiting to go out on one connection
+   *     (default {@value #DEFAULT_OUTBOUND_CAP_BYTES}, 64 MiB). An operation that would pass it
+   *     fails at once with {@link PbkvException} (not sent) unless nothing else is outstanding; a
+   *     re-send that would pass the connection's cap is dropped, and the next retry tries again
    * @param security TLS (and credentials) for every connection, or null for plain TCP
    */
   public record Options(
@@ -48,7 +53,11 @@ public final class PbkvClient implements AutoCloseable {
       int sessions,
       Duration timeout,
       Duration retry,
+      long outboundCapBytes,
       dev.pbkv.net.tls.ConnectionSecurity security) {
+    /** The default {@link #outboundCapBytes}: 64 MiB. */
+    public static final long DEFAULT_OUTBOUND_CAP_BYTES = 64L << 20;
+
     public Options {
       Objects.requireNonNull(viewService, "viewService");
       if (sessions < 1) {
@@ -57,23 +66,35 @@ public final class PbkvClient implements AutoCloseable {
       if (timeout.isNegative() || timeout.isZero() || retry.isNegative() || retry.isZero()) {
         throw new IllegalArgumentException("timeout and retry must be positive");
       }
+      if (outboundCapBytes < 1) {
+        throw new IllegalArgumentException(
+            "outboundCapBytes must be >= 1, got " + outboundCapBytes);
+      }
+    }
+
+    public Options(String viewService, int sessions, Duration timeout, Duration retry) {
+      this(viewService, sessions, timeout, retry, DEFAULT_OUTBOUND_CAP_BYTES, null);
     }
 
     public static Options of(String viewService) {
-      return new Options(viewService, 16, Duration.ofSeconds(5), Duration.ofMillis(100), null);
+      return new Options(viewService, 16, Duration.ofSeconds(5), Duration.ofMillis(100));
     }
 
     public Options withSessions(int n) {
-      return new Options(viewService, n, timeout, retry, security);
+      return new Options(viewService, n, timeout, retry, outboundCapBytes, security);
     }
 
     public Options withTimeout(Duration t) {
-      return new Options(viewService, sessions, t, retry, security);
+      return new Options(viewService, sessions, t, retry, outboundCapBytes, security);
+    }
+
+    public Options withOutboundCap(long bytes) {
+      return new Options(viewService, sessions, timeout, retry, bytes, security);
     }
 
     /** These options over TLS ({@code s}), or plain TCP when null. */
     public Options withSecurity(dev.pbkv.net.tls.ConnectionSecurity s) {
-      return new Options(viewService, sessions, timeout, retry, s);
+      return new Options(viewService, sessions, timeout, retry, outboundCapBytes, s);
     }
   }
 
@@ -87,6 +108,7 @@ public final class PbkvClient implements AutoCloseable {
     final PbClient client;
     CompletableFuture<Result> future;
     Command command;
+    long commandBytes;
     long deadlineNanos;
     private final SessionTimers timers = new SessionTimers();
 
@@ -144,13 +166,14 @@ public final class PbkvClient implements AutoCloseable {
         future = null;
         command = null;
         busy.remove(this);
+        outstandingBytes -= commandBytes;
         release(this);
         f.complete(r);
       }
     }
   }
 
-  private record Waiting(Command command, CompletableFuture<Result> future) {}
+  private record Waiting(Command command, long bytes, CompletableFuture<Result> future) {}
 
   /** How often the sweep fires timers and expires ops. */
   private static final long SWEEP_MILLIS = 10;
@@ -163,11 +186,12 @@ public final class PbkvClient implements AutoCloseable {
   private final ArrayDeque<Session> idle = new ArrayDeque<>(); // event loop only
   private final ArrayDeque<Waiting> waiting = new ArrayDeque<>(); // event loop only
   private final java.util.Set<Session> busy = new java.util.LinkedHashSet<>(); // event loop only
+  private long outstandingBytes; // event loop only: keys and values of waiting and busy ops
 
   private PbkvClient(Options options) {
     this.options = options;
     this.viewService = Addresses.of(options.viewService());
-    this.runtime = NetRuntime.client(options.security());
+    this.runtime = NetRuntime.client(options.outboundCapBytes(), options.security());
     byte[] id = new byte[6];
     new SecureRandom().nextBytes(id);
     this.prefix = "c-" + java.util.HexFormat.of().formatHex(id) + "-";
@@ -230,22 +254,50 @@ public final class PbkvClient implements AutoCloseable {
               "keys and values are bytes (chars 0-255, see ByteStrings): " + command));
       return future;
     }
+    long bytes = bytes(command);
     runtime.call(
         () -> {
+          if (outstandingBytes > 0 && outstandingBytes + bytes > options.outboundCapBytes()) {
+            future.completeExceptionally(
+                new PbkvException(
+                    "the client holds "
+                        + outstandingBytes
+                        + " bytes of operations, and this one's "
+                        + bytes
+                        + " would pass its cap of "
+                        + options.outboundCapBytes()
+                        + " (outboundCapBytes): not sent"));
+            return null;
+          }
+          outstandingBytes += bytes;
           Session s = idle.poll();
           if (s == null) {
-            waiting.add(new Waiting(command, future));
+            waiting.add(new Waiting(command, bytes, future));
           } else {
-            start(s, command, future);
+            start(s, command, bytes, future);
           }
           return null;
         });
     return future;
   }
 
-  private void start(Session s, Command command, CompletableFuture<Result> future) {
+  /** The bytes an operation holds: its key and values (byte strings: a char is a byte). */
+  static long bytes(Command c) {
+    long n = c.key().length();
+    if (c instanceof Command.Put p) {
+      n += p.value().length();
+    } else if (c instanceof Command.Append a) {
+      n += a.value().length();
+    } else if (c instanceof Command.CompareAndSet cas) {
+      n += cas.update().length() + (cas.expected() == null ? 0 : cas.expected().length());
+    }
+    return n;
+  }
+
+  private void start(Session s, Command command, long bytes, CompletableFuture<Result> future) {
     s.future = future;
     s.command = command;
+    s.commandBytes = bytes;
     s.deadlineNanos = System.nanoTime() + options.timeout().toNanos();
     busy.add(s);
     runtime.invoke(
@@ -295,6 +347,7 @@ public final class PbkvClient implements AutoCloseable {
     if (f == null) {
       return;
     }
+    outstandingBytes -= s.commandBytes;
     s.future = null;
     s.command = null;
     runtime.removeNode(s.client.address());
@@ -306,7 +359,7 @@ public final class PbkvClient implements AutoCloseable {
   private void release(Session s) {
     Waiting next = waiting.poll();
     if (next != null) {
-      start(s, next.command(), next.future());
+      start(s, next.command(), next.bytes(), next.future());
     } else {
       idle.add(s);
     }
