@@ -62,6 +62,13 @@ final class DemoCommand implements Callable<Integer> {
   int clients = 8;
 
   @Option(
+      names = "--tls",
+      description =
+          "run the cluster with TLS and authentication: certificates from pbkv certs (in the log"
+              + " folder), a users file, the clients logged in by certificate")
+  boolean tls;
+
+  @Option(
       names = "--keep-logs",
       description =
           "keep the processes' log folder (it is deleted at the end unless something failed)")
@@ -74,8 +81,11 @@ final class DemoCommand implements Callable<Integer> {
     if (clients < 1) {
       throw new UserError("--clients must be at least 1");
     }
+    if (tls && simulated) {
+      throw new UserError("--tls runs real processes: it does not go with --simulated");
+    }
     PrintWriter out = spec.commandLine().getOut();
-    return simulated ? runSimulated(out) : new ProcessDemo(out, clients, keepLogs).run();
+    return simulated ? runSimulated(out) : new ProcessDemo(out, clients, keepLogs, tls).run();
   }
 
   private int runSimulated(PrintWriter out) {

@@ -47,6 +47,11 @@ public final class ConnectionSecurity {
     this.login = login;
   }
 
+  /** Without TLS contexts: for tests of the gate alone. */
+  static ConnectionSecurity forGateTests(Users users, Login login) {
+    return new ConnectionSecurity(null, null, users, login);
+  }
+
   /** For a listening process (a server or the view service): accepts and opens connections. */
   public static ConnectionSecurity member(TlsConfig tls) {
     return member(tls, null);

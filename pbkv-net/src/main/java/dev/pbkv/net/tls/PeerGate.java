@@ -61,8 +61,33 @@ public final class PeerGate extends ChannelDuplexHandler {
   private final ArrayDeque<Envelope> pending = new ArrayDeque<>();
 
   PeerGate(ConnectionSecurity security, boolean accepted) {
+    this(security, accepted, null);
+  }
+
+  /** A gate whose peer is {@code identity} (tests: no TLS handshake needed); null: from TLS. */
+  PeerGate(ConnectionSecurity security, boolean accepted, PeerIdentity identity) {
     this.security = security;
     this.accepted = accepted;
+    this.identity = identity;
+    if (identity != null) {
+      admit(identity);
+    }
+  }
+
+  /** What a client certificate's identity allows, decided once. */
+  private void admit(PeerIdentity id) {
+    if (id.role() == PeerRole.CLIENT && id.user() != null) {
+      Users users = security.users();
+      if (users == null) {
+        anyKey = true;
+      } else {
+        user = users.get(id.user());
+        if (user == null) {
+          loginProblem =
+              "the user '" + id.user() + "' of the client certificate is not in the users file";
+        }
+      }
+    }
   }
 
   private PeerIdentity identity(ChannelHandlerContext ctx) {
@@ -72,20 +97,7 @@ public final class PeerGate extends ChannelDuplexHandler {
           ssl == null || !ssl.handshakeFuture().isSuccess()
               ? PeerIdentity.NONE
               : PeerIdentity.of(ssl.engine().getSession());
-      if (identity.role() == PeerRole.CLIENT && identity.user() != null) {
-        Users users = security.users();
-        if (users == null) {
-          anyKey = true;
-        } else {
-          user = users.get(identity.user());
-          if (user == null) {
-            loginProblem =
-                "the user '"
-                    + identity.user()
-                    + "' of the client certificate is not in the users file";
-          }
-        }
-      }
+      admit(identity);
     }
     return identity;
   }
