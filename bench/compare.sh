@@ -5,13 +5,16 @@
 # Everything it starts, it stops.   Usage: bench/compare.sh [SECONDS_PER_RUN] [ROUNDS]
 # Environment: SESSIONS (default "1 8 64"), CLIENTS (pbkv clients, default "pooled direct"),
 # WARMUP (unmeasured seconds per run, default 10: a fresh load-generator JVM must compile first),
-# MIX (default put:50,get:50; e.g. put:100 for puts only).
+# MIX (default put:50,get:50; e.g. put:100 for puts only), TLS=1 (both sides over TLS: pbkv with
+# `pbkv certs` certificates on every connection, Redis with --tls-port and TLS replication; the pbkv
+# client is then pooled only, as DirectClient speaks plain TCP).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 seconds="${1:-10}"
 rounds="${2:-2}"
 sessions_list="${SESSIONS:-1 8 64}"
-clients_list="${CLIENTS:-pooled direct}"
+tls="${TLS:-0}"
+if [ "$tls" = 1 ]; then clients_list="${CLIENTS:-pooled}"; else clients_list="${CLIENTS:-pooled direct}"; fi
 warmup="${WARMUP:-10}"
 mix="${MIX:-put:50,get:50}"
 
@@ -33,21 +36,36 @@ trap cleanup EXIT INT TERM
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
+# TLS=1: one CA for both systems; Redis uses the server certificate (it has serverAuth and
+# clientAuth, so the replica presents it to the primary as well).
+pbkv_tls=(); redis_tls=(); redis_cli_tls=(); bench_tls=(); scheme=redis
+if [ "$tls" = 1 ]; then
+  java -jar "$jar" certs --out "$work/certs" --servers 127.0.0.1 --viewservers 127.0.0.1 --clients bench >/dev/null
+  c="$work/certs"
+  pbkv_vs_tls=(--tls-cert "$c/viewservice-127.0.0.1.crt" --tls-key "$c/viewservice-127.0.0.1.key" --tls-ca "$c/ca.crt")
+  pbkv_tls=(--tls-cert "$c/server-127.0.0.1.crt" --tls-key "$c/server-127.0.0.1.key" --tls-ca "$c/ca.crt")
+  bench_tls=(--tls-cert "$c/client-bench.crt" --tls-key "$c/client-bench.key" --tls-ca "$c/ca.crt")
+  redis_tls=(--tls-cert-file "$c/server-127.0.0.1.crt" --tls-key-file "$c/server-127.0.0.1.key" --tls-ca-cert-file "$c/ca.crt" --tls-replication yes --tls-auth-clients yes)
+  redis_cli_tls=(--tls --cert "$c/client-bench.crt" --key "$c/client-bench.key" --cacert "$c/ca.crt")
+  scheme=rediss
+fi
+
 # Redis: a primary and a replica, no persistence.
 rp=$(free_port); rr=$(free_port)
-redis-server --port "$rp" --bind 127.0.0.1 --save "" --appendonly no --dir "$work" >"$work/redis-p.log" 2>&1 & pids+=($!); redis_pids="$!"
-redis-server --port "$rr" --bind 127.0.0.1 --save "" --appendonly no --dir "$work" --replicaof 127.0.0.1 "$rp" >"$work/redis-r.log" 2>&1 & pids+=($!); redis_pids="$redis_pids,$!"
+if [ "$tls" = 1 ]; then rport=(--port 0 --tls-port); else rport=(--port); fi
+redis-server "${rport[@]}" "$rp" --bind 127.0.0.1 --save "" --appendonly no --dir "$work" "${redis_tls[@]}" >"$work/redis-p.log" 2>&1 & pids+=($!); redis_pids="$!"
+redis-server "${rport[@]}" "$rr" --bind 127.0.0.1 --save "" --appendonly no --dir "$work" "${redis_tls[@]}" --replicaof 127.0.0.1 "$rp" >"$work/redis-r.log" 2>&1 & pids+=($!); redis_pids="$redis_pids,$!"
 
 # pbkv: a view service, a primary and a backup.
 vs=$(free_port); s1=$(free_port); s2=$(free_port)
-java -jar "$jar" viewserver --listen "127.0.0.1:$vs" --log-level warn >"$work/vs.log" 2>&1 & pids+=($!); pbkv_pids="$!"
-java -jar "$jar" server --listen "127.0.0.1:$s1" --viewserver "127.0.0.1:$vs" --log-level warn >"$work/s1.log" 2>&1 & pids+=($!); pbkv_pids="$pbkv_pids,$!"
-java -jar "$jar" server --listen "127.0.0.1:$s2" --viewserver "127.0.0.1:$vs" --log-level warn >"$work/s2.log" 2>&1 & pids+=($!); pbkv_pids="$pbkv_pids,$!"
+java -jar "$jar" viewserver --listen "127.0.0.1:$vs" --log-level warn ${pbkv_vs_tls[@]+"${pbkv_vs_tls[@]}"} >"$work/vs.log" 2>&1 & pids+=($!); pbkv_pids="$!"
+java -jar "$jar" server --listen "127.0.0.1:$s1" --viewserver "127.0.0.1:$vs" --log-level warn ${pbkv_tls[@]+"${pbkv_tls[@]}"} >"$work/s1.log" 2>&1 & pids+=($!); pbkv_pids="$pbkv_pids,$!"
+java -jar "$jar" server --listen "127.0.0.1:$s2" --viewserver "127.0.0.1:$vs" --log-level warn ${pbkv_tls[@]+"${pbkv_tls[@]}"} >"$work/s2.log" 2>&1 & pids+=($!); pbkv_pids="$pbkv_pids,$!"
 
 ready=""
 for _ in $(seq 100); do
-  if redis-cli -p "$rp" info replication 2>/dev/null | grep -q "connected_slaves:1" \
-     && java -jar "$jar" status --viewserver "127.0.0.1:$vs" --log-level error 2>/dev/null | grep -q "backup 127.0.0.1"; then
+  if redis-cli -p "$rp" ${redis_cli_tls[@]+"${redis_cli_tls[@]}"} info replication 2>/dev/null | grep -q "connected_slaves:1" \
+     && java -jar "$jar" status --viewserver "127.0.0.1:$vs" --log-level error ${bench_tls[@]+"${bench_tls[@]}"} 2>/dev/null | grep -q "backup 127.0.0.1"; then
     ready=yes; break
   fi
   sleep 0.3
@@ -62,9 +80,9 @@ bench() { # TARGET SESSIONS [CLIENT] -> "ops/s p50 cpu_per_op"
   local args=(--sessions "$2" --duration "${seconds}s" --warmup "${warmup}s" --mix "$mix" --keys 100000 --value-size 16)
   local out
   if [ "$1" = pbkv ]; then
-    out=$(java -jar "$jar" bench --viewserver "127.0.0.1:$vs" --client "$3" --cpu-pids "$pbkv_pids" "${args[@]}")
+    out=$(java -jar "$jar" bench --viewserver "127.0.0.1:$vs" --client "$3" --cpu-pids "$pbkv_pids" "${args[@]}" ${bench_tls[@]+"${bench_tls[@]}"})
   else
-    out=$(java -jar "$jar" bench --target "redis://127.0.0.1:$rp" --redis-wait 1 --cpu-pids "$redis_pids" "${args[@]}")
+    out=$(java -jar "$jar" bench --target "$scheme://127.0.0.1:$rp" --redis-wait 1 --cpu-pids "$redis_pids" "${args[@]}" ${bench_tls[@]+"${bench_tls[@]}"})
   fi
   local result cpu
   result=$(grep '^RESULT' <<<"$out"); cpu=$(grep '^CPU' <<<"$out")
@@ -84,6 +102,7 @@ saved_seconds="$seconds"; seconds=5
 bench pbkv 64 pooled >/dev/null; bench redis 64 >/dev/null
 seconds="$saved_seconds"
 
+[ "$tls" = 1 ] && echo "both over TLS (pbkv: JDK TLS on every connection, client certificate; Redis: --tls-port, TLS replication, client certificate)"
 echo "pbkv vs Redis (SET + WAIT 1 0), $mix, 100k keys, 16-byte values, ${seconds}s per run after ${warmup}s warm-up, $rounds rounds (A B A B); $(nproc) cores, $(date -u +%F)"
 echo "pbkv clients: pooled = PbkvClient (sessions multiplexed on one connection), direct = DirectClient (a connection per session, like the Redis driver)"
 echo "cpu = CPU time per op of the load generator plus the servers (pbkv: view service, primary, backup; Redis: primary, replica)"

@@ -52,8 +52,13 @@ final class BenchCommand implements Callable<Integer> {
       description = "the pbkv cluster's view service (default: ${DEFAULT-VALUE}) [PBKV_VIEWSERVER]")
   String viewServer;
 
-  @Option(names = "--target", paramLabel = "redis://HOST:PORT", description = "load Redis instead")
+  @Option(
+      names = "--target",
+      paramLabel = "redis://HOST:PORT",
+      description = "load Redis instead (rediss://HOST:PORT: over TLS, with the --tls-* files)")
   String target;
+
+  @picocli.CommandLine.Mixin TlsOptions tls;
 
   @Option(
       names = "--redis-wait",
@@ -143,6 +148,10 @@ final class BenchCommand implements Callable<Integer> {
     List<Session> open = new ArrayList<>();
     PbkvClient pbkv = null;
     try {
+      dev.pbkv.net.tls.TlsConfig tlsConfig = tls.config();
+      if (target == null && client == ClientKind.direct && tlsConfig != null) {
+        throw new UserError("--client direct speaks plain TCP only: use --client pooled with TLS");
+      }
       if (target == null && client == ClientKind.direct) {
         for (int i = 0; i < sessions; i++) {
           DirectClient c;
@@ -158,14 +167,21 @@ final class BenchCommand implements Callable<Integer> {
             PbkvClient.connect(
                 PbkvClient.Options.of(viewServer)
                     .withSessions(sessions)
-                    .withTimeout(Duration.ofSeconds(10)));
+                    .withTimeout(Duration.ofSeconds(10))
+                    .withSecurity(
+                        tlsConfig == null
+                            ? null
+                            : dev.pbkv.net.tls.ConnectionSecurity.client(tlsConfig)));
         PbkvClient c = pbkv;
         for (int i = 0; i < sessions; i++) {
           open.add(new Session(c::put, c::get, () -> {})); // the client is closed once, below
         }
       } else {
         URI uri = parseRedis(target);
-        try (Jedis probe = new Jedis(uri.getHost(), uri.getPort(), 2000)) {
+        redis.clients.jedis.JedisClientConfig redisConfig = redisConfig(uri, tlsConfig);
+        redis.clients.jedis.HostAndPort hp =
+            new redis.clients.jedis.HostAndPort(uri.getHost(), uri.getPort());
+        try (Jedis probe = new Jedis(hp, redisConfig)) {
           probe.ping(); // fail fast: a refused or silent Redis is not a run of 0 ops/s
         } catch (redis.clients.jedis.exceptions.JedisException e) {
           Throwable cause = e;
@@ -188,7 +204,7 @@ final class BenchCommand implements Callable<Integer> {
                           : String.valueOf(cause.getMessage())));
         }
         for (int i = 0; i < sessions; i++) {
-          Jedis jedis = new Jedis(uri.getHost(), uri.getPort());
+          Jedis jedis = new Jedis(hp, redisConfig);
           open.add(
               new Session(
                   (key, v) -> {
@@ -382,12 +398,56 @@ final class BenchCommand implements Callable<Integer> {
   private static URI parseRedis(String target) {
     try {
       URI uri = URI.create(target);
-      if ("redis".equals(uri.getScheme()) && uri.getHost() != null && uri.getPort() > 0) {
+      if (("redis".equals(uri.getScheme()) || "rediss".equals(uri.getScheme()))
+          && uri.getHost() != null
+          && uri.getPort() > 0) {
         return uri;
       }
     } catch (IllegalArgumentException e) {
       // fall through
     }
     throw new UserError("--target '" + target + "' is not redis://HOST:PORT");
+  }
+
+  /** Jedis settings: plain, or TLS (rediss://) with the --tls-* certificate and CA. */
+  private static redis.clients.jedis.JedisClientConfig redisConfig(
+      URI uri, dev.pbkv.net.tls.TlsConfig tls) {
+    var b = redis.clients.jedis.DefaultJedisClientConfig.builder().timeoutMillis(2000);
+    if (!"rediss".equals(uri.getScheme())) {
+      return b.build();
+    }
+    if (tls == null) {
+      throw new UserError("--target rediss://… needs --tls-ca (and --tls-cert, --tls-key)");
+    }
+    try {
+      java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+      trust.load(null, null);
+      trust.setCertificateEntry("ca", CertIssuer.readCert(tls.ca()));
+      var tmf =
+          javax.net.ssl.TrustManagerFactory.getInstance(
+              javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(trust);
+      javax.net.ssl.KeyManager[] kms = null;
+      if (tls.cert() != null) {
+        java.security.KeyStore keys = java.security.KeyStore.getInstance("PKCS12");
+        keys.load(null, null);
+        char[] pw = "x".toCharArray();
+        keys.setKeyEntry(
+            "me",
+            CertIssuer.readKey(tls.key()),
+            pw,
+            new java.security.cert.Certificate[] {CertIssuer.readCert(tls.cert())});
+        var kmf =
+            javax.net.ssl.KeyManagerFactory.getInstance(
+                javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(keys, pw);
+        kms = kmf.getKeyManagers();
+      }
+      javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+      ctx.init(kms, tmf.getTrustManagers(), null);
+      return b.ssl(true).sslSocketFactory(ctx.getSocketFactory()).build();
+    } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+      throw new UserError("cannot use the TLS files for Redis: " + e.getMessage());
+    }
   }
 }

@@ -4,8 +4,13 @@ import ch.qos.logback.classic.Level;
 import dev.pbkv.net.Addresses;
 import dev.pbkv.net.PbkvClient;
 import dev.pbkv.net.ViewServiceProbe;
+import dev.pbkv.net.tls.ConnectionSecurity;
+import dev.pbkv.net.tls.Login;
+import dev.pbkv.net.tls.TlsConfig;
+import dev.pbkv.net.tls.UserName;
 import java.nio.file.Path;
 import java.time.Duration;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The options every client command shares. */
@@ -58,6 +63,74 @@ final class ClientOptions {
           "error, warn, info, debug or trace (default: ${DEFAULT-VALUE}) [PBKV_LOG_LEVEL]")
   Level logLevel;
 
+  @Mixin TlsOptions tls;
+
+  @Option(
+      names = "--user",
+      paramLabel = "NAME",
+      defaultValue = "${env:PBKV_USER}",
+      description =
+          "log in as NAME with a password (over TLS only): the password comes from PBKV_PASSWORD,"
+              + " else from --password-file, else a prompt [PBKV_USER]")
+  String user;
+
+  @Option(
+      names = "--password-file",
+      paramLabel = "FILE",
+      defaultValue = "${env:PBKV_PASSWORD_FILE}",
+      description = "read the --user password from FILE's first line [PBKV_PASSWORD_FILE]")
+  Path passwordFile;
+
+  /** TLS (and a login) for the client's connections, or null for plain TCP. */
+  ConnectionSecurity security() {
+    TlsConfig config = tls.config();
+    Login login = login();
+    if (config == null) {
+      if (login != null) {
+        throw new UserError(
+            "refusing to send a password over plain TCP: give --tls-ca (the cluster's CA"
+                + " certificate) to use TLS");
+      }
+      return null;
+    }
+    try {
+      return ConnectionSecurity.client(config, login);
+    } catch (IllegalArgumentException e) {
+      throw new UserError(e.getMessage());
+    }
+  }
+
+  private Login login() {
+    if (user == null || user.isBlank()) {
+      return null;
+    }
+    if (!UserName.valid(user)) {
+      throw new UserError("--user '" + user + "' is not a user name");
+    }
+    String password = System.getenv("PBKV_PASSWORD");
+    if (password == null && passwordFile != null) {
+      try {
+        java.util.List<String> lines =
+            java.nio.file.Files.readAllLines(passwordFile, java.nio.charset.StandardCharsets.UTF_8);
+        password = lines.isEmpty() ? "" : lines.get(0);
+      } catch (java.io.IOException e) {
+        throw FileChecks.failed(passwordFile, e);
+      }
+    }
+    if (password == null && System.console() != null) {
+      char[] typed = System.console().readPassword("password for %s: ", user);
+      password = typed == null ? null : new String(typed);
+    }
+    if (password == null || password.isEmpty()) {
+      throw new UserError(
+          "--user " + user + ": no password (set PBKV_PASSWORD or give --password-file)");
+    }
+    if (password.length() > Login.MAX_PASSWORD_CHARS) {
+      throw new UserError("the password is over " + Login.MAX_PASSWORD_CHARS + " characters");
+    }
+    return new Login(user, password);
+  }
+
   /**
    * Connects; fails at once (exit code 2) when the view service's host is unknown or its port
    * refuses the connection, instead of waiting out the timeout.
@@ -87,6 +160,7 @@ final class ClientOptions {
         PbkvClient.Options.of(viewServer)
             .withSessions(sessions)
             .withTimeout(Duration.ofMillis(timeoutMillis))
-            .withOutboundCap(outboundCapBytes));
+            .withOutboundCap(outboundCapBytes)
+            .withSecurity(security()));
   }
 }

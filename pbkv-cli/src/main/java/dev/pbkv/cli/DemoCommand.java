@@ -80,6 +80,13 @@ final class DemoCommand implements Callable<Integer> {
   int clients = 8;
 
   @Option(
+      names = "--tls",
+      description =
+          "run the cluster with TLS and authentication: certificates from pbkv certs (in the log"
+              + " folder), a users file, the clients logged in by certificate")
+  boolean tls;
+
+  @Option(
       names = "--keep-logs",
       description =
           "keep the processes' log folder (it is deleted at the end unless something failed)")
@@ -92,15 +99,22 @@ final class DemoCommand implements Callable<Integer> {
     if (clients < 1) {
       throw new UserError("--clients must be at least 1");
     }
+    if (tls && simulated) {
+      throw new UserError("--tls runs real processes: it does not go with --simulated");
+    }
     PrintWriter out = spec.commandLine().getOut();
     if (ha) {
+      if (tls) {
+        throw new UserError(
+            "--ha and --tls do not go together yet (the ZooKeeper link has no TLS)");
+      }
       if (simulated) {
         throw new UserError(
             "--ha and --simulated exclude each other (see pbkv scenario viewservice-failover)");
       }
       return new HaDemo(out, clients, keepLogs, zkSessionTimeout).run();
     }
-    return simulated ? runSimulated(out) : new ProcessDemo(out, clients, keepLogs).run();
+    return simulated ? runSimulated(out) : new ProcessDemo(out, clients, keepLogs, tls).run();
   }
 
   private int runSimulated(PrintWriter out) {

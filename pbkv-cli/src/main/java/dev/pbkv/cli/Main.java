@@ -36,6 +36,7 @@ import picocli.CommandLine.ParseResult;
       ShellCommand.class,
       StatusCommand.class,
       CertsCommand.class,
+      UsersCommand.class,
       BenchCommand.class,
       ScenarioCommand.class,
       SimCommand.class,

@@ -29,6 +29,8 @@ final class ProcessCluster implements AutoCloseable {
   private final Thread hook = new Thread(this::stopAll, "stop-cluster");
   private final Map<String, String> listenedOn = new java.util.concurrent.ConcurrentHashMap<>();
   private Address viewService;
+  private Path certDir; // null: plain TCP
+  private final Map<String, List<String>> roleArgs = new java.util.HashMap<>();
   private int started;
   private volatile boolean keepLogs;
 
@@ -86,6 +88,36 @@ final class ProcessCluster implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * From now on, processes start with TLS: the view service with {@code
+   * DIR/viewservice-127.0.0.1.*}, servers with {@code DIR/server-127.0.0.1.*} (as {@code pbkv certs
+   * --out DIR} writes them), all trusting {@code DIR/ca.crt}.
+   */
+  void secure(Path dir) {
+    this.certDir = dir;
+  }
+
+  /** The TLS folder given to {@link #secure}, or null. */
+  Path certDir() {
+    return certDir;
+  }
+
+  /** Extra arguments every process of {@code role} ({@code server}, {@code viewserver}) gets. */
+  void roleArgs(String role, String... args) {
+    roleArgs.put(role, List.of(args));
+  }
+
+  /** The TLS flags for a process holding {@code DIR/NAME.crt} and {@code .key}. */
+  static List<String> tlsArgs(Path dir, String name) {
+    return List.of(
+        "--tls-cert",
+        dir.resolve(name + ".crt").toString(),
+        "--tls-key",
+        dir.resolve(name + ".key").toString(),
+        "--tls-ca",
+        dir.resolve("ca.crt").toString());
   }
 
   /** Starts the view service on a free port, with its state in memory; returns its address. */
@@ -166,6 +198,11 @@ final class ProcessCluster implements AutoCloseable {
     List<String> args = new ArrayList<>(List.of(role, "--listen", "127.0.0.1:" + port));
     args.addAll(List.of("--port-file", portFile.toString()));
     args.addAll(List.of(more));
+    if (certDir != null) {
+      args.addAll(
+          tlsArgs(certDir, (role.equals("server") ? "server-" : "viewservice-") + "127.0.0.1"));
+    }
+    args.addAll(roleArgs.getOrDefault(role, List.of()));
     Process p = start(log, args);
     long deadline = System.nanoTime() + LISTEN_LIMIT_MILLIS * 1_000_000;
     try {

@@ -4,10 +4,14 @@ import dev.pbkv.history.AppendCheck;
 import dev.pbkv.history.HistoryOp;
 import dev.pbkv.net.PbkvClient;
 import dev.pbkv.net.PbkvException;
+import dev.pbkv.net.tls.ConnectionSecurity;
+import dev.pbkv.net.tls.TlsConfig;
+import dev.pbkv.net.tls.Users;
 import dev.pbkv.node.Address;
 import dev.pbkv.view.View;
 import dev.pbkv.view.ViewServiceMessage.Status;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,12 +30,60 @@ final class ProcessDemo {
   private final PrintWriter out;
   private final int clients;
   private final boolean keepLogs;
+  private final boolean tls;
   private final long startNanos = System.nanoTime();
 
-  ProcessDemo(PrintWriter out, int clients, boolean keepLogs) {
+  ProcessDemo(PrintWriter out, int clients, boolean keepLogs, boolean tls) {
     this.out = out;
     this.clients = clients;
     this.keepLogs = keepLogs;
+    this.tls = tls;
+  }
+
+  /**
+   * With --tls: {@code pbkv certs} into the log folder, a users file whose user {@code demo} logs
+   * in by certificate and may use every key, and the cluster started with both; the client's
+   * security, or null without --tls.
+   */
+  private ConnectionSecurity secure(ProcessCluster cluster) {
+    if (!tls) {
+      return null;
+    }
+    Path certs = cluster.logDir().resolve("certs");
+    java.io.StringWriter made = new java.io.StringWriter();
+    int exit =
+        new picocli.CommandLine(new CertsCommand())
+            .setOut(new PrintWriter(made))
+            .setErr(new PrintWriter(made))
+            .execute(
+                "--out",
+                certs.toString(),
+                "--servers",
+                "127.0.0.1",
+                "--viewservers",
+                "127.0.0.1",
+                "--clients",
+                "demo");
+    if (exit != 0) {
+      throw new IllegalStateException("pbkv certs failed: " + made);
+    }
+    Path users = cluster.logDir().resolve("users.txt");
+    try {
+      java.nio.file.Files.writeString(
+          users,
+          new Users.User("demo", null, List.of("*"), List.of("*")).line() + "\n",
+          java.nio.charset.StandardCharsets.UTF_8);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    cluster.secure(certs);
+    cluster.roleArgs("server", "--users", users.toString());
+    say("TLS on every connection (certificates by pbkv certs in " + certs + "); users " + users);
+    return ConnectionSecurity.client(
+        new TlsConfig(
+            certs.resolve("client-demo.crt"),
+            certs.resolve("client-demo.key"),
+            certs.resolve("ca.crt")));
   }
 
   private long micros() {
@@ -68,6 +120,7 @@ final class ProcessDemo {
       out.println("pbkv demo — a view service and 3 servers as separate processes on 127.0.0.1;");
       out.println(clients + " client sessions append unique tokens to " + KEYS + " keys.");
       out.println();
+      ConnectionSecurity security = secure(cluster);
       Address vs = cluster.startViewService();
       List<Address> servers = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
@@ -78,7 +131,8 @@ final class ProcessDemo {
           PbkvClient.connect(
               PbkvClient.Options.of(vs.name())
                   .withSessions(clients)
-                  .withTimeout(Duration.ofSeconds(20)))) {
+                  .withTimeout(Duration.ofSeconds(20))
+                  .withSecurity(security))) {
         Status first = awaitAckedViewWithBackup(client, 30_000);
         if (first == null) {
           say("FAILED: the cluster did not form a view with a primary and a backup in 30 s");

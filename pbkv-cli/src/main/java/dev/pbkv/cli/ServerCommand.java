@@ -82,6 +82,16 @@ final class ServerCommand implements Callable<Integer> {
               + " [PBKV_SESSION_EXPIRY]")
   String sessionExpiry;
 
+  @Option(
+      names = "--users",
+      paramLabel = "FILE",
+      defaultValue = "${env:PBKV_USERS}",
+      description =
+          "clients log in as these users (password or client certificate) and may use only their"
+              + " keys (see 'pbkv users add'); needs TLS. Without it, any client certificate of the"
+              + " CA may do anything [PBKV_USERS]")
+  java.nio.file.Path users;
+
   @Mixin ServiceOptions service;
 
   @Override
@@ -133,6 +143,7 @@ final class ServerCommand implements Callable<Integer> {
         viewSenders.add(Addresses.of(id.trim()));
       }
     }
+    var security = service.security(log, "server", users);
     long bootId = newBootId();
     MetricsSetup metrics = MetricsSetup.start(service.metricsListen, "server", log);
     MeteredServer[] metered = new MeteredServer[1];
@@ -151,16 +162,18 @@ final class ServerCommand implements Callable<Integer> {
                   new ObservedNode(metered[0], n -> logger.accept(server)), server::executedOps);
             },
             service.trace,
-            service.outboundCapBytes);
+            service.outboundCapBytes,
+            security);
     Address self = runtime.address();
     service.reportPort(runtime);
     if (metrics != null) {
       metrics.attach(runtime, () -> metered[0].sample());
     }
     log.info(
-        "server {} listening{} (boot id {}); view service {}",
+        "server {} listening{}{} (boot id {}); view service {}",
         self,
         advertise.equals(listen) ? "" : " on " + listen,
+        security == null ? " (plain TCP)" : " (TLS)",
         bootId,
         viewServices.size() == 1 ? viewServices.get(0) : viewServices);
     return ProcessLife.runUntilStopped(runtime, log, "server " + self, metrics);

@@ -2,11 +2,15 @@ package dev.pbkv.cli;
 
 import ch.qos.logback.classic.Level;
 import dev.pbkv.net.NetRuntime;
+import dev.pbkv.net.tls.ConnectionSecurity;
+import dev.pbkv.net.tls.TlsConfig;
+import dev.pbkv.net.tls.Users;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -75,6 +79,45 @@ final class ServiceOptions {
           "once listening, write the port to FILE (with --listen HOST:0, the free port the system"
               + " picked), for scripts and tests")
   Path portFile;
+
+  @Mixin TlsOptions tls;
+
+  /**
+   * TLS for every connection the process accepts and opens, or null for plain TCP (logged as one
+   * WARN: anyone who can reach the port can act as a member or a client).
+   */
+  ConnectionSecurity security(org.slf4j.Logger log, String what) {
+    return security(log, what, null);
+  }
+
+  /** Like {@link #security(org.slf4j.Logger, String)}, with the users file {@code users}. */
+  ConnectionSecurity security(org.slf4j.Logger log, String what, Path users) {
+    TlsConfig config = tls.config();
+    if (config == null && users != null) {
+      throw new UserError(
+          "--users needs TLS (--tls-cert, --tls-key, --tls-ca): passwords are never taken over"
+              + " plain TCP");
+    }
+    if (config == null) {
+      log.warn(
+          "{} runs WITHOUT TLS: traffic is clear text and anyone who can reach the port can act"
+              + " as a server, the view service or a client (see 'pbkv certs', --tls-cert)",
+          what);
+      return null;
+    }
+    if (config.cert() == null) {
+      throw new UserError("a " + what + " needs --tls-cert and --tls-key as well as --tls-ca");
+    }
+    try {
+      Users loaded = users == null ? null : Users.read(users);
+      if (loaded != null) {
+        log.info("{} users from {}", loaded.size(), users);
+      }
+      return ConnectionSecurity.member(config, loaded);
+    } catch (IllegalArgumentException e) {
+      throw new UserError(e.getMessage());
+    }
+  }
 
   /** Writes the port {@code runtime} listens on to {@code --port-file}, if given, atomically. */
   void reportPort(NetRuntime runtime) {

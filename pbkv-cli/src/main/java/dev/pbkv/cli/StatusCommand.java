@@ -84,7 +84,10 @@ final class StatusCommand implements Callable<Integer> {
       ClientOptions.requireOneReachable(client.viewServer, timeout);
       c =
           PbkvClient.connect(
-              PbkvClient.Options.of(client.viewServer).withSessions(1).withTimeout(timeout));
+              PbkvClient.Options.of(client.viewServer)
+                  .withSessions(1)
+                  .withTimeout(timeout)
+                  .withSecurity(client.security()));
     } catch (PbkvException e) {
       j.put("view_service", client.viewServer);
       j.put("reachable", false);
@@ -123,6 +126,13 @@ final class StatusCommand implements Callable<Integer> {
       } else {
         noLeader = printReplicas(out, c, timeout);
       }
+      j.put("secured", c.secured());
+      out.println(
+          c.secured()
+              ? "security: TLS — the view service proved its certificate (signed by --tls-ca);"
+                  + " servers and view service accept members only by certificate"
+              : "security: NONE — plain TCP: clear text, and anyone who reaches a port can act as"
+                  + " a member or a client (see 'pbkv certs' and README: Securing a cluster)");
       if (!s.store().isEmpty()) {
         boolean unreachable = s.problem() != null && s.problem().contains("unavailable");
         out.println(

@@ -175,6 +175,7 @@ final class ViewServerCommand implements Callable<Integer> {
               + ": with port 0 the address changes at every start, so the default state folder"
               + " cannot follow it; give --data-dir DIR or --in-memory");
     }
+    var security = service.security(log, "view service");
     ViewStore store = openStore(listenOn);
     ViewStore.Stored stored = store.read();
     NetRuntime runtime =
@@ -191,15 +192,17 @@ final class ViewServerCommand implements Callable<Integer> {
               return new ObservedNode(metered[0], n -> logger.accept(viewServer));
             },
             service.trace,
-            service.outboundCapBytes);
+            service.outboundCapBytes,
+            security);
     Address self = runtime.address();
     service.reportPort(runtime);
     if (metrics != null) {
       metrics.attach(runtime, () -> metered[0].sample());
     }
     log.info(
-        "view service {} listening; ping interval {} ms, dead after {} missed; state {}{}",
+        "view service {} listening{}; ping interval {} ms, dead after {} missed; state {}{}",
         self,
+        security == null ? " (plain TCP)" : " (TLS)",
         service.pingMillis,
         deadPings,
         store.describe(),

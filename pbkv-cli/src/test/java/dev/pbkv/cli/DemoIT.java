@@ -50,6 +50,19 @@ class DemoIT {
         .doesNotContain("FAILED");
   }
 
+  @Test
+  void when_theDemoRunsWithTls_then_theSameHappens_overTlsWithAuthentication() throws IOException {
+    MainTest.Run r = MainTest.run("demo", "--tls");
+    System.out.println(r.out());
+    if (r.exit() != 0) {
+      System.out.println(keptLogTails(r.out()));
+    }
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out())
+        .contains("TLS on every connection", "killing the primary", "2 failovers", "lost = 0")
+        .doesNotContain("FAILED");
+  }
+
   /** The last lines of every log in the folder a failed demo names ("process logs kept in"). */
   private static String keptLogTails(String out) throws IOException {
     Matcher m = Pattern.compile("process logs kept in (\\S+)").matcher(out);

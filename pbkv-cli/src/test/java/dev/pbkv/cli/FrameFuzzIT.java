@@ -69,16 +69,56 @@ class FrameFuzzIT {
   @Test
   void when_badFramesArrive_then_eachClosesItsConnection_andTheServersKeepServing()
       throws Exception {
+    fuzz(false);
+  }
+
+  /** The same over TLS, the fuzzer holding a client certificate of the cluster's CA. */
+  @Test
+  void when_badFramesArriveOverTls_then_eachClosesItsConnection_andTheServersKeepServing()
+      throws Exception {
+    fuzz(true);
+  }
+
+  private javax.net.SocketFactory sockets = javax.net.SocketFactory.getDefault();
+
+  private void fuzz(boolean tls) throws Exception {
     long seed = Long.getLong("pbkv.fuzz.seed", 20261126L);
-    System.out.println("frame fuzz seed " + seed);
+    System.out.println("frame fuzz seed " + seed + (tls ? " (TLS)" : ""));
     SplittableRandom random = new SplittableRandom(seed);
     cluster = new ProcessCluster();
+    dev.pbkv.net.tls.ConnectionSecurity security = null;
+    if (tls) {
+      java.nio.file.Path certs = cluster.logDir().resolve("certs");
+      MainTest.Run made =
+          MainTest.run(
+              "certs",
+              "--out",
+              certs.toString(),
+              "--clients",
+              "fuzzer",
+              "--servers",
+              "127.0.0.1",
+              "--viewservers",
+              "127.0.0.1");
+      assertThat(made.exit()).as(made.err()).isZero();
+      cluster.secure(certs);
+      dev.pbkv.net.tls.TlsConfig config =
+          new dev.pbkv.net.tls.TlsConfig(
+              certs.resolve("client-fuzzer.crt"),
+              certs.resolve("client-fuzzer.key"),
+              certs.resolve("ca.crt"));
+      security = dev.pbkv.net.tls.ConnectionSecurity.client(config);
+      sockets = sslContext(config).getSocketFactory();
+    }
     Address vs = cluster.startViewService();
     cluster.startServer(0);
     cluster.startServer(0);
     Map<Kind, Integer> sent = new EnumMap<>(Kind.class);
     try (PbkvClient client =
-        PbkvClient.connect(PbkvClient.Options.of(vs.name()).withTimeout(Duration.ofSeconds(10)))) {
+        PbkvClient.connect(
+            PbkvClient.Options.of(vs.name())
+                .withTimeout(Duration.ofSeconds(10))
+                .withSecurity(security))) {
       Status s = awaitAcked(client);
       List<Address> targets = List.of(vs, s.view().primary(), s.view().backup());
       for (int round = 0; round < 10; round++) {
@@ -115,10 +155,10 @@ class FrameFuzzIT {
   }
 
   /** Sends one frame of {@code kind} on a new connection and checks what the server does. */
-  private static void sendAndCheck(Address target, Kind kind, View view, SplittableRandom r)
+  private void sendAndCheck(Address target, Kind kind, View view, SplittableRandom r)
       throws IOException, WireFormatException {
     int port = Integer.parseInt(target.name().substring(target.name().lastIndexOf(':') + 1));
-    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+    try (Socket socket = sockets.createSocket(InetAddress.getLoopbackAddress(), port)) {
       socket.setSoTimeout(CLOSE_WAIT_MILLIS);
       OutputStream out = socket.getOutputStream();
       InputStream in = socket.getInputStream();
@@ -158,6 +198,32 @@ class FrameFuzzIT {
       out.flush();
       assertThat(closedByPeer(in)).as("%s to %s closes the connection", kind, target).isTrue();
     }
+  }
+
+  /** A JDK TLS context holding {@code config}'s certificate and trusting its CA. */
+  static javax.net.ssl.SSLContext sslContext(dev.pbkv.net.tls.TlsConfig config) throws Exception {
+    java.security.KeyStore keys = java.security.KeyStore.getInstance("PKCS12");
+    keys.load(null, null);
+    char[] pw = "x".toCharArray();
+    keys.setKeyEntry(
+        "me",
+        CertIssuer.readKey(config.key()),
+        pw,
+        new java.security.cert.Certificate[] {CertIssuer.readCert(config.cert())});
+    javax.net.ssl.KeyManagerFactory kmf =
+        javax.net.ssl.KeyManagerFactory.getInstance(
+            javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(keys, pw);
+    java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    trust.setCertificateEntry("ca", CertIssuer.readCert(config.ca()));
+    javax.net.ssl.TrustManagerFactory tmf =
+        javax.net.ssl.TrustManagerFactory.getInstance(
+            javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(trust);
+    javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+    ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+    return ctx;
   }
 
   /** True once the peer closed (end of stream or reset); false if it sent something instead. */

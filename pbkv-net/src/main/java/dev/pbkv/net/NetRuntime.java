@@ -2,6 +2,7 @@ package dev.pbkv.net;
 
 import dev.pbkv.clock.LamportClock;
 import dev.pbkv.clock.VectorClock;
+import dev.pbkv.net.tls.ConnectionSecurity;
 import dev.pbkv.net.wire.Envelope;
 import dev.pbkv.net.wire.Frames;
 import dev.pbkv.node.Address;
@@ -92,6 +93,7 @@ public final class NetRuntime implements AutoCloseable {
   private final EventLoopGroup group;
   private final EventLoop loop;
   private final int maxFrameBytes;
+  private final ConnectionSecurity security; // null: plain TCP
   private final Bootstrap bootstrap;
   private final Map<Address, Hosted> nodes = new HashMap<>();
   private final Map<Address, Channel> routes = new HashMap<>();
@@ -243,7 +245,7 @@ public final class NetRuntime implements AutoCloseable {
     }
   }
 
-  private NetRuntime(int maxFrameBytes, long outboundCapBytes) {
+  private NetRuntime(int maxFrameBytes, long outboundCapBytes, ConnectionSecurity security) {
     if (outboundCapBytes < 1) {
       throw new IllegalArgumentException(
           "the outbound cap must be at least 1 byte, got " + outboundCapBytes);
@@ -252,6 +254,7 @@ public final class NetRuntime implements AutoCloseable {
     this.loop = group.next();
     this.maxFrameBytes = maxFrameBytes;
     this.outboundCapBytes = outboundCapBytes;
+    this.security = security;
     this.bootstrap =
         new Bootstrap()
             .group(loop)
@@ -259,7 +262,7 @@ public final class NetRuntime implements AutoCloseable {
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 2000)
             .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark(outboundCapBytes))
-            .handler(initializer());
+            .handler(initializer(false));
     this.bulkBootstrap = bootstrap.clone().attr(BULK, Boolean.TRUE);
   }
 
@@ -283,7 +286,17 @@ public final class NetRuntime implements AutoCloseable {
    * (see {@link #sendsDroppedFull()}).
    */
   public static NetRuntime client(long outboundCapBytes) {
-    return new NetRuntime(Frames.DEFAULT_MAX_FRAME_BYTES, outboundCapBytes);
+    return client(outboundCapBytes, null);
+  }
+
+  /** A client runtime whose connections use {@code security} (TLS), or plain TCP if null. */
+  public static NetRuntime client(ConnectionSecurity security) {
+    return client(DEFAULT_OUTBOUND_CAP_BYTES, security);
+  }
+
+  /** {@link #client(long)} over {@code security} (TLS), or plain TCP if null. */
+  public static NetRuntime client(long outboundCapBytes, ConnectionSecurity security) {
+    return new NetRuntime(Frames.DEFAULT_MAX_FRAME_BYTES, outboundCapBytes, security);
   }
 
   /**
@@ -318,7 +331,21 @@ public final class NetRuntime implements AutoCloseable {
       Function<Address, Node> factory,
       Path trace,
       long outboundCapBytes) {
-    NetRuntime rt = new NetRuntime(Frames.DEFAULT_MAX_FRAME_BYTES, outboundCapBytes);
+    return listen(address, bindTo, factory, trace, outboundCapBytes, null);
+  }
+
+  /**
+   * Like {@link #listen(Address, InetSocketAddress, Function, Path, long)}, every connection
+   * (accepted and opened) secured by {@code security} (TLS), or plain TCP if null.
+   */
+  public static NetRuntime listen(
+      Address address,
+      InetSocketAddress bindTo,
+      Function<Address, Node> factory,
+      Path trace,
+      long outboundCapBytes,
+      ConnectionSecurity security) {
+    NetRuntime rt = new NetRuntime(Frames.DEFAULT_MAX_FRAME_BYTES, outboundCapBytes, security);
     if (trace != null) {
       try {
         rt.traceTo(trace);
@@ -344,7 +371,7 @@ public final class NetRuntime implements AutoCloseable {
               .channel(Transport.serverSocketChannel())
               .childOption(ChannelOption.TCP_NODELAY, true)
               .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark(outboundCapBytes))
-              .childHandler(rt.initializer())
+              .childHandler(rt.initializer(true))
               .bind(resolved)
               .sync()
               .channel();
@@ -378,10 +405,13 @@ public final class NetRuntime implements AutoCloseable {
     return rt;
   }
 
-  private ChannelInitializer<SocketChannel> initializer() {
+  private ChannelInitializer<SocketChannel> initializer(boolean accepted) {
     return new ChannelInitializer<>() {
       @Override
       protected void initChannel(SocketChannel ch) {
+        if (security != null) {
+          security.installTls(ch.pipeline(), accepted);
+        }
         Frames.install(
             ch.pipeline(),
             maxFrameBytes,
@@ -389,6 +419,9 @@ public final class NetRuntime implements AutoCloseable {
               framesRefused.incrementAndGet();
               log.warn("{}", reason);
             });
+        if (security != null) {
+          ch.pipeline().addLast(security.gate(accepted));
+        }
         ch.pipeline().addLast(new Inbound());
       }
     };
@@ -407,6 +440,11 @@ public final class NetRuntime implements AutoCloseable {
         })
         .join();
     loop.scheduleAtFixedRate(w::flush, 1, 1, TimeUnit.SECONDS);
+  }
+
+  /** True if every connection of this runtime runs over TLS. */
+  public boolean secured() {
+    return security != null;
   }
 
   /** Frames refused so far (malformed or over the size limit; each closed its connection). */

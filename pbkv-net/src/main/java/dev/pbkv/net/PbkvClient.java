@@ -46,9 +46,15 @@ public final class PbkvClient implements AutoCloseable {
    *     (default {@value #DEFAULT_OUTBOUND_CAP_BYTES}, 64 MiB). An operation that would pass it
    *     fails at once with {@link PbkvException} (not sent) unless nothing else is outstanding; a
    *     re-send that would pass the connection's cap is dropped, and the next retry tries again
+   * @param security TLS (and credentials) for every connection, or null for plain TCP
    */
   public record Options(
-      String viewService, int sessions, Duration timeout, Duration retry, long outboundCapBytes) {
+      String viewService,
+      int sessions,
+      Duration timeout,
+      Duration retry,
+      long outboundCapBytes,
+      dev.pbkv.net.tls.ConnectionSecurity security) {
     /** The default {@link #outboundCapBytes}: 64 MiB. */
     public static final long DEFAULT_OUTBOUND_CAP_BYTES = 64L << 20;
 
@@ -67,7 +73,7 @@ public final class PbkvClient implements AutoCloseable {
     }
 
     public Options(String viewService, int sessions, Duration timeout, Duration retry) {
-      this(viewService, sessions, timeout, retry, DEFAULT_OUTBOUND_CAP_BYTES);
+      this(viewService, sessions, timeout, retry, DEFAULT_OUTBOUND_CAP_BYTES, null);
     }
 
     public static Options of(String viewService) {
@@ -75,15 +81,20 @@ public final class PbkvClient implements AutoCloseable {
     }
 
     public Options withSessions(int n) {
-      return new Options(viewService, n, timeout, retry, outboundCapBytes);
+      return new Options(viewService, n, timeout, retry, outboundCapBytes, security);
     }
 
     public Options withTimeout(Duration t) {
-      return new Options(viewService, sessions, t, retry, outboundCapBytes);
+      return new Options(viewService, sessions, t, retry, outboundCapBytes, security);
     }
 
     public Options withOutboundCap(long bytes) {
-      return new Options(viewService, sessions, timeout, retry, bytes);
+      return new Options(viewService, sessions, timeout, retry, bytes, security);
+    }
+
+    /** These options over TLS ({@code s}), or plain TCP when null. */
+    public Options withSecurity(dev.pbkv.net.tls.ConnectionSecurity s) {
+      return new Options(viewService, sessions, timeout, retry, outboundCapBytes, s);
     }
   }
 
@@ -182,7 +193,7 @@ public final class PbkvClient implements AutoCloseable {
     this.options = options;
     this.viewServices = Addresses.list(options.viewService());
     this.viewService = viewServices.get(0);
-    this.runtime = NetRuntime.client(options.outboundCapBytes());
+    this.runtime = NetRuntime.client(options.outboundCapBytes(), options.security());
     byte[] id = new byte[6];
     new SecureRandom().nextBytes(id);
     this.prefix = "c-" + java.util.HexFormat.of().formatHex(id) + "-";
@@ -597,6 +608,11 @@ public final class PbkvClient implements AutoCloseable {
             false,
             timeout,
             "the view service");
+  }
+
+  /** True if the client's connections run over TLS (the peers proved their certificates). */
+  public boolean secured() {
+    return runtime.secured();
   }
 
   /** The view service's address. */

@@ -52,7 +52,8 @@ class MisroutedMessageTest {
                 new Status(View.INITIAL, true, List.of(), null),
                 new ForwardAck(1, r.seq()),
                 new ForwardReject(1, null, null),
-                new Request(r.seq(), r.command(), 1))) {
+                new Request(r.seq(), r.command(), 1),
+                new dev.pbkv.net.tls.Login("alice", "secret"))) {
           fx.send(from, junk);
         }
       }

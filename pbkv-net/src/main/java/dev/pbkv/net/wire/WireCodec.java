@@ -274,6 +274,8 @@ public final class WireCodec {
     } else if (m instanceof ReplicationMessage.StateTransferAck a) {
       b.setStateTransferAck(
           StateTransferAck.newBuilder().setViewNum(a.viewNum()).setChunkIndex(a.chunkIndex()));
+    } else if (m instanceof dev.pbkv.net.tls.Login l) {
+      b.setLogin(dev.pbkv.net.proto.Login.newBuilder().setUser(l.user()).setPassword(l.password()));
     } else {
       throw new IllegalArgumentException(
           "the wire format has no mapping for message type " + m.getClass().getName());
@@ -549,6 +551,19 @@ public final class WireCodec {
       case STATE_TRANSFER_ACK ->
           new ReplicationMessage.StateTransferAck(
               pb.getStateTransferAck().getViewNum(), pb.getStateTransferAck().getChunkIndex());
+      case LOGIN -> {
+        String user = pb.getLogin().getUser();
+        if (!dev.pbkv.net.tls.UserName.valid(user)) {
+          throw new WireFormatException("Login.user is not a user name");
+        }
+        if (pb.getLogin().getPassword().length() > dev.pbkv.net.tls.Login.MAX_PASSWORD_CHARS) {
+          throw new WireFormatException(
+              "Login.password is over "
+                  + dev.pbkv.net.tls.Login.MAX_PASSWORD_CHARS
+                  + " characters");
+        }
+        yield new dev.pbkv.net.tls.Login(user, pb.getLogin().getPassword());
+      }
       case PAYLOAD_NOT_SET ->
           throw unknownType("message", null, pb.getUnknownFields().asMap().keySet());
     };

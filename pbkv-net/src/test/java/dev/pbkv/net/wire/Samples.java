@@ -143,6 +143,10 @@ final class Samples {
       m.add(new ViewServiceMessage.ViewReply(v));
     }
     m.add(new ViewServiceMessage.GetStatus());
+    // Runtime messages (pbkv-net).
+    m.add(new dev.pbkv.net.tls.Login("alice", "correct horse"));
+    m.add(new dev.pbkv.net.tls.Login("a.b_c-9", ""));
+    m.add(new dev.pbkv.net.tls.Login("u", UNICODE));
     m.add(new ViewServiceMessage.Status(View.INITIAL, false, List.of(), null));
     m.add(
         new ViewServiceMessage.Status(

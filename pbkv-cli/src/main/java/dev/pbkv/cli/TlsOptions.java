@@ -1,0 +1,42 @@
+package dev.pbkv.cli;
+
+import dev.pbkv.net.tls.TlsConfig;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** {@code --tls-cert}, {@code --tls-key}, {@code --tls-ca}: TLS on every connection. */
+final class TlsOptions {
+  @Option(
+      names = "--tls-cert",
+      paramLabel = "FILE.crt",
+      defaultValue = "${env:PBKV_TLS_CERT}",
+      description =
+          "this process's certificate (PEM, from pbkv certs); with --tls-key and --tls-ca every"
+              + " connection uses TLS [PBKV_TLS_CERT]")
+  Path cert;
+
+  @Option(
+      names = "--tls-key",
+      paramLabel = "FILE.key",
+      defaultValue = "${env:PBKV_TLS_KEY}",
+      description = "the certificate's private key (PKCS#8 PEM, unencrypted) [PBKV_TLS_KEY]")
+  Path key;
+
+  @Option(
+      names = "--tls-ca",
+      paramLabel = "FILE.crt",
+      defaultValue = "${env:PBKV_TLS_CA}",
+      description =
+          "the CA certificate (PEM) that every peer's certificate must be signed by; without"
+              + " --tls-* the connections are plain TCP [PBKV_TLS_CA]")
+  Path ca;
+
+  /** The TLS files, or null for plain TCP; a partial or unreadable set is a one-line error. */
+  TlsConfig config() {
+    try {
+      return TlsConfig.of(cert, key, ca);
+    } catch (IllegalArgumentException e) {
+      throw new UserError(e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,351 @@
+package dev.pbkv.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pbkv.net.NetRuntime;
+import dev.pbkv.net.PbkvClient;
+import dev.pbkv.net.tls.ConnectionSecurity;
+import dev.pbkv.net.tls.TlsConfig;
+import dev.pbkv.node.Address;
+import dev.pbkv.node.Effects;
+import dev.pbkv.node.Message;
+import dev.pbkv.node.Node;
+import dev.pbkv.node.Timer;
+import dev.pbkv.view.View;
+import dev.pbkv.view.ViewServiceMessage;
+import dev.pbkv.view.ViewServiceMessage.Status;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Hostile and mistaken peers against a live TLS cluster with a users file (real processes): each is
+ * refused, the refusal is logged once with the peer, and the cluster keeps serving — a client op
+ * succeeds after each.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SecurityIT {
+  private Path dir;
+  private Path certs;
+  private Path rogue;
+  private Path passwordFile;
+  private Path wrongPasswordFile;
+  private final ProcessCluster cluster = new ProcessCluster();
+  private Address vs;
+  private Address primary;
+  private String v;
+
+  @BeforeAll
+  void start() throws Exception {
+    dir = Files.createTempDirectory("pbkv-security-it-");
+    certs = dir.resolve("certs");
+    rogue = dir.resolve("rogue");
+    ok(
+        "certs",
+        "--out",
+        certs.toString(),
+        "--servers",
+        "127.0.0.1",
+        "--viewservers",
+        "127.0.0.1",
+        "--clients",
+        "alice,ops,carol");
+    ok("certs", "--out", certs.toString(), "--clients", "old", "--days", "0");
+    ok("certs", "--out", rogue.toString(), "--clients", "alice");
+    Path users = dir.resolve("users.txt");
+    passwordFile = dir.resolve("alice.pw");
+    Files.writeString(passwordFile, "correct horse battery\n");
+    wrongPasswordFile = dir.resolve("wrong.pw");
+    Files.writeString(wrongPasswordFile, "Tr0ub4dor&3\n");
+    MainTest.Run add =
+        withStdin(
+            "correct horse battery\n",
+            "users",
+            "add",
+            "alice",
+            "--read",
+            "app/,pub/",
+            "--write",
+            "app/",
+            "--file",
+            users.toString(),
+            "--iterations",
+            "20000");
+    assertThat(add.exit()).as(add.err()).isZero();
+    ok(
+        "users",
+        "add",
+        "ops",
+        "--read",
+        "*",
+        "--write",
+        "*",
+        "--no-password",
+        "--file",
+        users.toString());
+    cluster.secure(certs);
+    cluster.roleArgs("server", "--users", users.toString());
+    vs = cluster.startViewService();
+    primary = cluster.startServer(0);
+    cluster.startServer(0);
+    v = "--viewserver=" + vs.name();
+    MainTest.Run first = client("client-ops", "put", v, "--timeout", "60s", "app/k", "v0");
+    assertThat(first.exit()).as(first.err()).isZero();
+  }
+
+  @AfterAll
+  void stop() {
+    cluster.close();
+  }
+
+  private static void ok(String... args) {
+    MainTest.Run r = MainTest.run(args);
+    assertThat(r.exit()).as(String.join(" ", args) + ": " + r.err()).isZero();
+  }
+
+  private static synchronized MainTest.Run withStdin(String input, String... args) {
+    java.io.InputStream in = System.in;
+    System.setIn(new java.io.ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)));
+    try {
+      return MainTest.run(args);
+    } finally {
+      System.setIn(in);
+    }
+  }
+
+  /** Runs a client command with the certificate {@code DIR/NAME.*} of the cluster's CA. */
+  private MainTest.Run client(String cert, String... args) {
+    return clientFrom(certs, cert, args);
+  }
+
+  private MainTest.Run clientFrom(Path certDir, String cert, String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(
+        List.of(
+            "--tls-cert", certDir.resolve(cert + ".crt").toString(),
+            "--tls-key", certDir.resolve(cert + ".key").toString(),
+            "--tls-ca", certs.resolve("ca.crt").toString()));
+    return MainTest.run(all.toArray(new String[0]));
+  }
+
+  /** The cluster still serves: a write and a read by a good client succeed. */
+  private void stillServes(String value) {
+    MainTest.Run put = client("client-ops", "put", v, "--timeout", "30s", "app/alive", value);
+    assertThat(put.exit()).as(put.err()).isZero();
+    MainTest.Run get = client("client-alice", "get", v, "app/alive");
+    assertThat(get.out().strip()).as(get.err()).isEqualTo(value);
+  }
+
+  private String logs() throws Exception {
+    StringBuilder sb = new StringBuilder();
+    try (var files = Files.list(cluster.logDir())) {
+      for (Path f : files.filter(f -> f.toString().endsWith(".log")).sorted().toList()) {
+        sb.append(Files.readString(f));
+      }
+    }
+    return sb.toString();
+  }
+
+  private static long count(String text, String part) {
+    return text.lines().filter(l -> l.contains(part)).count();
+  }
+
+  @Test
+  void when_aUserWritesOutsideTheirPrefixes_then_notAuthorised_exit2_andNothingChanges()
+      throws Exception {
+    MainTest.Run put = client("client-alice", "put", v, "secret/x", "1");
+    assertThat(put.exit()).isEqualTo(2);
+    assertThat(put.err().strip())
+        .isEqualTo("pbkv put: not authorised for key secret/x: user alice may not write it");
+    MainTest.Run readOnly = client("client-alice", "put", v, "pub/x", "1");
+    assertThat(readOnly.exit()).isEqualTo(2);
+    assertThat(readOnly.err()).contains("may not write");
+    MainTest.Run get = client("client-ops", "get", v, "secret/x");
+    assertThat(get.exit()).isEqualTo(1); // not found: the refused put never ran
+    MainTest.Run allowed = client("client-alice", "put", v, "app/x", "1");
+    assertThat(allowed.exit()).as(allowed.err()).isZero();
+    MainTest.Run readOther = client("client-alice", "get", v, "secret/x");
+    assertThat(readOther.err())
+        .contains("not authorised for key secret/x: user alice may not read");
+    assertThat(logs()).contains("user alice may not write key secret/x (refused, not executed)");
+    stillServes("acl");
+  }
+
+  @Test
+  @Order(1)
+  void when_aUserLogsInWithAPassword_then_itWorks_andWithoutAnyCredentialsNot() {
+    List<String> args =
+        List.of(
+            "put",
+            v,
+            "--user",
+            "alice",
+            "--password-file",
+            passwordFile.toString(),
+            "--tls-ca",
+            certs.resolve("ca.crt").toString(),
+            "app/pw",
+            "ok");
+    MainTest.Run r = MainTest.run(args.toArray(new String[0]));
+    assertThat(r.exit()).as(r.err()).isZero();
+
+    MainTest.Run anonymous =
+        MainTest.run("get", v, "--tls-ca", certs.resolve("ca.crt").toString(), "app/pw");
+    assertThat(anonymous.exit()).isEqualTo(2);
+    assertThat(anonymous.err()).contains("not authenticated");
+
+    MainTest.Run plain =
+        MainTest.run("get", v, "--user", "alice", "--password-file", passwordFile.toString(), "k");
+    assertThat(plain.exit()).isEqualTo(2);
+    assertThat(plain.err()).contains("refusing to send a password over plain TCP");
+
+    MainTest.Run carol = client("client-carol", "get", v, "app/pw");
+    assertThat(carol.exit()).isEqualTo(2);
+    assertThat(carol.err()).contains("'carol' of the client certificate is not in the users file");
+  }
+
+  @Test
+  @Order(99) // its host waits a minute after: the other logins go first
+  void when_aWrongPasswordIsTriedManyTimes_then_refused_loggedRarely_andTheHostWaits()
+      throws Exception {
+    int tries = 8;
+    for (int i = 0; i < tries; i++) {
+      MainTest.Run r =
+          MainTest.run(
+              "get",
+              v,
+              "--user",
+              "alice",
+              "--password-file",
+              wrongPasswordFile.toString(),
+              "--tls-ca",
+              certs.resolve("ca.crt").toString(),
+              "app/k");
+      assertThat(r.exit()).isEqualTo(2);
+      assertThat(r.err())
+          .containsAnyOf("wrong user name or password for 'alice'", "too many failed logins");
+    }
+    String logs = logs();
+    assertThat(count(logs, "wrong user name or password for 'alice'")).isBetween(1L, 2L);
+    assertThat(logs).contains("failed logins: 127.0.0.1 waits 60 s");
+    // the right password from the same host waits too; a certificate is not a login
+    MainTest.Run blocked =
+        MainTest.run(
+            "get",
+            v,
+            "--user",
+            "alice",
+            "--password-file",
+            passwordFile.toString(),
+            "--tls-ca",
+            certs.resolve("ca.crt").toString(),
+            "app/k");
+    assertThat(blocked.err()).contains("too many failed logins from 127.0.0.1");
+    stillServes("passwords");
+  }
+
+  @Test
+  void when_certificatesAreWrong_then_theHandshakeFails_loggedOnce_andTheClusterServes()
+      throws Exception {
+    // a certificate from another CA, an expired one, a server's certificate with another key
+    Path impostor = dir.resolve("impostor");
+    Files.createDirectories(impostor);
+    Files.copy(certs.resolve("server-127.0.0.1.crt"), impostor.resolve("server.crt"));
+    Files.copy(certs.resolve("client-alice.key"), impostor.resolve("server.key"));
+    for (int i = 0; i < 3; i++) {
+      for (MainTest.Run r :
+          List.of(
+              clientFrom(rogue, "client-alice", "get", v, "--timeout", "2s", "app/k"),
+              client("client-old", "get", v, "--timeout", "2s", "app/k"),
+              clientFrom(impostor, "server", "get", v, "--timeout", "2s", "app/k"))) {
+        assertThat(r.exit()).isNotZero();
+        assertThat(r.err().strip().lines()).hasSize(1);
+      }
+    }
+    String logs = logs();
+    assertThat(count(logs, "TLS handshake failed")).isBetween(1L, 3L);
+    stillServes("certificates");
+  }
+
+  /** Sends one message on start, as a node at {@code as}. */
+  private record Sender(Address to, Message msg) implements Node {
+    @Override
+    public void init(Effects fx) {
+      fx.send(to, msg);
+    }
+
+    @Override
+    public void onMessage(Address from, Message m, Effects fx) {}
+
+    @Override
+    public void onTimer(Timer timer, Effects fx) {}
+  }
+
+  @Test
+  void when_aServerCertificateSendsAView_then_itIsDropped_loggedOnce_andTheViewStands()
+      throws Exception {
+    Status before;
+    try (PbkvClient c = opsClient()) {
+      before = c.status(Duration.ofSeconds(10));
+    }
+    TlsConfig serverTls =
+        new TlsConfig(
+            certs.resolve("server-127.0.0.1.crt"),
+            certs.resolve("server-127.0.0.1.key"),
+            certs.resolve("ca.crt"));
+    Address fakeVs = Address.of("127.0.0.1:" + ProcessCluster.freePort());
+    View hostile = new View(before.view().viewNum() + 100, fakeVs, null);
+    for (int i = 0; i < 3; i++) {
+      try (NetRuntime rt = NetRuntime.client(ConnectionSecurity.member(serverTls))) {
+        // a member pretending to be the view service
+        rt.addNode(fakeVs, new Sender(primary, new ViewServiceMessage.ViewReply(hostile))).join();
+        Thread.sleep(500); // the messages go out and are refused; nothing observable to wait on
+      }
+    }
+    TlsConfig aliceTls =
+        new TlsConfig(
+            certs.resolve("client-alice.crt"),
+            certs.resolve("client-alice.key"),
+            certs.resolve("ca.crt"));
+    try (NetRuntime rt = NetRuntime.client(ConnectionSecurity.client(aliceTls))) {
+      // a client pretending to be a server
+      rt.addNode(Address.of("127.0.0.1:2"), new Sender(vs, new ViewServiceMessage.Ping(0, 43)))
+          .join();
+      Thread.sleep(500);
+    }
+    String logs = logs();
+    assertThat(count(logs, "may not send ViewReply")).isEqualTo(1);
+    assertThat(logs).contains("a server certificate (CN=127.0.0.1");
+    assertThat(count(logs, "a client certificate (CN=alice")).isGreaterThanOrEqualTo(1);
+    try (PbkvClient c = opsClient()) {
+      Status after = c.status(Duration.ofSeconds(10));
+      assertThat(after.view().primary()).isEqualTo(before.view().primary());
+      assertThat(after.servers()).noneMatch(h -> h.bootId() == 43);
+    }
+    stillServes("views");
+  }
+
+  private PbkvClient opsClient() {
+    TlsConfig ops =
+        new TlsConfig(
+            certs.resolve("client-ops.crt"),
+            certs.resolve("client-ops.key"),
+            certs.resolve("ca.crt"));
+    return PbkvClient.connect(
+        PbkvClient.Options.of(vs.name())
+            .withSessions(1)
+            .withTimeout(Duration.ofSeconds(10))
+            .withSecurity(ConnectionSecurity.client(ops)));
+  }
+}
