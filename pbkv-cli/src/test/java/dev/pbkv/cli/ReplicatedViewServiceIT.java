@@ -121,6 +121,10 @@ class ReplicatedViewServiceIT {
     awaitLeader(ReplicatedViewServiceIT::ackedWithBackup);
     Status first = leaderStatus();
     assertThat(first.store()).contains("ZooKeeper", ZK_PATH + "/view");
+    MainTest.Run status = MainTest.run("status", "--viewserver", list, "--timeout", "5s");
+    assertThat(status.out())
+        .as("pbkv status names the leader, the followers and the store")
+        .contains("LEADER", "follower", "ZooKeeper " + ensemble, "(reachable)", "progress: OK");
 
     Workload w = new Workload(client, 6, 5, 30, 21);
     try {
