@@ -120,9 +120,11 @@ public final class RandomRun {
       workers.add(client);
       cluster.runWorkload(client, workload(client));
     }
-    Address scanner = cluster.addClient("scan");
-    workers.add(scanner);
-    cluster.runWorkload(scanner, scans());
+    if (options.scans()) {
+      Address scanner = cluster.addClient("scan");
+      workers.add(scanner);
+      cluster.runWorkload(scanner, scans());
+    }
     if (knobs.clientTimeoutMillis() > 0) {
       sim.at(RETIRE_CHECK_MILLIS, this::retireTimedOutSessions);
     }
