@@ -32,7 +32,7 @@ import java.util.random.RandomGenerator;
  *
  * <p>Safety, checked on every run: never two servers answering clients as primary of the same view
  * ({@link PrimaryPerViewCheck}); the history is linearizable ({@link LinearizabilityChecker}) and
- * in {@link SwarmMode#SCANS} every page of the scanner session's scans passes {@link ScanCheck}; on
+ * in the default swarm every page of the scanner session's scans passes {@link ScanCheck}; on
  * append-only keys nothing acknowledged is lost or applied twice ({@link AppendCheck}). Liveness:
  * once every fault is healed and every crashed server restarted, every pending op completes and
  * primary and backup hold equal state (data and at-most-once table). Faults come one at a time (the
@@ -129,7 +129,7 @@ public final class RandomRun {
       workers.add(client);
       cluster.runWorkload(client, workload(client));
     }
-    if (options.mode() == SwarmMode.SCANS) {
+    if (options.scans()) {
       Address scanner = cluster.addClient("scan");
       workers.add(scanner);
       cluster.runWorkload(scanner, scans());

@@ -29,6 +29,8 @@ import java.util.random.RandomGenerator;
  * @param rules rule switches to break on purpose
  * @param mode what the run stresses beyond the faults: chunks, expiry, overlapping faults or
  *     view-service crashes ({@link SwarmMode}); its knobs come from the seed
+ * @param scans run a scanner session that lists keys in pages next to the workload, checked by
+ *     ScanCheck (the default swarm; off elsewhere, so other runs keep their seeds' behaviour)
  */
 public record RandomRunOptions(
     long seed,
@@ -47,7 +49,8 @@ public record RandomRunOptions(
     boolean pauses,
     boolean replays,
     Set<RuleSwitch> rules,
-    SwarmMode mode) {
+    SwarmMode mode,
+    boolean scans) {
 
   /** Relative weights of the commands on mixed keys. */
   public record OpMix(int get, int put, int append, int cas, int delete) {
@@ -133,7 +136,7 @@ public record RandomRunOptions(
       return base;
     }
     RandomGenerator r = SimRandom.stream(seed, "swarm-" + mode.cliName() + "-run");
-    Builder b = base.toBuilder().mode(mode);
+    Builder b = base.toBuilder().mode(mode).scans(false);
     if (mode == SwarmMode.EXPIRY) {
       b.duration(8_000 + r.nextLong(7_001))
           .faults(base.partitions(), base.isolations(), base.crashes(), base.pauses(), false);
@@ -161,6 +164,7 @@ public record RandomRunOptions(
         .faults(
             r.nextBoolean(), r.nextBoolean(), r.nextInt(4) != 0, r.nextBoolean(), r.nextBoolean())
         .rules(rules)
+        .scans(true)
         .build();
   }
 
@@ -181,7 +185,8 @@ public record RandomRunOptions(
         .duplicate(duplicate)
         .faults(partitions, isolations, crashes, pauses, replays)
         .rules(rules)
-        .mode(mode);
+        .mode(mode)
+        .scans(scans);
   }
 
   public RandomRunOptions withRules(Set<RuleSwitch> newRules) {
@@ -233,6 +238,7 @@ public record RandomRunOptions(
     private boolean replays;
     private Set<RuleSwitch> rules = Set.of();
     private SwarmMode mode = SwarmMode.DEFAULT;
+    private boolean scans;
 
     public Builder(long seed) {
       this.seed = seed;
@@ -294,6 +300,12 @@ public record RandomRunOptions(
       return this;
     }
 
+    /** Whether a scanner session lists keys next to the workload (docs/design.md §4.4). */
+    public Builder scans(boolean on) {
+      this.scans = on;
+      return this;
+    }
+
     public Builder mode(SwarmMode m) {
       mode = m;
       return this;
@@ -317,7 +329,8 @@ public record RandomRunOptions(
           pauses,
           replays,
           rules,
-          mode);
+          mode,
+          scans);
     }
   }
 }

@@ -53,12 +53,6 @@ public enum SwarmMode {
       "the view service crashes and restarts from its store",
       Set.of(RuleSwitch.ANNOUNCE_BEFORE_DURABLE, RuleSwitch.JUDGE_LIVENESS_RIGHT_AFTER_RESTART)),
   /**
-   * Key listings during failovers (issue 15): a scanner session lists keys in pages of 1 to 10 keys
-   * (prefixes, cursors) while the default fault mix runs; every page is checked by {@code
-   * ScanCheck}. Only this mode runs the scanner, so every other mode replays as before.
-   */
-  SCANS("a scanner session lists keys in pages during failovers", Set.of()),
-  /**
    * A replicated view service (docs/design.md §2.2): three replicas share one store under a
    * simulated leader election with a session timeout of 300–600 ms. A third of the fault injector's
    * turns hit the replicas: crash the leader (restarted 50 ms to two dead intervals later), pause
@@ -176,7 +170,7 @@ public enum SwarmMode {
             0);
     RandomGenerator r = SimRandom.stream(seed, "swarm-" + cliName());
     return switch (this) {
-      case DEFAULT, SCANS -> defaults;
+      case DEFAULT -> defaults;
       case CHUNKS ->
           new Knobs(
               16L << r.nextInt(5), // 16..256 bytes
