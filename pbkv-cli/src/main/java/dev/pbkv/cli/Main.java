@@ -102,15 +102,24 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
     return cli.execute(args);
   }
 
-  /** The subcommand {@code args} name first (e.g. {@code server}), or null. */
-  private static CommandLine.Model.CommandSpec commandSpec(CommandLine cli, String[] args) {
+  /**
+   * The (sub)subcommand {@code args} name (e.g. {@code server}, {@code admin remove-server}), or
+   * null.
+   */
+  static CommandLine.Model.CommandSpec commandSpec(CommandLine cli, String[] args) {
+    CommandLine current = cli;
+    CommandLine.Model.CommandSpec found = null;
     for (String a : args) {
       if (!a.startsWith("-")) {
-        CommandLine sub = cli.getSubcommands().get(a);
-        return sub == null ? null : sub.getCommandSpec();
+        CommandLine sub = current.getSubcommands().get(a);
+        if (sub == null) {
+          return found;
+        }
+        current = sub;
+        found = sub.getCommandSpec();
       }
     }
-    return null;
+    return found;
   }
 
   /** Wrong flags and values: one line naming the problem, exit code 2, never a stack trace. */

@@ -162,4 +162,21 @@ class ConfigFileTest {
         .isEqualTo(Path.of("c"));
     assertThat(ConfigFile.named(new String[] {"server", "--", "--config", "x"}, Map.of())).isNull();
   }
+
+  @Test
+  void when_aSubcommandOfAGroupTakesConfig_then_itIsFound() {
+    CommandLine cli = new CommandLine(new Main());
+    assertThat(
+            Main.commandSpec(cli, new String[] {"admin", "remove-server", "--config", "f", "a:1"})
+                .qualifiedName())
+        .isEqualTo("pbkv admin remove-server");
+    assertThat(
+            ConfigFile.takesConfig(Main.commandSpec(cli, new String[] {"admin", "remove-server"})))
+        .isTrue();
+    assertThat(
+            Main.commandSpec(cli, new String[] {"server", "--listen", "127.0.0.1:7001"})
+                .qualifiedName())
+        .isEqualTo("pbkv server");
+    assertThat(Main.commandSpec(cli, new String[] {"nothing"})).isNull();
+  }
 }
