@@ -60,6 +60,7 @@ final class StatusCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Logging.setLevel(client.logLevel);
     Duration timeout = Duration.ofMillis(client.timeoutMillis);
+    var security = client.security(); // bad TLS flags fail first, before any connection
     PbkvClient c;
     try {
       ViewServiceProbe.requireReachable(Addresses.of(client.viewServer), timeout);
@@ -68,7 +69,7 @@ final class StatusCommand implements Callable<Integer> {
               PbkvClient.Options.of(client.viewServer)
                   .withSessions(1)
                   .withTimeout(timeout)
-                  .withSecurity(client.security()));
+                  .withSecurity(security));
     } catch (PbkvException e) {
       out.println("view service " + client.viewServer + ": " + unreachable(e.getMessage()));
       out.println(
@@ -160,6 +161,13 @@ final class StatusCommand implements Callable<Integer> {
         c.execute(new Command.Get("pbkv-status-probe"));
       } catch (IndeterminateException | PbkvException e) {
         readProblem = e.getMessage();
+        if (readProblem != null
+            && (readProblem.startsWith("not authorised")
+                || readProblem.startsWith("not authenticated"))) {
+          out.println(
+              "note: the probe read was refused (" + readProblem + "), so the primary answers");
+          readProblem = null;
+        }
       }
       if (s.problem() != null && !s.problem().startsWith("waiting")) {
         out.println("progress: STUCK — " + s.problem());
