@@ -84,9 +84,10 @@ final class ClientOptions {
   /** TLS (and a login) for the client's connections, or null for plain TCP. */
   ConnectionSecurity security() {
     TlsConfig config = tls.config();
-    Login login = login();
+    boolean wantsLogin = user != null && !user.isBlank();
+    Login login = config == null ? null : login(); // a password is read only to go over TLS
     if (config == null) {
-      if (login != null) {
+      if (wantsLogin) {
         throw new UserError(
             "refusing to send a password over plain TCP: give --tls-ca (the cluster's CA"
                 + " certificate) to use TLS");
@@ -155,12 +156,13 @@ final class ClientOptions {
 
   PbkvClient connect(int sessions) {
     Logging.setLevel(logLevel);
+    ConnectionSecurity security = security(); // bad TLS flags fail first, before any connection
     requireOneReachable(viewServer, Duration.ofMillis(timeoutMillis));
     return PbkvClient.connect(
         PbkvClient.Options.of(viewServer)
             .withSessions(sessions)
             .withTimeout(Duration.ofMillis(timeoutMillis))
             .withOutboundCap(outboundCapBytes)
-            .withSecurity(security()));
+            .withSecurity(security));
   }
 }

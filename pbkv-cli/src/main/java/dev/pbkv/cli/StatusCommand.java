@@ -79,6 +79,7 @@ final class StatusCommand implements Callable<Integer> {
   private int report(PrintWriter out) {
     Logging.setLevel(client.logLevel);
     Duration timeout = Duration.ofMillis(client.timeoutMillis);
+    var security = client.security(); // bad TLS flags fail first, before any connection
     PbkvClient c;
     try {
       ClientOptions.requireOneReachable(client.viewServer, timeout);
@@ -87,7 +88,7 @@ final class StatusCommand implements Callable<Integer> {
               PbkvClient.Options.of(client.viewServer)
                   .withSessions(1)
                   .withTimeout(timeout)
-                  .withSecurity(client.security()));
+                  .withSecurity(security));
     } catch (PbkvException e) {
       j.put("view_service", client.viewServer);
       j.put("reachable", false);
@@ -230,6 +231,13 @@ final class StatusCommand implements Callable<Integer> {
         c.execute(new Command.Get("pbkv-status-probe"));
       } catch (IndeterminateException | PbkvException e) {
         readProblem = e.getMessage();
+        if (readProblem != null
+            && (readProblem.startsWith("not authorised")
+                || readProblem.startsWith("not authenticated"))) {
+          out.println(
+              "note: the probe read was refused (" + readProblem + "), so the primary answers");
+          readProblem = null;
+        }
       }
       j.put("hidden_servers", forgotten);
       j.put("problem", s.problem());
