@@ -200,6 +200,11 @@ class LiveMetricsTest {
     assertThat(value(after, "pbkv_backup_ack_seconds_count")).isGreaterThanOrEqualTo(1);
     assertThat(value(after, "pbkv_connections")).isGreaterThanOrEqualTo(2);
     assertThat(value(after, "pbkv_frames_refused_total")).isZero();
+    assertThat(value(after, "pbkv_sends_dropped_full_total")).isZero(); // no peer fell behind
+    assertThat(value(after, "pbkv_outbound_cap_bytes"))
+        .isEqualTo(dev.pbkv.net.NetRuntime.DEFAULT_OUTBOUND_CAP_BYTES);
+    assertThat(value(after, "pbkv_outbound_bytes"))
+        .isBetween(0.0, (double) dev.pbkv.net.NetRuntime.DEFAULT_OUTBOUND_CAP_BYTES * 4);
     assertThat(after.keySet()).anyMatch(k -> k.startsWith("jvm_memory_used_bytes{"));
     assertThat(after.keySet()).anyMatch(k -> k.startsWith("jvm_gc_"));
 
