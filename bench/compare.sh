@@ -4,7 +4,9 @@
 # A B A B at 1, 8 and 64 sessions. Prints one table with the ratio pbkv/Redis per row.
 # Everything it starts, it stops.   Usage: bench/compare.sh [SECONDS_PER_RUN] [ROUNDS]
 # Environment: SESSIONS (default "1 8 64"), CLIENTS (pbkv clients, default "pooled direct"),
-# WARMUP (unmeasured seconds per run, default 10: a fresh load-generator JVM must compile first),
+# WARMUP (unmeasured seconds per run, default 10, 30 with TLS=1: a fresh load-generator JVM must
+# compile first, and over TLS also the JDK's TLS stack (AES-GCM runs interpreted until then; at 1
+# session a 5 s warm-up left pbkv's run ~30x slower than warm, see README "Securing a cluster")),
 # MIX (default put:50,get:50; e.g. put:100 for puts only), TLS=1 (both sides over TLS: pbkv with
 # `pbkv certs` certificates on every connection, Redis with --tls-port and TLS replication; the pbkv
 # client is then pooled only, as DirectClient speaks plain TCP).
@@ -15,7 +17,7 @@ rounds="${2:-2}"
 sessions_list="${SESSIONS:-1 8 64}"
 tls="${TLS:-0}"
 if [ "$tls" = 1 ]; then clients_list="${CLIENTS:-pooled}"; else clients_list="${CLIENTS:-pooled direct}"; fi
-warmup="${WARMUP:-10}"
+if [ "$tls" = 1 ]; then warmup="${WARMUP:-30}"; else warmup="${WARMUP:-10}"; fi
 mix="${MIX:-put:50,get:50}"
 
 if ! command -v redis-server >/dev/null 2>&1; then
