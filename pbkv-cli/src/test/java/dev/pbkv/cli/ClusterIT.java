@@ -2,7 +2,6 @@ package dev.pbkv.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pbkv.history.AppendCheck;
 import dev.pbkv.history.HistoryOp;
 import dev.pbkv.history.Slowdown;
 import dev.pbkv.net.PbkvClient;
@@ -90,14 +89,8 @@ class ClusterIT {
 
   /** Reads every key back and runs the checks over the history. */
   private void assertNothingLost(Workload w) {
-    Map<String, String> finalValues = new LinkedHashMap<>();
-    for (int k = 0; k < w.keys; k++) {
-      String v = client.get("k" + k);
-      finalValues.put("k" + k, v == null ? "" : v);
-    }
     List<HistoryOp> ops = w.history();
-    List<String> violations = new ArrayList<>(AppendCheck.check(ops, finalValues));
-    violations.addAll(HistoryChecks.linearizability(ops));
+    List<String> violations = HistoryChecks.appendsAndLinearizability(w, client, ops);
     assertThat(violations).as("violations").isEmpty();
     assertThat(ops.stream().filter(op -> !op.isIndeterminate()).count()).isGreaterThan(50);
   }

@@ -2,7 +2,6 @@ package dev.pbkv.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pbkv.history.AppendCheck;
 import dev.pbkv.history.HistoryOp;
 import dev.pbkv.net.PbkvClient;
 import dev.pbkv.node.Address;
@@ -11,9 +10,7 @@ import dev.pbkv.view.ViewServiceMessage.Role;
 import dev.pbkv.view.ViewServiceMessage.Status;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.apache.curator.test.InstanceSpec;
@@ -174,14 +171,8 @@ class ReplicatedViewServiceIT {
     } finally {
       w.close();
     }
-    Map<String, String> finalValues = new LinkedHashMap<>();
-    for (int k = 0; k < w.keys; k++) {
-      String value = client.get("k" + k);
-      finalValues.put("k" + k, value == null ? "" : value);
-    }
     List<HistoryOp> ops = w.history();
-    List<String> violations = new ArrayList<>(AppendCheck.check(ops, finalValues));
-    violations.addAll(HistoryChecks.linearizability(ops));
+    List<String> violations = HistoryChecks.appendsAndLinearizability(w, client, ops);
     assertThat(violations).as("nothing acknowledged lost, linearizable").isEmpty();
     assertThat(ops.stream().filter(op -> !op.isIndeterminate()).count()).isGreaterThan(300);
   }

@@ -2,7 +2,6 @@ package dev.pbkv.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pbkv.history.AppendCheck;
 import dev.pbkv.history.HistoryOp;
 import dev.pbkv.net.FileViewStore;
 import dev.pbkv.net.PbkvClient;
@@ -12,10 +11,7 @@ import dev.pbkv.view.ViewServiceMessage.Status;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -103,14 +99,8 @@ class ViewServiceRestartIT {
     } finally {
       w.close();
     }
-    Map<String, String> finalValues = new LinkedHashMap<>();
-    for (int k = 0; k < w.keys; k++) {
-      String value = client.get("k" + k);
-      finalValues.put("k" + k, value == null ? "" : value);
-    }
     List<HistoryOp> ops = w.history();
-    List<String> violations = new ArrayList<>(AppendCheck.check(ops, finalValues));
-    violations.addAll(HistoryChecks.linearizability(ops));
+    List<String> violations = HistoryChecks.appendsAndLinearizability(w, client, ops);
     assertThat(violations).as("violations").isEmpty();
     assertThat(ops.stream().filter(op -> !op.isIndeterminate()).count()).isGreaterThan(200);
   }
