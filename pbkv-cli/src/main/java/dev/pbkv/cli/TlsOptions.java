@@ -37,7 +37,7 @@ final class TlsOptions {
       defaultValue = "${env:PBKV_TLS_PROVIDER:-auto}",
       description =
           "the TLS engine: BoringSSL (openssl, bundled for Linux x86-64) or the JDK's; auto"
-              + " takes BoringSSL where it loads [PBKV_TLS_PROVIDER, default auto]")
+              + " (the default) takes BoringSSL where it loads [PBKV_TLS_PROVIDER]")
   String provider;
 
   /** The TLS files, or null for plain TCP; a partial or unreadable set is a one-line error. */
