@@ -156,14 +156,11 @@ final class BenchCommand implements Callable<Integer> {
     PbkvClient pbkv = null;
     try {
       dev.pbkv.net.tls.TlsConfig tlsConfig = tls.config();
-      if (target == null && client == ClientKind.direct && tlsConfig != null) {
-        throw new UserError("--client direct speaks plain TCP only: use --client pooled with TLS");
-      }
       if (target == null && client == ClientKind.direct) {
         for (int i = 0; i < sessions; i++) {
           DirectClient c;
           try {
-            c = DirectClient.connect(viewServer, Duration.ofSeconds(10));
+            c = DirectClient.connect(viewServer, Duration.ofSeconds(10), tlsConfig);
           } catch (PbkvException e) {
             throw new UserError(e.getMessage());
           }

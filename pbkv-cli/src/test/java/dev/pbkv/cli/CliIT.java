@@ -203,7 +203,7 @@ class CliIT {
     JsonNode bench =
         schema.check(
             "bench",
-            run("bench", "--sessions", "2", "--duration", "1s", "--warmup", "0s", "--json"));
+            run("bench", "--sessions", "2", "--duration", "1s", "--warmup", "200ms", "--json"));
     assertThat(bench.get("exit").asInt()).isZero();
     assertThat(bench.get("ops").asLong()).isPositive();
     assertThat(bench.get("throughput_ops_per_second").asDouble()).isPositive();
