@@ -46,6 +46,15 @@ final class BenchCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      defaultValue = "${env:PBKV_CONFIG}",
+      description =
+          "defaults from FILE: KEY = VALUE lines, a key being a long option without its dashes"
+              + " (or bench.OPTION); flags and environment variables win [PBKV_CONFIG]")
+  java.nio.file.Path config;
+
+  @Option(
       names = "--viewserver",
       paramLabel = "HOST:PORT",
       defaultValue = "${env:PBKV_VIEWSERVER:-127.0.0.1:7000}",
