@@ -384,10 +384,10 @@ public final class DirectClient implements AutoCloseable {
       return c;
     } catch (IOException e) {
       log.debug("cannot connect to {}: {}", peer, e.toString());
-      lastConnectProblem =
+      lastConnectProblem = // as PbkvClient: only a failed handshake adds its reason
           e instanceof javax.net.ssl.SSLException
               ? "TLS handshake failed: " + TlsChannel.reason(e)
-              : e.getMessage();
+              : null;
       closeQuietly(ch);
       unreachableUntil.put(peer, System.nanoTime() + RECONNECT_BACKOFF_NANOS);
       return null;
