@@ -2,6 +2,7 @@ package dev.pbkv.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.pbkv.net.PbkvClient;
 import dev.pbkv.node.Address;
 import dev.pbkv.view.ViewServiceMessage.Status;
@@ -199,7 +200,16 @@ class CliIT {
     schema.check("admin remove-server", run("admin", "remove-server", "127.0.0.1:1", "--json"));
     schema.check("error", run("keys", "--cursor", "xyz", "--json"));
     schema.check("error", run("get", "--json"));
-    assertThat(schema.checked()).containsAll(schema.commands());
+    JsonNode bench =
+        schema.check(
+            "bench",
+            run("bench", "--sessions", "2", "--duration", "1s", "--warmup", "200ms", "--json"));
+    assertThat(bench.get("exit").asInt()).isZero();
+    assertThat(bench.get("ops").asLong()).isPositive();
+    assertThat(bench.get("throughput_ops_per_second").asDouble()).isPositive();
+    assertThat(bench.get("latency_ms").get("p50").asDouble()).isPositive();
+    schema.check("error", run("bench", "--mix", "put:x", "--json"));
+    assertThat(schema.checked()).containsAll(schema.liveCommands());
   }
 
   @Test
