@@ -623,7 +623,15 @@ public final class ViewServer implements Node {
 
   /** A deep copy of this node's protocol state. */
   public ViewServer copy() {
-    ViewServer c = new ViewServer(config, store.copy(), replicated);
+    return copyWith(store.copy());
+  }
+
+  /**
+   * A deep copy of this node's protocol state that writes to {@code store} (a copy of its store):
+   * the model checker keeps replicas that share one store, and copies that store once for all.
+   */
+  public ViewServer copyWith(ViewStore store) {
+    ViewServer c = new ViewServer(config, store, replicated);
     c.elected = elected;
     c.leading = leading;
     c.takeovers = takeovers;
