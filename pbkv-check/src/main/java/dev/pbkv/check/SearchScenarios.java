@@ -533,7 +533,7 @@ public final class SearchScenarios {
    * never goes back, and nobody is judged dead within a dead interval of a takeover. In the race
    * vs1 hears only s1's pings and vs2 only s2's (one-way cuts), so each sees the other member die
    * and both go for view 3; without the cuts the space passes 1.3 million states at depth 15
-   * (13,170 + 44,370 states with them).
+   * (24,725 + 13,530 states with them).
    */
   public static SearchScenario twoReplicasRace() {
     return new SearchScenario(

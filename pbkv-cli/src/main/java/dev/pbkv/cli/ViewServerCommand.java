@@ -241,7 +241,8 @@ final class ViewServerCommand implements Callable<Integer> {
           "--zk-session-timeout must be between 1s and 60s, got " + zkSessionTimeout);
     }
     org.apache.curator.framework.CuratorFramework zk = ZooKeeperClients.start(zookeeper, session);
-    ZooKeeperViewStore store = new ZooKeeperViewStore(zk, zookeeper, zkPath, session.dividedBy(3));
+    ZooKeeperViewStore store =
+        new ZooKeeperViewStore(zk, zookeeper, zkPath, session.dividedBy(3)).startWatching();
     ViewServer[] replica = new ViewServer[1];
     NetRuntime runtime;
     try {
@@ -319,7 +320,15 @@ final class ViewServerCommand implements Callable<Integer> {
         session.toMillis());
     // on SIGTERM: leave the election first (another replica takes over at once), then ZooKeeper
     return ProcessLife.runUntilStopped(
-        runtime, log, "view service " + self, leadership, zk::close, metrics);
+        runtime,
+        log,
+        "view service " + self,
+        leadership,
+        () -> {
+          store.close();
+          zk.close();
+        },
+        metrics);
   }
 
   private ViewStore openStore(Address self) {

@@ -54,7 +54,7 @@ public final class DirectClient implements AutoCloseable {
   private static final long RECONNECT_BACKOFF_NANOS = 100_000_000L;
   private static final int CONNECT_TIMEOUT_MILLIS = 1000;
 
-  private final Address viewService;
+  private final java.util.List<Address> viewServices; // every replica (or the one view service)
   private final Duration timeout;
   private final ClientConfig config;
   private final String prefix;
@@ -83,7 +83,7 @@ public final class DirectClient implements AutoCloseable {
   }
 
   private DirectClient(String viewService, Duration timeout, Duration retry) {
-    this.viewService = Addresses.of(viewService);
+    this.viewServices = Addresses.list(viewService);
     this.timeout = Objects.requireNonNull(timeout, "timeout");
     this.config = new ClientConfig(retry.toMillis());
     byte[] id = new byte[6];
@@ -98,23 +98,34 @@ public final class DirectClient implements AutoCloseable {
   }
 
   /**
-   * A session for the cluster whose view service is at {@code viewService} ({@code HOST:PORT}).
+   * A session for the cluster whose view service is at {@code viewService} ({@code HOST:PORT}), or
+   * whose view-service replicas are at {@code HOST:PORT,HOST:PORT,…} (docs/design.md §2.2: the
+   * session asks every one and takes the newest view), as {@link PbkvClient} does.
    *
-   * @throws PbkvException if the view service cannot be reached
-   * @throws IllegalArgumentException if the address is not {@code HOST:PORT}
+   * @throws PbkvException if no view-service address can be reached
+   * @throws IllegalArgumentException if an address is not {@code HOST:PORT}
    */
   public static DirectClient connect(String viewService, Duration timeout) {
     DirectClient c = new DirectClient(viewService, timeout, Duration.ofMillis(100));
-    if (c.connection(c.viewService) == null) {
+    boolean reached = false;
+    for (Address a : c.viewServices) {
+      reached |= c.connection(a) != null;
+    }
+    if (!reached) {
       c.close();
       throw new PbkvException("cannot reach the view service at " + viewService);
     }
     return c;
   }
 
+  /** Every view-service address this session asks. */
+  public java.util.List<Address> viewServices() {
+    return viewServices;
+  }
+
   private void newSession() {
     Address address = Address.of(prefix + (generation++));
-    session = new PbClient(address, viewService, config);
+    session = new PbClient(address, viewServices, config);
     lamport = new LamportClock(address.name(), lamport == null ? 0 : lamport.time());
     timers.clear();
     session.init(effects);
