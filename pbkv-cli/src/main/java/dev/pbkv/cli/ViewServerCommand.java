@@ -303,6 +303,7 @@ final class ViewServerCommand implements Callable<Integer> {
                     });
               }
             });
+    warnIfSessionDiffers(zk, session);
     try {
       leadership.start();
     } catch (Exception e) {
@@ -329,6 +330,36 @@ final class ViewServerCommand implements Callable<Integer> {
           zk.close();
         },
         metrics);
+  }
+
+  /**
+   * ZooKeeper bounds a session by its own minSessionTimeout and maxSessionTimeout (by default 2 and
+   * 20 ticks): a WARN, once per connection, when it granted another timeout than was asked for,
+   * since failover takes about as long as the granted one.
+   */
+  private static void warnIfSessionDiffers(
+      org.apache.curator.framework.CuratorFramework zk, java.time.Duration asked) {
+    zk.getConnectionStateListenable()
+        .addListener(
+            (client, state) -> {
+              if (!state.isConnected()) {
+                return;
+              }
+              try {
+                int granted = client.getZookeeperClient().getZooKeeper().getSessionTimeout();
+                if (granted > 0 && granted != asked.toMillis()) {
+                  log.warn(
+                      "ZooKeeper granted a session timeout of {} ms, not the {} ms asked for (the"
+                          + " ensemble's minSessionTimeout/maxSessionTimeout, by default 2 and 20"
+                          + " ticks): a failover takes about {} ms",
+                      granted,
+                      asked.toMillis(),
+                      granted);
+                }
+              } catch (Exception e) {
+                // the client is closing: nothing to say
+              }
+            });
   }
 
   private ViewStore openStore(Address self) {
