@@ -55,7 +55,7 @@ public final class DirectClient implements AutoCloseable {
   private static final int CONNECT_TIMEOUT_MILLIS = 1000;
   private static final long HANDSHAKE_TIMEOUT_NANOS = 5_000_000_000L;
 
-  private final Address viewService;
+  private final java.util.List<Address> viewServices; // every replica (or the one view service)
   private final Duration timeout;
   private final io.netty.handler.ssl.SslContext tls; // null: plain TCP
   private String lastConnectProblem; // why the last connection attempt failed, for the error
@@ -109,7 +109,7 @@ public final class DirectClient implements AutoCloseable {
 
   private DirectClient(
       String viewService, Duration timeout, Duration retry, dev.pbkv.net.tls.TlsConfig tls) {
-    this.viewService = Addresses.of(viewService);
+    this.viewServices = Addresses.list(viewService);
     this.tls = tls == null ? null : tls.clientContext();
     this.timeout = Objects.requireNonNull(timeout, "timeout");
     this.config = new ClientConfig(retry.toMillis());
@@ -125,10 +125,12 @@ public final class DirectClient implements AutoCloseable {
   }
 
   /**
-   * A session for the cluster whose view service is at {@code viewService} ({@code HOST:PORT}).
+   * A session for the cluster whose view service is at {@code viewService} ({@code HOST:PORT}), or
+   * whose view-service replicas are at {@code HOST:PORT,HOST:PORT,…} (docs/design.md §2.2: the
+   * session asks every one and takes the newest view), as {@link PbkvClient} does.
    *
-   * @throws PbkvException if the view service cannot be reached
-   * @throws IllegalArgumentException if the address is not {@code HOST:PORT}
+   * @throws PbkvException if no view-service address can be reached
+   * @throws IllegalArgumentException if an address is not {@code HOST:PORT}
    */
   public static DirectClient connect(String viewService, Duration timeout) {
     return connect(viewService, timeout, null);
@@ -139,14 +141,18 @@ public final class DirectClient implements AutoCloseable {
    * as {@link PbkvClient} with {@code ConnectionSecurity.client(tls)}: the peer's certificate must
    * come from the CA and name the host connected to. (No password login: use a client certificate.)
    *
-   * @throws PbkvException if the view service cannot be reached, or the TLS handshake fails
-   * @throws IllegalArgumentException if the address is not {@code HOST:PORT}, or the TLS files
+   * @throws PbkvException if no view-service address can be reached, or the TLS handshake fails
+   * @throws IllegalArgumentException if an address is not {@code HOST:PORT}, or the TLS files
    *     cannot be used
    */
   public static DirectClient connect(
       String viewService, Duration timeout, dev.pbkv.net.tls.TlsConfig tls) {
     DirectClient c = new DirectClient(viewService, timeout, Duration.ofMillis(100), tls);
-    if (c.connection(c.viewService) == null) {
+    boolean reached = false;
+    for (Address a : c.viewServices) {
+      reached |= c.connection(a) != null;
+    }
+    if (!reached) {
       c.close();
       throw new PbkvException(
           "cannot reach the view service at "
@@ -156,9 +162,14 @@ public final class DirectClient implements AutoCloseable {
     return c;
   }
 
+  /** Every view-service address this session asks. */
+  public java.util.List<Address> viewServices() {
+    return viewServices;
+  }
+
   private void newSession() {
     Address address = Address.of(prefix + (generation++));
-    session = new PbClient(address, viewService, config);
+    session = new PbClient(address, viewServices, config);
     lamport = new LamportClock(address.name(), lamport == null ? 0 : lamport.time());
     timers.clear();
     session.init(effects);

@@ -595,14 +595,21 @@ public final class PbkvClient implements AutoCloseable {
 
   /**
    * Asks the view service to forget {@code server} (sent once: a retry after a lost answer would be
-   * told the server is unknown), or a {@link PbkvException} if it does not answer in time.
+   * told the server is unknown), or a {@link PbkvException} if it does not answer in time. With
+   * replicas it goes to the one that leads (a follower refuses it), found by asking each for its
+   * status within half of {@code timeout}.
    */
   public dev.pbkv.view.ViewServiceMessage.RemoveResult removeServer(
       Address server, Duration timeout) {
+    Address to = viewService;
+    if (viewServices.size() > 1) {
+      to = ViewServiceProbe.leader(runtime, viewServices, timeout.dividedBy(2));
+      timeout = timeout.dividedBy(2);
+    }
     return (dev.pbkv.view.ViewServiceMessage.RemoveResult)
         ViewServiceProbe.ask(
             runtime,
-            viewService,
+            to,
             new dev.pbkv.view.ViewServiceMessage.RemoveServer(server),
             dev.pbkv.view.ViewServiceMessage.RemoveResult.class,
             false,
