@@ -51,6 +51,10 @@ public final class AmoApplication {
   private long sweeps;
   private long tableBytes; // derived from sessions (see tableBytes()); kept up to date
   private long mutations; // counts changes; not part of the state (see mutations())
+  // A memo of verified digests, not state (equality and copies ignore it): a retry of a large
+  // append hashes the key's value once, not at every retry, while the key is only appended to.
+  private final java.util.HashMap<String, Long> verifiedAt = new java.util.HashMap<>();
+  private final java.util.HashMap<String, Long> replacedAt = new java.util.HashMap<>();
 
   public AmoApplication() {
     this(new KvStore(), new TreeMap<>(), 0);
@@ -133,6 +137,7 @@ public final class AmoApplication {
       putSession(e.getKey(), e.getValue());
     }
     mutations++;
+    forgetMemo();
   }
 
   /**
@@ -175,6 +180,7 @@ public final class AmoApplication {
   public void preload(String key, String value) {
     store.put(key, value);
     mutations++;
+    forgetMemo();
   }
 
   /**
@@ -207,6 +213,7 @@ public final class AmoApplication {
   public int sweep() {
     sweeps++;
     mutations++;
+    forgetMemo();
     int before = sessions.size();
     sessions
         .entrySet()
@@ -248,7 +255,7 @@ public final class AmoApplication {
     if (entry == null || entry.seq() != seq) {
       return null;
     }
-    return entry.result() instanceof Result.AppendDigest d ? resolve(d) : entry.result();
+    return entry.result() instanceof Result.AppendDigest d ? resolve(clientId, d) : entry.result();
   }
 
   /**
@@ -256,15 +263,34 @@ public final class AmoApplication {
    * when its hash matches (appends only extend a value, so after more appends the prefix is still
    * the result); {@link Result.Unavailable} when the value was replaced, shortened or deleted.
    */
-  private Result resolve(Result.AppendDigest d) {
+  private Result resolve(String clientId, Result.AppendDigest d) {
     String now = store.get(d.key());
     if (now != null && now.length() >= d.length()) {
       String prefix = now.substring(0, d.length());
+      Long verified = verifiedAt.get(clientId);
+      Long replaced = replacedAt.get(d.key());
+      if (verified != null && replaced != null && replaced < verified) {
+        return new Result.Value(prefix); // verified before, and only appended to since
+      }
       if (sha256(prefix).equals(d.sha256())) {
+        verifiedAt.put(clientId, mutations);
+        replacedAt.putIfAbsent(d.key(), -1L);
         return new Result.Value(prefix);
       }
     }
     return new Result.Unavailable();
+  }
+
+  /** Notes a write that may replace (not only extend) {@code key}'s value, for the memo. */
+  private void noteWrite(Command command) {
+    if (!(command instanceof Command.Append) && replacedAt.containsKey(command.key())) {
+      replacedAt.put(command.key(), mutations);
+    }
+  }
+
+  private void forgetMemo() {
+    verifiedAt.clear();
+    replacedAt.clear();
   }
 
   /**
@@ -287,9 +313,11 @@ public final class AmoApplication {
     }
     Result result = store.execute(command);
     if (!command.isRead()) {
+      mutations++;
+      noteWrite(command);
+      verifiedAt.remove(clientId); // its new entry has not been verified
       putSession(
           clientId, new AmoEntry(seq, cacheWhole ? result : compact(command, result), sweeps));
-      mutations++;
     }
     return result;
   }
@@ -328,6 +356,7 @@ public final class AmoApplication {
   /** Executes without any at-most-once check (only for rule switches that break it on purpose). */
   public Result executeUnchecked(Command command) {
     mutations++;
+    forgetMemo();
     return store.execute(command);
   }
 

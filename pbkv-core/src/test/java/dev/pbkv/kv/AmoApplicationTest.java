@@ -230,4 +230,23 @@ class AmoApplicationTest {
     assertThat(app.sessionCount()).isZero();
     assertThat(app.tableBytes()).as("every entry swept").isZero();
   }
+
+  @Test
+  void when_aVerifiedDigestIsRetriedAgain_afterAReplaceAndAnAppend_then_itIsCheckedAgain() {
+    String big = "x".repeat(AmoApplication.CACHE_WHOLE_BYTES + 10);
+    app.execute("seed", 1, new Command.Put("k", big));
+    Result first = app.execute("c1", 1, new Command.Append("k", "a"));
+    assertThat(app.cachedResult("c1", 1)).isEqualTo(first); // verified: memo
+    app.execute("c2", 1, new Command.Append("k", "b"));
+    assertThat(app.cachedResult("c1", 1)).as("only appended since").isEqualTo(first);
+    // replaced by a value of the same first bytes but longer: the memo must not vouch for it
+    app.execute("seed", 2, new Command.Put("k", "z" + big + "ab"));
+    assertThat(app.cachedResult("c1", 1)).isEqualTo(new Result.Unavailable());
+    // a new digest of c1 on another key is verified on its own
+    app.execute("seed", 3, new Command.Put("j", big));
+    Result second = app.execute("c1", 2, new Command.Append("j", "c"));
+    app.execute("seed", 4, new Command.Put("j", "y".repeat(big.length() + 1)));
+    assertThat(second).isEqualTo(new Result.Value(big + "c"));
+    assertThat(app.cachedResult("c1", 2)).isEqualTo(new Result.Unavailable());
+  }
 }
