@@ -213,6 +213,32 @@ class CliIT {
   }
 
   @Test
+  void when_aValueIsOverTheLimits_then_theClientOrThePrimaryRefusesIt_withExitCode2()
+      throws Exception {
+    java.nio.file.Path big = java.nio.file.Files.createTempFile("pbkv-big", ".bin");
+    try {
+      java.nio.file.Files.write(big, new byte[2 << 20]);
+      MainTest.Run client = run("put", "big", "--value-file", big.toString());
+      assertThat(client.exit()).isEqualTo(2);
+      assertThat(client.err())
+          .isEqualTo(
+              "pbkv put: value of 2,097,152 bytes is over the limit of 1,048,576 bytes"
+                  + " (--max-value-bytes)\n");
+      // a client with a larger limit sends it: the primary refuses it, never executed
+      MainTest.Run primary =
+          run("put", "big", "--value-file", big.toString(), "--max-value-bytes", "4MiB");
+      assertThat(primary.exit()).isEqualTo(2);
+      assertThat(primary.err())
+          .isEqualTo("pbkv put: value of 2,097,152 bytes is over the limit of 1,048,576 bytes\n");
+      assertThat(run("get", "big").exit()).as("absent").isEqualTo(1);
+      MainTest.Run info = run("info");
+      assertThat(info.out()).contains("amo_table_bytes: ");
+    } finally {
+      java.nio.file.Files.deleteIfExists(big);
+    }
+  }
+
+  @Test
   void when_casNamesAKeyWithoutValue_then_oneClearLine() {
     MainTest.Run r = run("cas", "nothing-here", "a", "b");
     assertThat(r.exit()).isEqualTo(1); // a failed outcome, not a usage error

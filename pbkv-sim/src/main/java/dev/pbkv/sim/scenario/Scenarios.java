@@ -27,6 +27,8 @@ public final class Scenarios {
         new ProgressNoBackup(),
         new ProgressClientsCutFromPrimary(),
         new SlowLinkTransfer(),
+        new BigAppendSessions(),
+        new SizeLimitsScenario(),
         new RestartSameBootId(),
         new RestartLowerBootId(),
         new ViewServiceRestartMidViewChange(),
