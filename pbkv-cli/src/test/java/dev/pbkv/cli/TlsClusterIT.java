@@ -93,6 +93,17 @@ class TlsClusterIT {
       d.put("big", big);
       assertThat(d.get("big")).isEqualTo(big);
     }
+    // the same with each TLS engine (auto above takes BoringSSL where it loads)
+    for (TlsConfig.Provider engine : TlsConfig.Provider.values()) {
+      if (engine == TlsConfig.Provider.OPENSSL && !io.netty.handler.ssl.OpenSsl.isAvailable()) {
+        continue;
+      }
+      TlsConfig withEngine = new TlsConfig(alice.cert(), alice.key(), alice.ca(), engine);
+      try (DirectClient d = DirectClient.connect(vs.name(), Duration.ofSeconds(30), withEngine)) {
+        d.put("direct-" + engine, big);
+        assertThat(d.get("direct-" + engine)).as("%s", engine).isEqualTo(big);
+      }
+    }
     // plain TCP to the TLS ports: the connection opens, but no op gets an answer
     try (DirectClient plain = DirectClient.connect(vs.name(), Duration.ofSeconds(2))) {
       assertThatThrownBy(() -> plain.get("k")).isInstanceOf(IndeterminateException.class);
