@@ -123,6 +123,38 @@ class ReplicatedViewServiceIT {
         .as("pbkv status names the leader, the followers and the store")
         .contains("LEADER", "follower", "ZooKeeper " + ensemble, "(reachable)", "progress: OK");
 
+    // remove-server goes to the leading replica, wherever the list names it; a follower refuses
+    Address leading = awaitLeader(ReplicatedViewServiceIT::ackedWithBackup);
+    Address idle =
+        leaderStatus().servers().stream()
+            .map(h -> h.server())
+            .filter(a -> !leaderStatus().view().isMember(a))
+            .findFirst()
+            .orElseThrow();
+    Address follower = replicas.stream().filter(a -> !a.equals(leading)).findFirst().orElseThrow();
+    MainTest.Run refused =
+        MainTest.run(
+            "admin",
+            "remove-server",
+            idle.name(),
+            "--viewserver",
+            follower.name(),
+            "--timeout",
+            "5s");
+    assertThat(refused.exit()).as(refused.err()).isEqualTo(2);
+    assertThat(refused.err()).contains("does not lead");
+    MainTest.Run removed =
+        MainTest.run(
+            "admin",
+            "remove-server",
+            idle.name(),
+            "--viewserver",
+            follower.name() + "," + leading.name(),
+            "--timeout",
+            "5s");
+    assertThat(removed.exit()).as(removed.err()).isZero();
+    assertThat(removed.out()).contains("removed " + idle.name());
+
     Workload w = new Workload(client, 6, 5, 30, 21);
     try {
       assertThat(w.awaitProgress(100, LIMIT_MILLIS)).isTrue();
