@@ -85,6 +85,15 @@ class ReplicatedViewServiceIT {
     throw new AssertionError("no leader as wanted in " + LIMIT_MILLIS + " ms; last " + last);
   }
 
+  /** A server the view service has heard that is neither primary nor backup, or null. */
+  private static Address idleServer(Status s) {
+    return s.servers().stream()
+        .map(h -> h.server())
+        .filter(a -> !s.view().isMember(a))
+        .findFirst()
+        .orElse(null);
+  }
+
   private static boolean ackedWithBackup(Status s) {
     return s.acked() && s.view().hasBackup();
   }
@@ -124,13 +133,11 @@ class ReplicatedViewServiceIT {
         .contains("LEADER", "follower", "ZooKeeper " + ensemble, "(reachable)", "progress: OK");
 
     // remove-server goes to the leading replica, wherever the list names it; a follower refuses
-    Address leading = awaitLeader(ReplicatedViewServiceIT::ackedWithBackup);
-    Address idle =
-        leaderStatus().servers().stream()
-            .map(h -> h.server())
-            .filter(a -> !leaderStatus().view().isMember(a))
-            .findFirst()
-            .orElseThrow();
+    // the third server is idle once the leader has heard it (its first ping may still be on the
+    // way)
+    Address leading = awaitLeader(s -> ackedWithBackup(s) && idleServer(s) != null);
+    Address idle = idleServer(client.status(leading, Duration.ofSeconds(2)));
+    assertThat(idle).as("an idle server heard by the leader").isNotNull();
     Address follower = replicas.stream().filter(a -> !a.equals(leading)).findFirst().orElseThrow();
     MainTest.Run refused =
         MainTest.run(
