@@ -41,6 +41,8 @@ class RuleSwitchScenarioTest {
         "progress-no-backup                | NON_PRIMARY_SERVES       | no request completes",
         "slow-link-transfer                | SERVE_DURING_TRANSFER    | the read sent during the transfer was held",
         "slow-link-transfer                | TRANSFER_SKIPS_LATER_CHUNKS | B holds all the data",
+        "slow-link-transfer                | RETRY_RESENDS_EVERYTHING | the link carries the store about once",
+        "slow-link-forwards                | RETRY_RESENDS_EVERYTHING | the puts keep at least 80 %",
         "viewservice-restart-mid-view-change | ANNOUNCE_BEFORE_DURABLE | every view number names one view",
         "viewservice-restart-mid-view-change | ANNOUNCE_BEFORE_DURABLE | the restarted view service resumes view 3 from its store",
         "viewservice-restart-mid-view-change | JUDGE_LIVENESS_RIGHT_AFTER_RESTART | after its restart or takeover the view service judged nobody dead before a full dead interval",
