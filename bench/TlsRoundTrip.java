@@ -14,18 +14,20 @@ public class TlsRoundTrip {
     int n = Integer.parseInt(a[1]);
     int rounds = Integer.parseInt(a[2]);
     for (int round = 0; round < rounds; round++) {
-      for (boolean tls : new boolean[] {false, true}) {
-        run(c, tls, n);
+      run(c, null, n);
+      for (TlsConfig.Provider provider : new TlsConfig.Provider[] {TlsConfig.Provider.JDK, TlsConfig.Provider.OPENSSL}) {
+        run(c, provider, n);
       }
     }
   }
 
-  static void run(Path c, boolean tls, int n) throws Exception {
+  static void run(Path c, TlsConfig.Provider provider, int n) throws Exception {
+    boolean tls = provider != null;
     int port;
     try (var s = new java.net.ServerSocket(0)) { port = s.getLocalPort(); }
     Address srv = Address.of("127.0.0.1:" + port);
-    ConnectionSecurity ss = tls ? ConnectionSecurity.member(new TlsConfig(c.resolve("server-127.0.0.1.crt"), c.resolve("server-127.0.0.1.key"), c.resolve("ca.crt"))) : null;
-    ConnectionSecurity cs = tls ? ConnectionSecurity.client(new TlsConfig(c.resolve("client-bench.crt"), c.resolve("client-bench.key"), c.resolve("ca.crt"))) : null;
+    ConnectionSecurity ss = tls ? ConnectionSecurity.member(new TlsConfig(c.resolve("server-127.0.0.1.crt"), c.resolve("server-127.0.0.1.key"), c.resolve("ca.crt"), provider)) : null;
+    ConnectionSecurity cs = tls ? ConnectionSecurity.client(new TlsConfig(c.resolve("client-bench.crt"), c.resolve("client-bench.key"), c.resolve("ca.crt"), provider)) : null;
     Node server = new Node() {
       public void init(Effects fx) {}
       public void onMessage(Address from, Message m, Effects fx) {
@@ -51,7 +53,7 @@ public class TlsRoundTrip {
       long[] lat = done.get(60, java.util.concurrent.TimeUnit.SECONDS);
       long el = System.nanoTime() - start;
       java.util.Arrays.sort(lat);
-      System.out.printf("%s n=%d %.0f rt/s p50=%.3f ms p90=%.3f ms%n", tls ? "TLS  " : "plain", n, n / (el / 1e9), lat[n / 2] / 1e6, lat[n * 9 / 10] / 1e6);
+      System.out.printf("%-11s n=%d %.0f rt/s p50=%.3f ms p90=%.3f ms%n", tls ? "TLS-" + provider.name().toLowerCase() : "plain", n, n / (el / 1e9), lat[n / 2] / 1e6, lat[n * 9 / 10] / 1e6);
     }
   }
 }

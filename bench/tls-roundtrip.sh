@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The smallest thing that shows what TLS costs pbkv's runtime: one JVM, a NetRuntime listening
 # with a server certificate and a client NetRuntime with a client certificate (the real
-# SslHandler, PeerGate and codec), N sequential Request -> Reply round trips, plain TCP then TLS,
-# ROUNDS times (the first round includes the JIT's warm-up). No protocol, no view service.
+# SslHandler, PeerGate and codec), N sequential Request -> Reply round trips, plain TCP, then TLS
+# on the JDK's engine, then TLS on BoringSSL (netty-tcnative), ROUNDS times (the first round
+# includes the JIT's warm-up). No protocol, no view service.
 # Usage: bench/tls-roundtrip.sh [N] [ROUNDS]      (default 3000 round trips, 3 rounds)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."

@@ -105,6 +105,7 @@ final class ServiceOptions {
           what);
       return null;
     }
+    log.info("{} uses TLS with the {} engine", what, config.engineName());
     if (config.cert() == null) {
       throw new UserError("a " + what + " needs --tls-cert and --tls-key as well as --tls-ca");
     }

@@ -31,10 +31,25 @@ final class TlsOptions {
               + " --tls-* the connections are plain TCP [PBKV_TLS_CA]")
   Path ca;
 
+  @Option(
+      names = "--tls-provider",
+      paramLabel = "auto|jdk|openssl",
+      defaultValue = "${env:PBKV_TLS_PROVIDER:-auto}",
+      description =
+          "the TLS engine: BoringSSL (openssl, bundled for Linux x86-64) or the JDK's; auto"
+              + " (the default) takes BoringSSL where it loads [PBKV_TLS_PROVIDER]")
+  String provider;
+
   /** The TLS files, or null for plain TCP; a partial or unreadable set is a one-line error. */
   TlsConfig config() {
     try {
-      return TlsConfig.of(cert, key, ca);
+      TlsConfig config =
+          TlsConfig.of(
+              cert, key, ca, TlsConfig.Provider.parse(provider == null ? "auto" : provider));
+      if (config != null) {
+        config.engineName(); // --tls-provider openssl where BoringSSL does not load: one line now
+      }
+      return config;
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage());
     }

@@ -1,6 +1,7 @@
 package dev.pbkv.net.tls;
 
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -16,15 +17,65 @@ import javax.net.ssl.SSLException;
  * <p>Both directions verify: a process connecting out checks that the peer's certificate is signed
  * by the CA, valid now, and names the host it connected to (DNS or IP SAN); a process accepting a
  * connection asks for the peer's certificate (optional: a password client has none) and, when one
- * is sent, checks it is signed by the CA and valid. TLS 1.3 and 1.2 only. The JDK's provider by
- * default; {@code -Dpbkv.tls.provider=openssl} picks netty-tcnative where it is on the class path.
+ * is sent, checks it is signed by the CA and valid. TLS 1.3 and 1.2 only. The TLS engine is
+ * BoringSSL (netty-tcnative) where it loads and the JDK's otherwise ({@link Provider}).
  *
  * @param cert this process's certificate chain (PEM), or null
  * @param key its private key (unencrypted PKCS#8 PEM), or null; given exactly when cert is
  * @param ca the CA certificate(s) (PEM) peers are checked against
+ * @param provider which TLS engine to use
  */
-public record TlsConfig(Path cert, Path key, Path ca) {
+public record TlsConfig(Path cert, Path key, Path ca, Provider provider) {
   private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+
+  /**
+   * The TLS engine ({@code --tls-provider}). BoringSSL through netty-tcnative costs about half of
+   * what the JDK's engine costs per round trip (bench/tls-roundtrip.sh); the jar carries it for
+   * Linux x86-64 only, and elsewhere {@link #AUTO} falls back to the JDK's.
+   */
+  public enum Provider {
+    /** BoringSSL where it loads, else the JDK's engine. */
+    AUTO,
+    /** The JDK's {@code SSLEngine}. */
+    JDK,
+    /** BoringSSL (netty-tcnative); an error where it does not load. */
+    OPENSSL;
+
+    /**
+     * The provider named {@code name} (case-insensitive), or a one-line error naming the choices.
+     */
+    public static Provider parse(String name) {
+      for (Provider p : values()) {
+        if (p.name().equalsIgnoreCase(name.trim())) {
+          return p;
+        }
+      }
+      throw new IllegalArgumentException(
+          "--tls-provider " + name + ": unknown; one of auto, jdk, openssl");
+    }
+
+    /** The engine this choice gives here. */
+    public SslProvider resolve() {
+      switch (this) {
+        case JDK:
+          return SslProvider.JDK;
+        case OPENSSL:
+          if (!OpenSsl.isAvailable()) {
+            throw new IllegalArgumentException(
+                "--tls-provider openssl: BoringSSL (netty-tcnative) does not load here: "
+                    + OpenSsl.unavailabilityCause());
+          }
+          return SslProvider.OPENSSL;
+        default:
+          return OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
+      }
+    }
+  }
+
+  /** The files, with the engine chosen automatically. */
+  public TlsConfig(Path cert, Path key, Path ca) {
+    this(cert, key, ca, Provider.AUTO);
+  }
 
   /**
    * Checks the combination and that the files can be read.
@@ -32,6 +83,9 @@ public record TlsConfig(Path cert, Path key, Path ca) {
    * @throws IllegalArgumentException in one line naming the option and file
    */
   public TlsConfig {
+    if (provider == null) {
+      provider = Provider.AUTO;
+    }
     if (ca == null) {
       throw new IllegalArgumentException("--tls-ca is required with --tls-cert/--tls-key");
     }
@@ -51,10 +105,20 @@ public record TlsConfig(Path cert, Path key, Path ca) {
    * @throws IllegalArgumentException if only some are given, or a file cannot be read
    */
   public static TlsConfig of(Path cert, Path key, Path ca) {
+    return of(cert, key, ca, Provider.AUTO);
+  }
+
+  /** As {@link #of(Path, Path, Path)}, with the TLS engine chosen. */
+  public static TlsConfig of(Path cert, Path key, Path ca, Provider provider) {
     if (cert == null && key == null && ca == null) {
       return null;
     }
-    return new TlsConfig(cert, key, ca);
+    return new TlsConfig(cert, key, ca, provider);
+  }
+
+  /** The engine in use, for logs: "BoringSSL" or "JDK". */
+  public String engineName() {
+    return provider.resolve() == SslProvider.OPENSSL ? "BoringSSL (netty-tcnative)" : "JDK";
   }
 
   private static void readable(String option, Path file) {
@@ -67,12 +131,6 @@ public record TlsConfig(Path cert, Path key, Path ca) {
     }
   }
 
-  static SslProvider provider() {
-    return "openssl".equals(System.getProperty("pbkv.tls.provider"))
-        ? SslProvider.OPENSSL
-        : SslProvider.JDK;
-  }
-
   /** The context for connections this process accepts (it must have a certificate). */
   public SslContext serverContext() {
     if (cert == null) {
@@ -82,7 +140,7 @@ public record TlsConfig(Path cert, Path key, Path ca) {
       return SslContextBuilder.forServer(file(cert), file(key))
           .trustManager(file(ca))
           .clientAuth(ClientAuth.OPTIONAL)
-          .sslProvider(provider())
+          .sslProvider(provider.resolve())
           .protocols(PROTOCOLS)
           .build();
     } catch (SSLException | IllegalArgumentException e) {
@@ -96,7 +154,7 @@ public record TlsConfig(Path cert, Path key, Path ca) {
       SslContextBuilder b =
           SslContextBuilder.forClient()
               .trustManager(file(ca))
-              .sslProvider(provider())
+              .sslProvider(provider.resolve())
               .protocols(PROTOCOLS)
               .endpointIdentificationAlgorithm("HTTPS");
       if (cert != null) {
