@@ -68,6 +68,9 @@ public final class PbServer implements Node {
   // (docs/design.md §4.1): the primary probes at its next retry, the backup re-acks at its next
   // ping tick. Never set in the model checker, which has no connections.
   private boolean lossReported;
+  // Chunks of a view not learned yet were discarded: that view and the highest chunk index.
+  private long earlyTransferView;
+  private int earlyTransferUpTo;
 
   // Backup of the current view.
   private long installedViewNum; // the view whose state transfer this server installed
@@ -160,11 +163,7 @@ public final class PbServer implements Node {
       if (reject.backupView() != null) { // the wire format lets a reject leave its view out
         noticeView(reject.backupView().viewNum(), fx);
       }
-      if (isPrimary() && from.equals(view.backup()) && reject.viewNum() == view.viewNum()) {
-        // our backup discarded a forward or chunk of this view (it did not know the view yet):
-        // as good as lost, so probe at the next retry (docs/design.md §4.1)
-        lossReported = true;
-      }
+
     } else if (msg instanceof StateTransfer transfer) {
       handleStateTransfer(from, transfer, fx);
     } else if (msg instanceof StateTransferAck ack) {
@@ -266,6 +265,12 @@ public final class PbServer implements Node {
     outOfOrder.clear();
     appliedIndex = 0;
     receivedChunks = 0; // a transfer of an earlier view is useless now: the next starts at 0
+    if (earlyTransferView == view.viewNum() && isBackup()) {
+      // chunks of this view came before the view and were discarded: report the gap at once
+      fx.send(view.primary(), new StateTransferAck(view.viewNum(), -1, earlyTransferUpTo));
+    }
+    earlyTransferView = 0;
+    earlyTransferUpTo = 0;
     if (isPrimary()) {
       if (!wasPrimary) {
         log.clear(); // a former backup starts with what it applied; clients retry the rest
@@ -585,17 +590,14 @@ public final class PbServer implements Node {
   private void handleStateTransfer(Address from, StateTransfer chunk, Effects fx) {
     noticeView(chunk.viewNum(), fx);
     if (chunk.viewNum() > view.viewNum()) {
-      // a view we have not learned yet (noticeView asked for it): the chunk is discarded, and the
-      // reject tells the primary, which probes once we are likely to know the view
-      fx.send(
-          from,
-          new ForwardReject(
-              chunk.viewNum(),
-              view,
-              "state transfer of view "
-                  + chunk.viewNum()
-                  + " but backup is in view "
-                  + view.viewNum()));
+      // A view we have not learned yet (noticeView asked for it): the chunk is discarded, but
+      // remembered by its bounds, so that the gap is reported once we learn the view (learnView).
+      if (chunk.viewNum() != earlyTransferView) {
+        earlyTransferView = chunk.viewNum();
+        earlyTransferUpTo = chunk.chunkIndex();
+      } else {
+        earlyTransferUpTo = Math.max(earlyTransferUpTo, chunk.chunkIndex());
+      }
       return;
     }
     if (chunk.viewNum() != view.viewNum() || !isBackup() || !from.equals(view.primary())) {
@@ -897,6 +899,8 @@ public final class PbServer implements Node {
     c.forwardTimerArmed = forwardTimerArmed;
     c.primarySince = primarySince;
     c.lossReported = lossReported;
+    c.earlyTransferView = earlyTransferView;
+    c.earlyTransferUpTo = earlyTransferUpTo;
     c.installedViewNum = installedViewNum;
     c.receivedChunks = receivedChunks;
     c.appliedIndex = appliedIndex;
@@ -915,6 +919,8 @@ public final class PbServer implements Node {
         && forwardTimerArmed == other.forwardTimerArmed
         && primarySince == other.primarySince
         && lossReported == other.lossReported
+        && earlyTransferView == other.earlyTransferView
+        && earlyTransferUpTo == other.earlyTransferUpTo
         && installedViewNum == other.installedViewNum
         && receivedChunks == other.receivedChunks
         && appliedIndex == other.appliedIndex
