@@ -269,8 +269,10 @@ public final class PbServer implements Node {
       // chunks of this view came before the view and were discarded: report the gap at once
       fx.send(view.primary(), new StateTransferAck(view.viewNum(), -1, earlyTransferUpTo));
     }
-    earlyTransferView = 0;
-    earlyTransferUpTo = 0;
+    if (earlyTransferView <= view.viewNum()) { // kept while a later view is still to come
+      earlyTransferView = 0;
+      earlyTransferUpTo = 0;
+    }
     if (isPrimary()) {
       if (!wasPrimary) {
         log.clear(); // a former backup starts with what it applied; clients retry the rest
@@ -533,6 +535,7 @@ public final class PbServer implements Node {
           log.resendRange(view.viewNum(), ack.appliedIndex() + 1, ack.gapUpTo())) {
         fx.send(view.backup(), forward);
       }
+      lossReported = true; // the report names the first gap only: probe again for the next
     }
     sendForwards(fx);
   }
@@ -592,12 +595,7 @@ public final class PbServer implements Node {
     if (chunk.viewNum() > view.viewNum()) {
       // A view we have not learned yet (noticeView asked for it): the chunk is discarded, but
       // remembered by its bounds, so that the gap is reported once we learn the view (learnView).
-      if (chunk.viewNum() != earlyTransferView) {
-        earlyTransferView = chunk.viewNum();
-        earlyTransferUpTo = chunk.chunkIndex();
-      } else {
-        earlyTransferUpTo = Math.max(earlyTransferUpTo, chunk.chunkIndex());
-      }
+      rememberEarly(chunk.viewNum(), chunk.chunkIndex());
       return;
     }
     if (chunk.viewNum() != view.viewNum() || !isBackup() || !from.equals(view.primary())) {
@@ -634,6 +632,10 @@ public final class PbServer implements Node {
    */
   private void handleTransferProbe(Address from, TransferProbe probe, Effects fx) {
     noticeView(probe.viewNum(), fx);
+    if (probe.viewNum() > view.viewNum()) {
+      rememberEarly(probe.viewNum(), probe.upToChunk()); // answered once we learn the view
+      return;
+    }
     if (probe.viewNum() != view.viewNum() || !isBackup() || !from.equals(view.primary())) {
       return; // not for our view, as for a chunk
     }
@@ -643,6 +645,16 @@ public final class PbServer implements Node {
         installed >= probe.upToChunk()
             ? new StateTransferAck(view.viewNum(), installed)
             : new StateTransferAck(view.viewNum(), installed, probe.upToChunk()));
+  }
+
+  /** Chunks up to {@code chunkIndex} of view {@code viewNum}, not learned yet, were discarded. */
+  private void rememberEarly(long viewNum, int chunkIndex) {
+    if (viewNum != earlyTransferView) {
+      earlyTransferView = viewNum;
+      earlyTransferUpTo = chunkIndex;
+    } else {
+      earlyTransferUpTo = Math.max(earlyTransferUpTo, chunkIndex);
+    }
   }
 
   /**
