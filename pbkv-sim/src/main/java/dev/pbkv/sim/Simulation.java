@@ -479,8 +479,20 @@ public final class Simulation {
   }
 
   private void resetConnection(Slot slot, Address peer) {
-    if (slot.node == null || slot.pausedUntilMicros > now) {
-      return; // down or paused: a node that is not running hears nothing
+    if (slot.node == null) {
+      return; // down: it restarts with a fresh state
+    }
+    if (slot.pausedUntilMicros > now) { // paused: it hears of it when it resumes
+      Node paused = slot.node;
+      schedule(
+          new Action(
+              () -> {
+                if (slot.node == paused) {
+                  resetConnection(slot, peer);
+                }
+              }),
+          slot.pausedUntilMicros);
+      return;
     }
     effects.slot = slot;
     slot.node.onConnectionReset(peer, effects);
