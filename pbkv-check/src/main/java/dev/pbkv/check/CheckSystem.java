@@ -27,7 +27,16 @@ public final class CheckSystem {
   /** The node that restarts the view service, when {@link #viewServiceRestarts} is on. */
   public static final Address VS_CRASHER = Address.of("vs-crasher");
 
+  /** The replicas of a replicated view service, when {@link #replicatedViewService} is on. */
+  public static final Address VS1 = Address.of("vs1");
+
+  public static final Address VS2 = Address.of("vs2");
+
+  /** The node that moves leadership from vs1 to vs2, when {@link #replicatedViewService} is on. */
+  public static final Address ELECTION = Address.of("election");
+
   private int servers = 1;
+  private boolean replicated;
   private final List<List<Command>> workloads = new ArrayList<>();
   private Set<RuleSwitch> rules = Set.of();
   private int deadPings = 1;
@@ -68,6 +77,18 @@ public final class CheckSystem {
    */
   public CheckSystem viewServiceRestarts(boolean on) {
     this.viewServiceRestarts = on;
+    return this;
+  }
+
+  /**
+   * The view service is two replicas sharing one store ({@link ReplicatedViewService} at {@link
+   * #VS}, answering at {@link #VS1} and {@link #VS2}); servers and clients talk to both. vs1 leads
+   * from the start; an {@link ReplicatedViewService.Election} at {@link #ELECTION} hands leadership
+   * to vs2 once its timer fires, and vs1 may never hear that it lost (stop that node in phases that
+   * must not see a leader change).
+   */
+  public CheckSystem replicatedViewService(boolean on) {
+    this.replicated = on;
     return this;
   }
 
@@ -119,19 +140,33 @@ public final class CheckSystem {
             .withRules(rules)
             .withRetryCapMillis(ClientConfig.DEFAULT_RETRY_MILLIS);
     LinkedHashMap<Address, LongFunction<Node>> nodes = new LinkedHashMap<>();
-    if (viewServiceRestarts) {
+    List<Address> viewServices = replicated ? List.of(VS1, VS2) : List.of(VS);
+    if (replicated) {
+      nodes.put(VS, boot -> new ReplicatedViewService(viewServices, vsc));
+    } else if (viewServiceRestarts) {
       nodes.put(VS, boot -> new RestartableViewServer(new ViewServer(vsc)));
     } else {
       nodes.put(VS, boot -> new ViewServer(vsc));
     }
     for (int i = 1; i <= servers; i++) {
       Address a = server(i);
-      nodes.put(a, boot -> new PbServer(a, VS, boot, sc));
+      nodes.put(
+          a,
+          boot ->
+              replicated ? new PbServer(a, viewServices, boot, sc) : new PbServer(a, VS, boot, sc));
     }
     for (int i = 1; i <= workloads.size(); i++) {
       Address a = client(i);
       List<Command> workload = workloads.get(i - 1);
-      nodes.put(a, boot -> new CheckClient(new PbClient(a, VS, cc), workload));
+      nodes.put(
+          a,
+          boot ->
+              new CheckClient(
+                  replicated ? new PbClient(a, viewServices, cc) : new PbClient(a, VS, cc),
+                  workload));
+    }
+    if (replicated) {
+      nodes.put(ELECTION, boot -> new ReplicatedViewService.Election(VS1, VS2));
     }
     if (viewServiceRestarts) {
       nodes.put(VS_CRASHER, boot -> new RestartableViewServer.ViewServiceCrasher(VS));

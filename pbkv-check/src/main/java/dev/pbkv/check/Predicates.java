@@ -108,7 +108,13 @@ public final class Predicates {
         s -> {
           java.util.Map<Long, dev.pbkv.view.View> seen = new java.util.HashMap<>();
           java.util.List<dev.pbkv.view.View> views = new java.util.ArrayList<>();
-          views.add(s.viewServer().view());
+          for (ViewServer vs : s.viewServers()) {
+            views.add(vs.view());
+          }
+          ReplicatedViewService replicated = s.replicatedViewService();
+          if (replicated != null) {
+            views.add(replicated.storedView());
+          }
           for (dev.pbkv.server.PbServer p : s.servers()) {
             views.add(p.view());
           }
@@ -131,20 +137,41 @@ public final class Predicates {
     return StatePredicate.of(
         "nobody judged dead within a dead interval of a restart",
         s -> {
-          ViewServer vs = s.viewServer();
-          dev.pbkv.view.View from = vs.recoveredView();
-          dev.pbkv.view.View now = vs.view();
-          if (from.viewNum() == 0
-              || now.equals(from)
-              || vs.checkTicksSinceStart() > vs.config().deadPings()) {
-            return true;
+          for (ViewServer vs : s.viewServers()) {
+            if (!judgedNobodyRightAfterStart(vs)) {
+              return false;
+            }
           }
-          return (from.primary() == null
-                  || now.isPrimary(from.primary(), from.primaryBootId())
-                  || now.isBackup(from.primary(), from.primaryBootId()))
-              && (from.backup() == null
-                  || now.isPrimary(from.backup(), from.backupBootId())
-                  || now.isBackup(from.backup(), from.backupBootId()));
+          return true;
+        });
+  }
+
+  private static boolean judgedNobodyRightAfterStart(ViewServer vs) {
+    dev.pbkv.view.View from = vs.recoveredView();
+    dev.pbkv.view.View now = vs.view();
+    if (from.viewNum() == 0
+        || now.equals(from)
+        || vs.checkTicksSinceStart() > vs.config().deadPings()) {
+      return true;
+    }
+    return (from.primary() == null
+            || now.isPrimary(from.primary(), from.primaryBootId())
+            || now.isBackup(from.primary(), from.primaryBootId()))
+        && (from.backup() == null
+            || now.isPrimary(from.backup(), from.backupBootId())
+            || now.isBackup(from.backup(), from.backupBootId()));
+  }
+
+  /**
+   * The view in the replicas' shared store never goes back to a lower number (a deposed leader that
+   * writes without the version check can put an older view back over a newer one).
+   */
+  public static StatePredicate storedViewNeverGoesBack() {
+    return StatePredicate.of(
+        "the stored view never goes back",
+        s -> {
+          ReplicatedViewService r = s.replicatedViewService();
+          return r == null || !r.storeWentBack();
         });
   }
 
@@ -152,7 +179,16 @@ public final class Predicates {
 
   /** The view service has moved beyond view {@code n}. */
   public static StatePredicate viewNumAbove(long n) {
-    return StatePredicate.of("view number above " + n, s -> s.viewServer().view().viewNum() > n);
+    return StatePredicate.of(
+        "view number above " + n,
+        s -> {
+          for (ViewServer vs : s.viewServers()) {
+            if (vs.view().viewNum() > n) {
+              return true;
+            }
+          }
+          return false;
+        });
   }
 
   /** The view service counts more than {@code n} missed checks for some server. */
@@ -160,10 +196,11 @@ public final class Predicates {
     return StatePredicate.of(
         "missed checks above " + n,
         s -> {
-          ViewServer vs = s.viewServer();
-          for (Address a : servers) {
-            if (vs.missedChecks(a) > n) {
-              return true;
+          for (ViewServer vs : s.viewServers()) {
+            for (Address a : servers) {
+              if (vs.missedChecks(a) > n) {
+                return true;
+              }
             }
           }
           return false;

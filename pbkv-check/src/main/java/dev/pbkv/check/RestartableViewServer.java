@@ -142,6 +142,9 @@ public final class RestartableViewServer implements Copyable {
   }
 
   static Node unwrap(Node n) {
+    if (n instanceof ReplicatedViewService r) {
+      return r.leader();
+    }
     return n instanceof RestartableViewServer r ? r.viewServer() : n;
   }
 }

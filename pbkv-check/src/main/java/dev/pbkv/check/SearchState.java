@@ -44,6 +44,11 @@ public final class SearchState {
       List<Integer> cs = new ArrayList<>();
       for (int i = 0; i < addresses.length; i++) {
         index.put(addresses[i], i);
+        if (nodes[i] instanceof AddressedNode an) {
+          for (Address alias : an.addresses()) {
+            index.put(alias, i);
+          }
+        }
         if (nodes[i] instanceof CheckClient) {
           cs.add(i);
         }
@@ -301,7 +306,9 @@ public final class SearchState {
     Node node = copyNode(nodes[i]);
     Collector fx = new Collector(event.node());
     TimerEntry[] ts = timers[i];
-    if (event instanceof Event.Deliver d) {
+    if (event instanceof Event.Deliver d && node instanceof AddressedNode an) {
+      an.onMessageAt(d.envelope().to(), d.envelope().from(), d.envelope().message(), fx);
+    } else if (event instanceof Event.Deliver d) {
       node.onMessage(d.envelope().from(), d.envelope().message(), fx);
     } else {
       Event.Fire f = (Event.Fire) event;
@@ -416,6 +423,29 @@ public final class SearchState {
       }
     }
     throw new IllegalStateException("no view service in this state");
+  }
+
+  /** Every view-service node: the one view service, or each replica of a replicated one. */
+  public List<ViewServer> viewServers() {
+    List<ViewServer> out = new ArrayList<>(2);
+    for (Node n : nodes) {
+      if (n instanceof ReplicatedViewService r) {
+        out.addAll(r.replicas());
+      } else if (RestartableViewServer.unwrap(n) instanceof ViewServer v) {
+        out.add(v);
+      }
+    }
+    return out;
+  }
+
+  /** The replicated view service of this state, or null when it has a single view service. */
+  public ReplicatedViewService replicatedViewService() {
+    for (Node n : nodes) {
+      if (n instanceof ReplicatedViewService r) {
+        return r;
+      }
+    }
+    return null;
   }
 
   public List<PbServer> servers() {

@@ -46,6 +46,15 @@ final class BenchCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      defaultValue = "${env:PBKV_CONFIG}",
+      description =
+          "defaults from FILE: KEY = VALUE lines, a key being a long option without its dashes"
+              + " (or bench.OPTION); flags and environment variables win [PBKV_CONFIG]")
+  java.nio.file.Path config;
+
+  @Option(
       names = "--viewserver",
       paramLabel = "HOST:PORT",
       defaultValue = "${env:PBKV_VIEWSERVER:-127.0.0.1:7000}",
@@ -118,6 +127,13 @@ final class BenchCommand implements Callable<Integer> {
               + " ${DEFAULT-VALUE}")
   ClientKind client = ClientKind.pooled;
 
+  @Option(
+      names = "--json",
+      description =
+          "print one JSON object at the end instead (docs/json.md); the progress lines go to"
+              + " standard error")
+  boolean json;
+
   /** One session's connection: pbkv or Redis. */
   private record Session(
       java.util.function.BiConsumer<String, String> putter,
@@ -143,20 +159,17 @@ final class BenchCommand implements Callable<Integer> {
     }
     int putPercent = parseMix(mix);
     ProcCpu.nanos(cpuPids); // an unreadable PID fails here, before any load
-    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter out = json ? Json.discard() : spec.commandLine().getOut();
     String value = "v".repeat(valueSize);
     List<Session> open = new ArrayList<>();
     PbkvClient pbkv = null;
     try {
       dev.pbkv.net.tls.TlsConfig tlsConfig = tls.config();
-      if (target == null && client == ClientKind.direct && tlsConfig != null) {
-        throw new UserError("--client direct speaks plain TCP only: use --client pooled with TLS");
-      }
       if (target == null && client == ClientKind.direct) {
         for (int i = 0; i < sessions; i++) {
           DirectClient c;
           try {
-            c = DirectClient.connect(viewServer, Duration.ofSeconds(10));
+            c = DirectClient.connect(viewServer, Duration.ofSeconds(10), tlsConfig);
           } catch (PbkvException e) {
             throw new UserError(e.getMessage());
           }
@@ -298,8 +311,9 @@ final class BenchCommand implements Callable<Integer> {
     for (long elapsed = 0; elapsed < durationMillis; elapsed += 1000) {
       Thread.sleep(Math.min(1000, durationMillis - elapsed));
       long n = done.get();
-      out.printf(Locale.ROOT, "  %5.1f s  %,10d ops/s%n", (elapsed + 1000) / 1000.0, n - last);
-      out.flush();
+      PrintWriter progress = json ? spec.commandLine().getErr() : out;
+      progress.printf(Locale.ROOT, "  %5.1f s  %,10d ops/s%n", (elapsed + 1000) / 1000.0, n - last);
+      progress.flush();
       last = n;
     }
     measuring.set(false);
@@ -341,9 +355,39 @@ final class BenchCommand implements Callable<Integer> {
     }
     if (done.get() == 0) {
       out.println("no operation completed in the measured time");
-      return 1;
     }
-    return 0;
+    int exit = done.get() == 0 ? 1 : 0;
+    if (json) {
+      com.fasterxml.jackson.databind.node.ObjectNode o = Json.object();
+      o.put("target", target == null ? "pbkv" : "redis");
+      o.put("address", target == null ? viewServer : target);
+      o.put("client", target == null ? client.name() : "jedis");
+      o.put("sessions", sessions);
+      o.put("mix", mix);
+      o.put("keys", keys);
+      o.put("value_size", valueSize);
+      o.put("warmup_seconds", warmupMillis / 1000.0);
+      o.put("measured_seconds", seconds);
+      o.put("ops", done.get());
+      o.put("throughput_ops_per_second", done.get() / seconds);
+      com.fasterxml.jackson.databind.node.ObjectNode latency = o.putObject("latency_ms");
+      latency.put("p50", ms(all.getValueAtPercentile(50)));
+      latency.put("p90", ms(all.getValueAtPercentile(90)));
+      latency.put("p99", ms(all.getValueAtPercentile(99)));
+      latency.put("p99_9", ms(all.getValueAtPercentile(99.9)));
+      latency.put("max", ms(all.getMaxValue()));
+      o.put("errors", errors.get());
+      o.put("first_error", firstError.get());
+      o.put("client_cpu_us_per_op", done.get() == 0 ? 0.0 : cpu / 1e3 / done.get());
+      if (cpuPids.isEmpty()) {
+        o.putNull("processes_cpu_us_per_op");
+      } else {
+        o.put("processes_cpu_us_per_op", done.get() == 0 ? 0.0 : serverCpu / 1e3 / done.get());
+      }
+      o.put("exit", exit);
+      Json.print(o, spec.commandLine().getOut());
+    }
+    return exit;
   }
 
   private static void pauseAfterError() {

@@ -92,12 +92,28 @@ final class CheckCommand implements Callable<Integer> {
 
   @picocli.CommandLine.Mixin TraceOutput traceOutput;
 
+  @Option(names = "--json", description = "print one JSON object instead (docs/json.md)")
+  boolean json;
+
   @Override
   public Integer call() {
     traceOutput.checkWritable();
     FileChecks.writable(saveTrace, "--save-trace");
-    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter out = json ? Json.discard() : spec.commandLine().getOut();
     if (name.equals("list")) {
+      if (json) {
+        com.fasterxml.jackson.databind.node.ObjectNode o = Json.object();
+        com.fasterxml.jackson.databind.node.ArrayNode searches = o.putArray("searches");
+        for (SearchScenario s : SearchScenarios.all()) {
+          com.fasterxml.jackson.databind.node.ObjectNode item = searches.addObject();
+          item.put("name", s.name());
+          item.put("description", s.description());
+          item.put("expected", s.expected().name());
+          item.set("catches", Json.strings(s.catches()));
+        }
+        Json.print(o, spec.commandLine().getOut());
+        return 0;
+      }
       for (SearchScenario s : SearchScenarios.all()) {
         out.printf(
             Locale.ROOT,
@@ -209,7 +225,41 @@ final class CheckCommand implements Callable<Integer> {
                 ? ", or a depth/time limit without a violation"
                 : "")
             + ")");
-    return expected ? 0 : 1;
+    int exit = expected ? 0 : 1;
+    if (json) {
+      com.fasterxml.jackson.databind.node.ObjectNode o = Json.object();
+      o.put("search", scenario.name());
+      o.set("broken", Json.strings(rules));
+      o.put("strategy", dfs ? "dfs" : "bfs");
+      if (dfsSeed == null) {
+        o.putNull("dfs_seed");
+      } else {
+        o.put("dfs_seed", dfsSeed);
+      }
+      com.fasterxml.jackson.databind.node.ArrayNode phases = o.putArray("phases");
+      for (int p = 0; p < run.phases().size(); p++) {
+        SearchResult r = run.phases().get(p);
+        phases
+            .addObject()
+            .put("name", scenario.phases().get(p).name())
+            .put("outcome", r.outcome().name())
+            .put("predicate", r.predicate() == null ? null : r.predicate().toString())
+            .put("depth", r.depth())
+            .put("states", r.states())
+            .put("elapsed_ms", r.elapsedMillis());
+      }
+      o.put("outcome", last.outcome().name());
+      o.put("expected", scenario.expectedWith(rules).name());
+      o.put("as_expected", expected);
+      o.set(
+          "counterexample",
+          Json.strings(last.outcome() == Outcome.INVARIANT_VIOLATED ? run.fullTrace() : List.of()));
+      boolean saved = saveTrace != null && last.state() != null && setupOk; // as writeTrace
+      o.put("saved_trace", saved ? saveTrace.toString() : null);
+      o.put("exit", exit);
+      Json.print(o, spec.commandLine().getOut());
+    }
+    return exit;
   }
 
   /** Saves, records or draws the trace {@code run} found (if it found one). */
@@ -296,7 +346,21 @@ final class CheckCommand implements Callable<Integer> {
       traceOutput.write(TraceExport.of(r), out);
     }
     out.println(r.verdict());
-    return r.reproduced() ? 0 : 1;
+    int exit = r.reproduced() ? 0 : 1;
+    if (json) {
+      com.fasterxml.jackson.databind.node.ObjectNode o = Json.object();
+      o.put("replay", replay.toString());
+      o.put("search", trace.search());
+      o.set("broken", Json.strings(trace.broken()));
+      o.put("recorded_outcome", trace.outcome().name());
+      o.put("predicate", trace.predicate());
+      o.set("events", Json.strings(r.events()));
+      o.put("reproduced", r.reproduced());
+      o.put("verdict", r.verdict());
+      o.put("exit", exit);
+      Json.print(o, spec.commandLine().getOut());
+    }
+    return exit;
   }
 
   private static Thread progressLine(Search.Stats stats, boolean live) {

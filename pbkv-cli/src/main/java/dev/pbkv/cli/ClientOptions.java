@@ -55,6 +55,26 @@ final class ClientOptions {
   long outboundCapBytes;
 
   @Option(
+      names = "--max-key-bytes",
+      paramLabel = "SIZE",
+      converter = ByteSizeConverter.class,
+      defaultValue = "${env:PBKV_MAX_KEY_BYTES:-64KiB}",
+      description =
+          "refuse a key over this size before sending it (exit code 2); set it to the servers'"
+              + " --max-key-bytes (default: ${DEFAULT-VALUE}) [PBKV_MAX_KEY_BYTES]")
+  long maxKeyBytes;
+
+  @Option(
+      names = "--max-value-bytes",
+      paramLabel = "SIZE",
+      converter = ByteSizeConverter.class,
+      defaultValue = "${env:PBKV_MAX_VALUE_BYTES:-1MiB}",
+      description =
+          "refuse a value over this size before sending it (exit code 2); set it to the servers'"
+              + " --max-value-bytes (default: ${DEFAULT-VALUE}) [PBKV_MAX_VALUE_BYTES]")
+  long maxValueBytes;
+
+  @Option(
       names = "--log-level",
       paramLabel = "LEVEL",
       converter = Logging.LevelConverter.class,
@@ -163,6 +183,12 @@ final class ClientOptions {
             .withSessions(sessions)
             .withTimeout(Duration.ofMillis(timeoutMillis))
             .withOutboundCap(outboundCapBytes)
-            .withSecurity(security));
+            .withSecurity(security)
+            .withLimits(limits()));
+  }
+
+  /** The size limits of {@code --max-key-bytes} and {@code --max-value-bytes}. */
+  dev.pbkv.kv.SizeLimits limits() {
+    return SizeLimitFlags.limits(maxKeyBytes, maxValueBytes);
   }
 }

@@ -74,7 +74,7 @@ final class DemoCommand implements Callable<Integer> {
       description =
           "with --ha: the view-service replicas' ZooKeeper session timeout (default:"
               + " ${DEFAULT-VALUE})")
-  String zkSessionTimeout = "2s";
+  String zkSessionTimeout = "1s";
 
   @Option(names = "--clients", description = "client sessions (default: ${DEFAULT-VALUE})")
   int clients = 8;

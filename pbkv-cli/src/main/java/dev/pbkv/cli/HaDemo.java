@@ -30,6 +30,23 @@ final class HaDemo {
   private static final int KEYS = 8;
   private static final String ZK_PATH = "/pbkv/demo";
 
+  /**
+   * The ZooKeeper servers' tick. ZooKeeper expires sessions on tick boundaries and refuses a
+   * session shorter than its minimum (here one tick; ZooKeeper's own default is two ticks of 2 s):
+   * with Curator's default tick of 1 s, a 1 s session expires anywhere from 1 to 2 s after a kill.
+   */
+  static final int TICK_MILLIS = 200;
+
+  /** {@code n} in-process ZooKeeper servers on free ports with a tick of {@code tickMillis}. */
+  static List<org.apache.curator.test.InstanceSpec> ensembleSpecs(int n, int tickMillis) {
+    List<org.apache.curator.test.InstanceSpec> specs = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      specs.add(
+          new org.apache.curator.test.InstanceSpec(null, -1, -1, -1, true, -1, tickMillis, -1));
+    }
+    return specs;
+  }
+
   private final PrintWriter out;
   private final int clients;
   private final boolean keepLogs;
@@ -55,7 +72,7 @@ final class HaDemo {
       ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(name))
           .setLevel(ch.qos.logback.classic.Level.OFF);
     }
-    try (TestingCluster zk = new TestingCluster(3);
+    try (TestingCluster zk = new TestingCluster(ensembleSpecs(3, TICK_MILLIS));
         ProcessCluster cluster = new ProcessCluster()) {
       int result = 1;
       try {

@@ -19,6 +19,23 @@ final class Json {
     return MAPPER.createObjectNode();
   }
 
+  /**
+   * Where a command's text goes under {@code --json}: nowhere, so that standard output carries the
+   * one JSON document only.
+   */
+  static PrintWriter discard() {
+    return new PrintWriter(java.io.Writer.nullWriter());
+  }
+
+  /** {@code items} as a JSON array of strings. */
+  static com.fasterxml.jackson.databind.node.ArrayNode strings(Iterable<?> items) {
+    com.fasterxml.jackson.databind.node.ArrayNode a = MAPPER.createArrayNode();
+    for (Object item : items) {
+      a.add(String.valueOf(item));
+    }
+    return a;
+  }
+
   static void print(ObjectNode o, PrintWriter out) {
     try {
       out.println(MAPPER.writeValueAsString(o));

@@ -75,6 +75,7 @@ final class KvCommands {
     @Override
     public Integer call() {
       Command command = command();
+      SizeLimitFlags.require(client.limits(), command); // before any connection: exit 2
       if (shared != null) {
         return run(shared, command);
       }
@@ -97,6 +98,26 @@ final class KvCommands {
       }
       if (result instanceof Result.Error e) {
         throw new UserError(e.message());
+      }
+      if (result instanceof Result.Unavailable) {
+        // It took effect (exactly once); only its result is lost: success, said honestly.
+        spec.commandLine()
+            .getErr()
+            .println(
+                "pbkv: "
+                    + name()
+                    + " took effect, but its result is no longer available (a retry of a large"
+                    + " append after the key was changed by more than appends)");
+        if (json) {
+          Json.print(
+              Json.object()
+                  .put("key", ByteStrings.display(command.key()))
+                  .putNull("value")
+                  .put("executed", true)
+                  .put("result_available", false),
+              spec.commandLine().getOut());
+        }
+        return 0;
       }
       if (json) { // the same exit code and error line; the JSON object instead of the text
         int exit = print(result, new PrintWriter(Writer.nullWriter()), spec.commandLine().getErr());

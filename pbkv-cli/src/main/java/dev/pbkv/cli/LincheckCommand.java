@@ -45,6 +45,9 @@ final class LincheckCommand implements Callable<Integer> {
       description = "time budget (default: 60s)")
   long budgetMillis = 60_000;
 
+  @Option(names = "--json", description = "print one JSON object instead (docs/json.md)")
+  boolean json;
+
   @Override
   public Integer call() {
     FileChecks.readable(file);
@@ -57,7 +60,22 @@ final class LincheckCommand implements Callable<Integer> {
       throw new UserError("cannot read " + file + ": " + e.getMessage());
     }
     CheckResult r = LinearizabilityChecker.check(history, Duration.ofMillis(budgetMillis));
+    // OK 0; ILLEGAL is a failed outcome, 1; UNKNOWN is undecided (the budget ran out), 3
+    int exit = r.passed() ? 0 : r.verdict() == dev.pbkv.history.Verdict.UNKNOWN ? 3 : 1;
     PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      com.fasterxml.jackson.databind.node.ObjectNode o = Json.object();
+      o.put("file", file.toString());
+      o.put("verdict", r.verdict().name());
+      o.put("ops", r.ops());
+      o.put("keys", r.keys());
+      o.put("elapsed_ms", r.elapsedMicros() / 1000.0);
+      o.put("key", r.key());
+      o.put("explanation", r.explanation());
+      o.put("exit", exit);
+      Json.print(o, out);
+      return exit;
+    }
     out.printf(
         Locale.ROOT,
         "%s: %s — %d ops on %d keys, checked in %.1f ms%n",
@@ -69,7 +87,6 @@ final class LincheckCommand implements Callable<Integer> {
     if (!r.passed()) {
       out.println(r.explanation());
     }
-    // OK 0; ILLEGAL is a failed outcome, 1; UNKNOWN is undecided (the budget ran out), 3
-    return r.passed() ? 0 : r.verdict() == dev.pbkv.history.Verdict.UNKNOWN ? 3 : 1;
+    return exit;
   }
 }

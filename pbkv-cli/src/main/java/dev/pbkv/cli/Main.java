@@ -95,6 +95,9 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
         cli.setDefaultValueProvider(loaded);
       } catch (UserError e) {
         err.println("pbkv: " + e.getMessage());
+        if (java.util.Arrays.asList(args).contains("--json")) {
+          jsonError(e.getMessage(), 2, out);
+        }
         return 2;
       }
     }
@@ -135,12 +138,16 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
       CommandLine cmd = ex.getCommandLine();
       String name = cmd.getCommandSpec().qualifiedName();
       String origin = config == null ? null : config.origin(ex.getArgSpec());
+      boolean json = java.util.Arrays.asList(args).contains("--json");
       if (origin != null) {
         cmd.getErr().println("pbkv: " + origin + ": " + ex.getMessage());
+        if (json) {
+          jsonError(origin + ": " + ex.getMessage(), 2, cmd.getOut());
+        }
         return 2;
       }
       cmd.getErr().println(name + ": " + ex.getMessage() + " (see '" + name + " --help')");
-      if (java.util.Arrays.asList(args).contains("--json")) {
+      if (json) {
         jsonError(ex.getMessage(), 2, cmd.getOut());
       }
       return 2;

@@ -31,6 +31,7 @@ final class ProcessCluster implements AutoCloseable {
   private Address viewService;
   private Path certDir; // null: plain TCP
   private final Map<String, List<String>> roleArgs = new java.util.HashMap<>();
+  private final List<String> jvmArgs = new ArrayList<>();
   private int started;
   private volatile boolean keepLogs;
 
@@ -107,6 +108,11 @@ final class ProcessCluster implements AutoCloseable {
   /** Extra arguments every process of {@code role} ({@code server}, {@code viewserver}) gets. */
   void roleArgs(String role, String... args) {
     roleArgs.put(role, List.of(args));
+  }
+
+  /** Extra JVM arguments for every process started from now on (tests: a planted bug's -D). */
+  void jvmArgs(String... args) {
+    jvmArgs.addAll(List.of(args));
   }
 
   /** The TLS flags for a process holding {@code DIR/NAME.crt} and {@code .key}. */
@@ -267,6 +273,7 @@ final class ProcessCluster implements AutoCloseable {
             .command()
             .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
     cmd.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto"));
+    cmd.addAll(jvmArgs);
     String classpath = System.getProperty("pbkv.classpath", System.getProperty("java.class.path"));
     cmd.addAll(List.of("-cp", classpath, Main.class.getName()));
     cmd.addAll(args);

@@ -53,12 +53,19 @@ final class ScenarioCommand implements Callable<Integer> {
 
   @picocli.CommandLine.Mixin TraceOutput traceOutput;
 
+  @Option(names = "--json", description = "print one JSON object instead (docs/json.md)")
+  boolean json;
+
   @Override
   public Integer call() {
     traceOutput.checkWritable();
-    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter out = json ? Json.discard() : spec.commandLine().getOut();
     if (name.equals("list")) {
-      list(out);
+      if (json) {
+        Json.print(listJson(), spec.commandLine().getOut());
+      } else {
+        list(out);
+      }
       return 0;
     }
     Scenario scenario =
@@ -96,6 +103,25 @@ final class ScenarioCommand implements Callable<Integer> {
     }
     out.println();
     List<Check> failures = result.failures();
+    if (json) {
+      com.fasterxml.jackson.databind.node.ObjectNode o = Json.object();
+      o.put("scenario", scenario.name());
+      o.put("summary", scenario.summary());
+      o.put("seed", seed);
+      o.set("broken", Json.strings(rules));
+      o.set("narration", Json.strings(result.narration()));
+      com.fasterxml.jackson.databind.node.ArrayNode checks = o.putArray("checks");
+      for (Check c : result.checks()) {
+        checks
+            .addObject()
+            .put("expectation", c.expectation())
+            .put("passed", c.passed())
+            .put("detail", c.detail());
+      }
+      o.put("passed", result.passed());
+      o.put("exit", result.passed() ? 0 : 1);
+      Json.print(o, spec.commandLine().getOut());
+    }
     if (result.passed()) {
       out.println("verdict: correct — all " + result.checks().size() + " checks held");
       return 0;
@@ -110,6 +136,23 @@ final class ScenarioCommand implements Callable<Integer> {
       out.println("  " + c);
     }
     return 1;
+  }
+
+  private static com.fasterxml.jackson.databind.node.ObjectNode listJson() {
+    com.fasterxml.jackson.databind.node.ObjectNode o = Json.object();
+    com.fasterxml.jackson.databind.node.ArrayNode scenarios = o.putArray("scenarios");
+    for (Scenario s : Scenarios.all()) {
+      scenarios.addObject().put("name", s.name()).put("summary", s.summary());
+    }
+    com.fasterxml.jackson.databind.node.ArrayNode rules = o.putArray("rules");
+    for (RuleSwitch r : RuleSwitch.values()) {
+      rules
+          .addObject()
+          .put("name", r.name())
+          .put("rule", String.valueOf(r.rule()))
+          .put("description", r.description());
+    }
+    return o;
   }
 
   private static void list(PrintWriter out) {

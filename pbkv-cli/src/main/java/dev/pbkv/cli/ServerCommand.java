@@ -83,6 +83,28 @@ final class ServerCommand implements Callable<Integer> {
   String sessionExpiry;
 
   @Option(
+      names = "--max-key-bytes",
+      paramLabel = "SIZE",
+      converter = ByteSizeConverter.class,
+      defaultValue = "${env:PBKV_MAX_KEY_BYTES:-64KiB}",
+      description =
+          "refuse a request whose key is over this size, with an error (never executed); give"
+              + " every server of a cluster the same (default: ${DEFAULT-VALUE})"
+              + " [PBKV_MAX_KEY_BYTES]")
+  long maxKeyBytes;
+
+  @Option(
+      names = "--max-value-bytes",
+      paramLabel = "SIZE",
+      converter = ByteSizeConverter.class,
+      defaultValue = "${env:PBKV_MAX_VALUE_BYTES:-1MiB}",
+      description =
+          "refuse a request whose value, or an append whose result, is over this size, with an"
+              + " error (never executed); give every server of a cluster the same (default:"
+              + " ${DEFAULT-VALUE}) [PBKV_MAX_VALUE_BYTES]")
+  long maxValueBytes;
+
+  @Option(
       names = "--users",
       paramLabel = "FILE",
       defaultValue = "${env:PBKV_USERS}",
@@ -134,7 +156,8 @@ final class ServerCommand implements Callable<Integer> {
     ServerConfig config =
         ServerConfig.defaults()
             .withPingIntervalMillis(service.pingMillis)
-            .withSessionExpiryMillis(sessionExpiryMillis());
+            .withSessionExpiryMillis(sessionExpiryMillis())
+            .withSizeLimits(SizeLimitFlags.limits(maxKeyBytes, maxValueBytes));
     java.util.Set<Address> viewSenders = new java.util.TreeSet<>();
     if (viewServerId == null || viewServerId.isBlank()) {
       viewSenders.addAll(viewServices);

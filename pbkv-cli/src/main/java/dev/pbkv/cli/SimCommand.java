@@ -143,6 +143,14 @@ final class SimCommand implements Callable<Integer> {
 
   @picocli.CommandLine.Mixin TraceOutput traceOutput;
 
+  @Option(names = "--json", description = "print one JSON object instead (docs/json.md)")
+  boolean json;
+
+  /** Standard output, or nowhere under --json (the JSON object is printed at the end). */
+  private PrintWriter text() {
+    return json ? Json.discard() : spec.commandLine().getOut();
+  }
+
   @Override
   public Integer call() {
     traceOutput.checkWritable();
@@ -188,7 +196,7 @@ final class SimCommand implements Callable<Integer> {
   }
 
   private int runOne(RandomRunOptions options) {
-    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter out = text();
     out.println("seed " + options.seed() + "  (replay: " + replayCommand(options) + ")");
     out.println(options.describe());
     long t0 = System.nanoTime();
@@ -225,11 +233,11 @@ final class SimCommand implements Callable<Integer> {
       out.println(
           "note: stuck in one of the lecture's progress cases (safe): " + report.expectedStuck());
     }
+    int exit = report.passed() ? 0 : 1;
     if (report.passed()) {
       out.println(
           "verdict: OK — linearizable, nothing lost or duplicated, one primary per view,"
               + " everything completed after healing, replicas agree");
-      return 0;
     }
     if (report.stuck() != null) {
       out.println("verdict: STUCK — " + report.stuck());
@@ -240,11 +248,35 @@ final class SimCommand implements Callable<Integer> {
           .limit(10)
           .forEach(v -> out.println("  " + v.replace("\n", "\n  ")));
     }
-    return 1;
+    if (json) {
+      com.fasterxml.jackson.databind.node.ObjectNode o = Json.object();
+      o.put("seed", options.seed());
+      o.put("replay", replayCommand(options));
+      o.put("options", options.describe());
+      o.put("mode", options.mode().cliName());
+      o.set("broken", Json.strings(options.rules()));
+      o.put("ops_completed", report.opsCompleted());
+      o.put("ops_indeterminate", report.opsIndeterminate());
+      o.put("views_reached", report.viewsReached());
+      o.set("faults", Json.strings(report.faults()));
+      o.put("events", report.events());
+      o.put("wall_seconds", seconds);
+      o.put("virtual_seconds", report.virtualMillis() / 1000.0);
+      o.put("run_hash", report.fingerprint());
+      o.put(
+          "verdict",
+          report.passed() ? "ok" : !report.violations().isEmpty() ? "violation" : "stuck");
+      o.put("stuck", report.stuck());
+      o.put("expected_stuck", report.expectedStuck());
+      o.set("violations", Json.strings(report.violations()));
+      o.put("exit", exit);
+      Json.print(o, spec.commandLine().getOut());
+    }
+    return exit;
   }
 
   private int runSwarm(long from, long to, Set<RuleSwitch> rules, SwarmMode swarmMode) {
-    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter out = text();
     long total = to - from + 1;
     out.println(
         "swarm: seeds "
@@ -256,7 +288,7 @@ final class SimCommand implements Callable<Integer> {
                 ? ""
                 : "; mode " + swarmMode.cliName() + ": " + swarmMode.summary())
             + (rules.isEmpty() ? "" : "; BROKEN: " + rules));
-    boolean console = System.console() != null;
+    boolean console = !json && System.console() != null;
     long[] done = {0};
     long[] failed = {0};
     Swarm.Summary summary =
@@ -308,7 +340,32 @@ final class SimCommand implements Callable<Integer> {
           "FAILED seed " + f.seed() + ": " + f.firstProblem().lines().findFirst().orElse(""));
       out.println("  replay: " + replayCommand(f.report().options()));
     }
-    return summary.allPassed() ? 0 : 1;
+    int exit = summary.allPassed() ? 0 : 1;
+    if (json) {
+      com.fasterxml.jackson.databind.node.ObjectNode o = Json.object();
+      o.put("from", from);
+      o.put("to", to);
+      o.put("mode", swarmMode.cliName());
+      o.set("broken", Json.strings(rules));
+      o.put("seeds_run", summary.seedsRun());
+      o.put("passed", summary.passed());
+      o.put("expected_stuck", summary.expectedStuck());
+      o.put("failed", summary.failures().size());
+      o.put("ops", summary.ops());
+      o.put("events", summary.events());
+      o.put("wall_seconds", summary.seconds());
+      com.fasterxml.jackson.databind.node.ArrayNode failures = o.putArray("failures");
+      for (Swarm.Failure f : summary.failures()) {
+        failures
+            .addObject()
+            .put("seed", f.seed())
+            .put("problem", f.firstProblem())
+            .put("replay", replayCommand(f.report().options()));
+      }
+      o.put("exit", exit);
+      Json.print(o, spec.commandLine().getOut());
+    }
+    return exit;
   }
 
   private static String replayCommand(RandomRunOptions o) {

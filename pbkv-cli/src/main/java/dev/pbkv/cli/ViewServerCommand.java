@@ -241,7 +241,8 @@ final class ViewServerCommand implements Callable<Integer> {
           "--zk-session-timeout must be between 1s and 60s, got " + zkSessionTimeout);
     }
     org.apache.curator.framework.CuratorFramework zk = ZooKeeperClients.start(zookeeper, session);
-    ZooKeeperViewStore store = new ZooKeeperViewStore(zk, zookeeper, zkPath, session.dividedBy(3));
+    ZooKeeperViewStore store =
+        new ZooKeeperViewStore(zk, zookeeper, zkPath, session.dividedBy(3)).startWatching();
     ViewServer[] replica = new ViewServer[1];
     NetRuntime runtime;
     try {
@@ -302,6 +303,7 @@ final class ViewServerCommand implements Callable<Integer> {
                     });
               }
             });
+    warnIfSessionDiffers(zk, session);
     try {
       leadership.start();
     } catch (Exception e) {
@@ -319,7 +321,45 @@ final class ViewServerCommand implements Callable<Integer> {
         session.toMillis());
     // on SIGTERM: leave the election first (another replica takes over at once), then ZooKeeper
     return ProcessLife.runUntilStopped(
-        runtime, log, "view service " + self, leadership, zk::close, metrics);
+        runtime,
+        log,
+        "view service " + self,
+        leadership,
+        () -> {
+          store.close();
+          zk.close();
+        },
+        metrics);
+  }
+
+  /**
+   * ZooKeeper bounds a session by its own minSessionTimeout and maxSessionTimeout (by default 2 and
+   * 20 ticks): a WARN, once per connection, when it granted another timeout than was asked for,
+   * since failover takes about as long as the granted one.
+   */
+  private static void warnIfSessionDiffers(
+      org.apache.curator.framework.CuratorFramework zk, java.time.Duration asked) {
+    zk.getConnectionStateListenable()
+        .addListener(
+            (client, state) -> {
+              if (!state.isConnected()) {
+                return;
+              }
+              try {
+                int granted = client.getZookeeperClient().getZooKeeper().getSessionTimeout();
+                if (granted > 0 && granted != asked.toMillis()) {
+                  log.warn(
+                      "ZooKeeper granted a session timeout of {} ms, not the {} ms asked for (the"
+                          + " ensemble's minSessionTimeout/maxSessionTimeout, by default 2 and 20"
+                          + " ticks): a failover takes about {} ms",
+                      granted,
+                      asked.toMillis(),
+                      granted);
+                }
+              } catch (Exception e) {
+                // the client is closing: nothing to say
+              }
+            });
   }
 
   private ViewStore openStore(Address self) {

@@ -2,6 +2,7 @@ package dev.pbkv.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.pbkv.net.PbkvClient;
 import dev.pbkv.node.Address;
 import dev.pbkv.view.ViewServiceMessage.Status;
@@ -199,7 +200,42 @@ class CliIT {
     schema.check("admin remove-server", run("admin", "remove-server", "127.0.0.1:1", "--json"));
     schema.check("error", run("keys", "--cursor", "xyz", "--json"));
     schema.check("error", run("get", "--json"));
-    assertThat(schema.checked()).containsAll(schema.commands());
+    JsonNode bench =
+        schema.check(
+            "bench",
+            run("bench", "--sessions", "2", "--duration", "1s", "--warmup", "200ms", "--json"));
+    assertThat(bench.get("exit").asInt()).isZero();
+    assertThat(bench.get("ops").asLong()).isPositive();
+    assertThat(bench.get("throughput_ops_per_second").asDouble()).isPositive();
+    assertThat(bench.get("latency_ms").get("p50").asDouble()).isPositive();
+    schema.check("error", run("bench", "--mix", "put:x", "--json"));
+    assertThat(schema.checked()).containsAll(schema.liveCommands());
+  }
+
+  @Test
+  void when_aValueIsOverTheLimits_then_theClientOrThePrimaryRefusesIt_withExitCode2()
+      throws Exception {
+    java.nio.file.Path big = java.nio.file.Files.createTempFile("pbkv-big", ".bin");
+    try {
+      java.nio.file.Files.write(big, new byte[2 << 20]);
+      MainTest.Run client = run("put", "big", "--value-file", big.toString());
+      assertThat(client.exit()).isEqualTo(2);
+      assertThat(client.err())
+          .isEqualTo(
+              "pbkv put: value of 2,097,152 bytes is over the limit of 1,048,576 bytes"
+                  + " (--max-value-bytes)\n");
+      // a client with a larger limit sends it: the primary refuses it, never executed
+      MainTest.Run primary =
+          run("put", "big", "--value-file", big.toString(), "--max-value-bytes", "4MiB");
+      assertThat(primary.exit()).isEqualTo(2);
+      assertThat(primary.err())
+          .isEqualTo("pbkv put: value of 2,097,152 bytes is over the limit of 1,048,576 bytes\n");
+      assertThat(run("get", "big").exit()).as("absent").isEqualTo(1);
+      MainTest.Run info = run("info");
+      assertThat(info.out()).contains("amo_table_bytes: ");
+    } finally {
+      java.nio.file.Files.deleteIfExists(big);
+    }
   }
 
   @Test

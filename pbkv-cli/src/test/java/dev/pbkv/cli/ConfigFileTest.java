@@ -142,6 +142,28 @@ class ConfigFileTest {
   }
 
   @Test
+  void when_benchReadsTheFile_then_aBadValueNamesTheLine_andAFlagWins() throws IOException {
+    Path f = write("bench.sessions = many\n");
+    MainTest.Run r = MainTest.run("bench", "--config", f.toString(), "--json");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).startsWith("pbkv: config " + f + " line 1: bench.sessions = many: ");
+    assertThat(Json.MAPPER.readTree(r.out()).get("error").asText())
+        .startsWith("config " + f + " line 1: bench.sessions = many: ");
+    Path unknown = write("bench.nope = 1\n");
+    MainTest.Run u = MainTest.run("bench", "--config", unknown.toString(), "--json");
+    assertThat(u.exit()).isEqualTo(2);
+    assertThat(Json.MAPPER.readTree(u.out()).get("error").asText())
+        .startsWith("config " + unknown + " line 1: unknown key 'bench.nope'");
+    Path good = write("viewserver = 127.0.0.1:1\nbench.sessions = 3\n");
+    CommandLine cli = new CommandLine(new Main());
+    cli.setDefaultValueProvider(ConfigFile.load(good, cli, Map.of()));
+    cli.parseArgs("bench", "--sessions", "5");
+    BenchCommand bench = cli.getSubcommands().get("bench").getCommand();
+    assertThat(bench.viewServer).isEqualTo("127.0.0.1:1");
+    assertThat(bench.sessions).isEqualTo(5);
+  }
+
+  @Test
   void when_aCommandDoesNotTakeConfig_then_aBadFileDoesNotStopIt() throws IOException {
     Path f = write("nonsense\n");
     // sim does not take --config: the file is not read (only the unknown option is reported)

@@ -28,6 +28,7 @@ class OneLineErrorsTest {
     garbage[0] = (byte) 0xff;
     Files.write(dir.resolve("garbage.bin"), garbage);
     Files.createDirectory(dir.resolve("a-folder"));
+    Files.write(dir.resolve("two-mib.bin"), new byte[2 << 20]);
   }
 
   private static MainTest.Run run(String args) {
@@ -70,6 +71,11 @@ class OneLineErrorsTest {
         "cas --create k1 | pbkv cas: with --create, give KEY UPDATE; got 1 argument",
         "put k | pbkv put: give VALUE (or - to read it from standard input, or --value-file FILE)",
         "put k v --value-file {dir}/garbage.bin | pbkv put: give VALUE or --value-file, not both",
+        "put k --value-file {dir}/two-mib.bin --viewserver nohost.invalid:7000 | pbkv put: value of 2,097,152 bytes is over the limit of 1,048,576 bytes (--max-value-bytes)",
+        "append k --value-file {dir}/garbage.bin --max-value-bytes 100 | pbkv append: value of 300 bytes is over the limit of 100 bytes (--max-value-bytes)",
+        "get k --max-key-bytes 0 | pbkv get: Invalid value for option '--max-key-bytes': '0' is not a positive size in range (see 'pbkv get --help')",
+        "get k --max-key-bytes 33MiB | pbkv get: --max-key-bytes must be 1 byte to 32 MiB (half the frame limit), got 34603008 bytes",
+        "server --listen 127.0.0.1:1 --max-value-bytes 64MiB | pbkv server: --max-value-bytes must be 1 byte to 32 MiB (half the frame limit), got 67108864 bytes",
         "put k --value-file {dir}/none | pbkv put: --value-file {dir}/none: no such file",
         "sim --duration 0.1ms | pbkv sim: Invalid value for option '--duration': '0.1ms' is less than 1 ms (see 'pbkv sim --help')",
       })

@@ -85,6 +85,15 @@ class ReplicatedViewServiceIT {
     throw new AssertionError("no leader as wanted in " + LIMIT_MILLIS + " ms; last " + last);
   }
 
+  /** A server the view service has heard that is neither primary nor backup, or null. */
+  private static Address idleServer(Status s) {
+    return s.servers().stream()
+        .map(h -> h.server())
+        .filter(a -> !s.view().isMember(a))
+        .findFirst()
+        .orElse(null);
+  }
+
   private static boolean ackedWithBackup(Status s) {
     return s.acked() && s.view().hasBackup();
   }
@@ -122,6 +131,36 @@ class ReplicatedViewServiceIT {
     assertThat(status.out())
         .as("pbkv status names the leader, the followers and the store")
         .contains("LEADER", "follower", "ZooKeeper " + ensemble, "(reachable)", "progress: OK");
+
+    // remove-server goes to the leading replica, wherever the list names it; a follower refuses
+    // the third server is idle once the leader has heard it (its first ping may still be on the
+    // way)
+    Address leading = awaitLeader(s -> ackedWithBackup(s) && idleServer(s) != null);
+    Address idle = idleServer(client.status(leading, Duration.ofSeconds(2)));
+    assertThat(idle).as("an idle server heard by the leader").isNotNull();
+    Address follower = replicas.stream().filter(a -> !a.equals(leading)).findFirst().orElseThrow();
+    MainTest.Run refused =
+        MainTest.run(
+            "admin",
+            "remove-server",
+            idle.name(),
+            "--viewserver",
+            follower.name(),
+            "--timeout",
+            "5s");
+    assertThat(refused.exit()).as(refused.err()).isEqualTo(2);
+    assertThat(refused.err()).contains("does not lead");
+    MainTest.Run removed =
+        MainTest.run(
+            "admin",
+            "remove-server",
+            idle.name(),
+            "--viewserver",
+            follower.name() + "," + leading.name(),
+            "--timeout",
+            "5s");
+    assertThat(removed.exit()).as(removed.err()).isZero();
+    assertThat(removed.out()).contains("removed " + idle.name());
 
     Workload w = new Workload(client, 6, 5, 30, 21);
     try {

@@ -20,21 +20,23 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Hostile and mistaken peers against a live TLS cluster with a users file (real processes): each is
  * refused, the refusal is logged once with the peer, and the cluster keeps serving — a client op
  * succeeds after each.
+ *
+ * <p>The tests share one cluster but pass in any order: each checks only what no other test changes
+ * (its own keys, log lines only it causes, counted over the processes' lives, see {@link #logs}),
+ * and the one that leaves state behind on purpose (a host blocked for a minute after wrong
+ * passwords) runs on a cluster of its own.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SecurityIT {
   private Path dir;
   private Path certs;
@@ -45,6 +47,7 @@ class SecurityIT {
   private Address vs;
   private Address primary;
   private String v;
+  private Path users;
 
   @BeforeAll
   void start() throws Exception {
@@ -63,7 +66,7 @@ class SecurityIT {
         "alice,ops,carol");
     ok("certs", "--out", certs.toString(), "--clients", "old", "--days", "0");
     ok("certs", "--out", rogue.toString(), "--clients", "alice");
-    Path users = dir.resolve("users.txt");
+    users = dir.resolve("users.txt");
     passwordFile = dir.resolve("alice.pw");
     Files.writeString(passwordFile, "correct horse battery\n");
     wrongPasswordFile = dir.resolve("wrong.pw");
@@ -94,14 +97,36 @@ class SecurityIT {
         "--no-password",
         "--file",
         users.toString());
-    cluster.secure(certs);
-    cluster.roleArgs("server", "--users", users.toString());
-    vs = cluster.startViewService();
-    primary = cluster.startServer(0);
-    cluster.startServer(0);
+    Secured started = startSecured(cluster, 2);
+    vs = started.viewService();
+    primary = started.firstServer();
     v = "--viewserver=" + vs.name();
-    MainTest.Run first = client("client-ops", "put", v, "--timeout", "60s", "app/k", "v0");
-    assertThat(first.exit()).as(first.err()).isZero();
+  }
+
+  /** A started cluster: its view service and its first server (the first primary). */
+  private record Secured(Address viewService, Address firstServer) {}
+
+  /**
+   * Starts {@code c}'s view service and {@code servers} servers with the certificates and the users
+   * file, and waits until a write succeeds.
+   */
+  private Secured startSecured(ProcessCluster c, int servers) {
+    c.secure(certs);
+    c.roleArgs("server", "--users", users.toString());
+    Address at = c.startViewService();
+    Address first = c.startServer(0);
+    for (int i = 1; i < servers; i++) {
+      c.startServer(0);
+    }
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    MainTest.Run put;
+    do { // "no primary yet" until a server has pinged
+      put =
+          client(
+              "client-ops", "put", "--viewserver=" + at.name(), "--timeout", "30s", "app/k", "v0");
+    } while (put.exit() != 0 && System.nanoTime() < deadline && pause());
+    assertThat(put.exit()).as(put.err()).isZero();
+    return new Secured(at, first);
   }
 
   @AfterAll
@@ -141,15 +166,36 @@ class SecurityIT {
 
   /** The cluster still serves: a write and a read by a good client succeed. */
   private void stillServes(String value) {
-    MainTest.Run put = client("client-ops", "put", v, "--timeout", "30s", "app/alive", value);
+    stillServes(v, value);
+  }
+
+  private void stillServes(String viewServer, String value) {
+    MainTest.Run put =
+        client("client-ops", "put", viewServer, "--timeout", "30s", "app/alive", value);
     assertThat(put.exit()).as(put.err()).isZero();
-    MainTest.Run get = client("client-alice", "get", v, "app/alive");
+    MainTest.Run get = client("client-alice", "get", viewServer, "app/alive");
     assertThat(get.out().strip()).as(get.err()).isEqualTo(value);
   }
 
-  private String logs() throws Exception {
+  private static boolean pause() {
+    try {
+      Thread.sleep(200);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /**
+   * Everything {@code c}'s processes logged. A process logs each kind of refusal once per peer host
+   * for its whole life ({@code RefusalLog}), so a test checks "logged, and at most once per
+   * process" over the whole logs, never "logged since the test began": that would depend on which
+   * test refused that kind first.
+   */
+  private static String logs(ProcessCluster c) throws Exception {
     StringBuilder sb = new StringBuilder();
-    try (var files = Files.list(cluster.logDir())) {
+    try (var files = Files.list(c.logDir())) {
       for (Path f : files.filter(f -> f.toString().endsWith(".log")).sorted().toList()) {
         sb.append(Files.readString(f));
       }
@@ -178,12 +224,12 @@ class SecurityIT {
     MainTest.Run readOther = client("client-alice", "get", v, "secret/x");
     assertThat(readOther.err())
         .contains("not authorised for key secret/x: user alice may not read");
-    assertThat(logs()).contains("user alice may not write key secret/x (refused, not executed)");
+    assertThat(logs(cluster))
+        .contains("user alice may not write key secret/x (refused, not executed)");
     stillServes("acl");
   }
 
   @Test
-  @Order(1)
   void when_aUserLogsInWithAPassword_then_itWorks_andWithoutAnyCredentialsNot() {
     List<String> args =
         List.of(
@@ -215,44 +261,47 @@ class SecurityIT {
     assertThat(carol.err()).contains("'carol' of the client certificate is not in the users file");
   }
 
+  /** On a cluster of its own: it leaves 127.0.0.1 blocked from logging in for a minute. */
   @Test
-  @Order(99) // its host waits a minute after: the other logins go first
   void when_aWrongPasswordIsTriedManyTimes_then_refused_loggedRarely_andTheHostWaits()
       throws Exception {
-    int tries = 8;
-    for (int i = 0; i < tries; i++) {
-      MainTest.Run r =
+    try (ProcessCluster own = new ProcessCluster()) {
+      String ownV = "--viewserver=" + startSecured(own, 1).viewService().name();
+      int tries = 8;
+      for (int i = 0; i < tries; i++) {
+        MainTest.Run r =
+            MainTest.run(
+                "get",
+                ownV,
+                "--user",
+                "alice",
+                "--password-file",
+                wrongPasswordFile.toString(),
+                "--tls-ca",
+                certs.resolve("ca.crt").toString(),
+                "app/k");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err())
+            .containsAnyOf("wrong user name or password for 'alice'", "too many failed logins");
+      }
+      String logs = logs(own);
+      assertThat(count(logs, "wrong user name or password for 'alice'")).isBetween(1L, 2L);
+      assertThat(logs).contains("failed logins: 127.0.0.1 waits 60 s");
+      // the right password from the same host waits too; a certificate is not a login
+      MainTest.Run blocked =
           MainTest.run(
               "get",
-              v,
+              ownV,
               "--user",
               "alice",
               "--password-file",
-              wrongPasswordFile.toString(),
+              passwordFile.toString(),
               "--tls-ca",
               certs.resolve("ca.crt").toString(),
               "app/k");
-      assertThat(r.exit()).isEqualTo(2);
-      assertThat(r.err())
-          .containsAnyOf("wrong user name or password for 'alice'", "too many failed logins");
+      assertThat(blocked.err()).contains("too many failed logins from 127.0.0.1");
+      stillServes(ownV, "passwords");
     }
-    String logs = logs();
-    assertThat(count(logs, "wrong user name or password for 'alice'")).isBetween(1L, 2L);
-    assertThat(logs).contains("failed logins: 127.0.0.1 waits 60 s");
-    // the right password from the same host waits too; a certificate is not a login
-    MainTest.Run blocked =
-        MainTest.run(
-            "get",
-            v,
-            "--user",
-            "alice",
-            "--password-file",
-            passwordFile.toString(),
-            "--tls-ca",
-            certs.resolve("ca.crt").toString(),
-            "app/k");
-    assertThat(blocked.err()).contains("too many failed logins from 127.0.0.1");
-    stillServes("passwords");
   }
 
   @Test
@@ -273,7 +322,7 @@ class SecurityIT {
         assertThat(r.err().strip().lines()).hasSize(1);
       }
     }
-    String logs = logs();
+    String logs = logs(cluster);
     assertThat(count(logs, "TLS handshake failed")).isBetween(1L, 3L);
     stillServes("certificates");
   }
@@ -295,9 +344,46 @@ class SecurityIT {
   @Test
   void when_aServerCertificateSendsAView_then_itIsDropped_loggedOnce_andTheViewStands()
       throws Exception {
+    SoftAssertions softly = new SoftAssertions();
+    impostorChecks(cluster, vs, primary, softly);
+    softly.assertAll();
+    stillServes("views");
+  }
+
+  /**
+   * The planted bug: a view service and a server whose gates admit any role ({@code
+   * -Dpbkv.plant.gateAdmitsAnyRole=true}). The checks above catch it: nothing is refused or logged,
+   * and the impostor's ping registers a server.
+   */
+  @Test
+  void when_theGatesAdmitAnyRole_then_theImpostorChecksFail() throws Exception {
+    try (ProcessCluster planted = new ProcessCluster()) {
+      planted.jvmArgs("-D" + ConnectionSecurity.PLANT_GATE_ADMITS_ANY_ROLE + "=true");
+      Secured started = startSecured(planted, 1);
+      assertThat(logs(planted)).contains("PLANTED BUG");
+      SoftAssertions softly = new SoftAssertions();
+      impostorChecks(planted, started.viewService(), started.firstServer(), softly);
+      assertThat(softly.errorsCollected())
+          .extracting(Throwable::getMessage)
+          .anySatisfy(m -> assertThat(m).contains(REFUSAL_LOGGED))
+          .anySatisfy(m -> assertThat(m).contains(IMPOSTOR_NOT_REGISTERED));
+    }
+  }
+
+  private static final String REFUSAL_LOGGED = "the ViewReply's refusal, logged once";
+  private static final String IMPOSTOR_NOT_REGISTERED = "no server with the impostor's boot id";
+
+  /**
+   * A server certificate sends a view (as if the view service) to {@code server}, three times, and
+   * a client certificate pings {@code viewService} as a server: each must be refused, logged once,
+   * and change nothing.
+   */
+  private void impostorChecks(
+      ProcessCluster c, Address viewService, Address server, SoftAssertions softly)
+      throws Exception {
     Status before;
-    try (PbkvClient c = opsClient()) {
-      before = c.status(Duration.ofSeconds(10));
+    try (PbkvClient client = opsClient(viewService)) {
+      before = client.status(Duration.ofSeconds(10));
     }
     TlsConfig serverTls =
         new TlsConfig(
@@ -309,7 +395,7 @@ class SecurityIT {
     for (int i = 0; i < 3; i++) {
       try (NetRuntime rt = NetRuntime.client(ConnectionSecurity.member(serverTls))) {
         // a member pretending to be the view service
-        rt.addNode(fakeVs, new Sender(primary, new ViewServiceMessage.ViewReply(hostile))).join();
+        rt.addNode(fakeVs, new Sender(server, new ViewServiceMessage.ViewReply(hostile))).join();
         Thread.sleep(500); // the messages go out and are refused; nothing observable to wait on
       }
     }
@@ -320,30 +406,43 @@ class SecurityIT {
             certs.resolve("ca.crt"));
     try (NetRuntime rt = NetRuntime.client(ConnectionSecurity.client(aliceTls))) {
       // a client pretending to be a server
-      rt.addNode(Address.of("127.0.0.1:2"), new Sender(vs, new ViewServiceMessage.Ping(0, 43)))
+      rt.addNode(
+              Address.of("127.0.0.1:2"),
+              new Sender(viewService, new ViewServiceMessage.Ping(0, 43)))
           .join();
       Thread.sleep(500);
     }
-    String logs = logs();
-    assertThat(count(logs, "may not send ViewReply")).isEqualTo(1);
-    assertThat(logs).contains("a server certificate (CN=127.0.0.1");
-    assertThat(count(logs, "a client certificate (CN=alice")).isGreaterThanOrEqualTo(1);
-    try (PbkvClient c = opsClient()) {
-      Status after = c.status(Duration.ofSeconds(10));
-      assertThat(after.view().primary()).isEqualTo(before.view().primary());
-      assertThat(after.servers()).noneMatch(h -> h.bootId() == 43);
+    String logs = logs(c);
+    softly.assertThat(count(logs, "may not send ViewReply")).as(REFUSAL_LOGGED).isEqualTo(1);
+    softly
+        .assertThat(logs)
+        .as("the server certificate named")
+        .contains("a server certificate (CN=127.0.0.1");
+    softly
+        .assertThat(count(logs, "a client certificate (CN=alice"))
+        .as("the ping's refusal, logged")
+        .isGreaterThanOrEqualTo(1);
+    try (PbkvClient client = opsClient(viewService)) {
+      Status after = client.status(Duration.ofSeconds(10));
+      softly
+          .assertThat(after.view().primary())
+          .as("the view's primary")
+          .isEqualTo(before.view().primary());
+      softly
+          .assertThat(after.servers())
+          .as(IMPOSTOR_NOT_REGISTERED)
+          .noneMatch(h -> h.bootId() == 43);
     }
-    stillServes("views");
   }
 
-  private PbkvClient opsClient() {
+  private PbkvClient opsClient(Address viewService) {
     TlsConfig ops =
         new TlsConfig(
             certs.resolve("client-ops.crt"),
             certs.resolve("client-ops.key"),
             certs.resolve("ca.crt"));
     return PbkvClient.connect(
-        PbkvClient.Options.of(vs.name())
+        PbkvClient.Options.of(viewService.name())
             .withSessions(1)
             .withTimeout(Duration.ofSeconds(10))
             .withSecurity(ConnectionSecurity.client(ops)));

@@ -75,7 +75,22 @@ public enum RuleSwitch {
    * still believes it leads overwrites the new leader's view with one of its own.
    */
   WRITE_VIEW_WITHOUT_VERSION_CHECK(
-      "view fencing", "a view-service replica writes a view without the version check");
+      "view fencing", "a view-service replica writes a view without the version check"),
+  /**
+   * Size limits broken (docs/design.md §10): the primary takes keys and values of any size, and
+   * appends that grow a value past the limit. Only values over the limit show it (the {@code
+   * size-limits} scenario); the swarm's values are small.
+   */
+  IGNORE_SIZE_LIMITS("size limits", "primary executes keys and values over the size limits"),
+  /**
+   * The at-most-once table's byte bound broken (docs/design.md §4.3): every cached result is kept
+   * whole (an append's is the key's whole new value) and the whole table travels in chunk 0 of a
+   * state transfer, as before issue 13. Only large appended values show it (the {@code
+   * big-append-sessions} scenario).
+   */
+  AMO_TABLE_WHOLE(
+      "at-most-once / bytes",
+      "at-most-once table caches whole append results and sends the whole table in chunk 0");
 
   private final String rule;
   private final String description;

@@ -37,6 +37,8 @@ public sealed interface ClientMessage extends Message {
       text = Message.bytes(c.previous());
     } else if (result instanceof Result.Error e) {
       text = Message.bytes(e.message());
+    } else if (result instanceof Result.AppendDigest d) {
+      text = Message.bytes(d.key()) + 4 + 32;
     } else if (result instanceof Result.Keys k) {
       long all = Message.bytes(k.nextCursor());
       for (String key : k.keys()) {

@@ -1,6 +1,7 @@
 package dev.pbkv.server;
 
 import dev.pbkv.kv.AmoApplication;
+import dev.pbkv.kv.AmoEntry;
 import dev.pbkv.kv.DataChunk;
 import dev.pbkv.server.ReplicationMessage.StateTransfer;
 import java.io.ByteArrayOutputStream;
@@ -31,6 +32,9 @@ final class OutgoingTransfer {
   // it).
   private final long liveMutations;
   private final boolean withSessions;
+  private final boolean sessionsWhole; // AMO_TABLE_WHOLE: the whole table in chunk 0 (tests only)
+  private String sessionCursor; // the last session id sent; null: none yet
+  private boolean sessionsDone; // every session has been put in a chunk
   private int cursor; // the slot where the next new chunk starts
   private int nextChunk; // the index of the next new chunk
   private boolean lastBuilt;
@@ -40,14 +44,27 @@ final class OutgoingTransfer {
   /**
    * @param live the primary's application
    * @param freeze read from a copy of {@code live} taken now, not from {@code live} itself
-   * @param withSessions whether chunk 0 carries the at-most-once table (false only for the {@code
+   * @param withSessions whether the chunks carry the at-most-once table (false only for the {@code
    *     TRANSFER_WITHOUT_AMO} rule switch)
+   * @param sessionsWhole whether chunk 0 carries the whole table, whatever its size (only for the
+   *     {@code AMO_TABLE_WHOLE} rule switch); otherwise the table is streamed after the data
    */
-  OutgoingTransfer(long viewNum, AmoApplication live, boolean freeze, boolean withSessions) {
+  OutgoingTransfer(
+      long viewNum,
+      AmoApplication live,
+      boolean freeze,
+      boolean withSessions,
+      boolean sessionsWhole) {
     this.viewNum = viewNum;
     this.frozen = freeze ? live.copy() : null;
     this.liveMutations = live.mutations();
     this.withSessions = withSessions;
+    this.sessionsWhole = sessionsWhole;
+    this.sessionsDone = !withSessions || sessionsWhole;
+  }
+
+  OutgoingTransfer(long viewNum, AmoApplication live, boolean freeze, boolean withSessions) {
+    this(viewNum, live, freeze, withSessions, false);
   }
 
   private OutgoingTransfer(OutgoingTransfer o) {
@@ -55,6 +72,9 @@ final class OutgoingTransfer {
     frozen = o.frozen; // never changed
     liveMutations = o.liveMutations;
     withSessions = o.withSessions;
+    sessionsWhole = o.sessionsWhole;
+    sessionCursor = o.sessionCursor;
+    sessionsDone = o.sessionsDone;
     cursor = o.cursor;
     nextChunk = o.nextChunk;
     lastBuilt = o.lastBuilt;
@@ -97,15 +117,41 @@ final class OutgoingTransfer {
     while (!lastBuilt && unacked.size() < window) {
       ByteArrayOutputStream bytes =
           new ByteArrayOutputStream((int) Math.min(chunkBytes * 2, 1 << 24));
-      cursor = source.data().writeChunk(cursor, chunkBytes, bytes);
-      lastBuilt = cursor >= source.data().slotCount();
+      boolean dataDone = cursor >= source.data().slotCount() && nextChunk > 0;
+      if (!dataDone) {
+        cursor = source.data().writeChunk(cursor, chunkBytes, bytes);
+        dataDone = cursor >= source.data().slotCount();
+      }
+      Map<String, AmoEntry> sessions = Map.of();
+      if (nextChunk == 0 && withSessions && sessionsWhole) {
+        sessions = source.sessions(); // the rule switch: the whole table, whatever its size
+      } else if (dataDone && !sessionsDone) {
+        // The table follows the data, in the room the chunk has left (at least one session when
+        // the chunk holds no data), so no chunk is much over chunkBytes.
+        long room = chunkBytes - bytes.size();
+        java.util.TreeMap<String, AmoEntry> piece =
+            source.sessionsAfter(sessionCursor, bytes.size() == 0 ? Math.max(room, 1) : room);
+        if (bytes.size() > 0 && room <= 0) {
+          piece.clear();
+        } else if (bytes.size() > 0
+            && !piece.isEmpty()
+            && AmoApplication.entryBytes(piece.firstKey(), piece.firstEntry().getValue()) > room) {
+          piece.clear(); // its first session does not fit beside the data: the next chunk
+        }
+        if (!piece.isEmpty()) {
+          sessionCursor = piece.lastKey();
+          sessions = piece;
+        }
+        sessionsDone = source.sessionsAfter(sessionCursor, 0).isEmpty(); // nothing after the cursor
+      }
+      lastBuilt = dataDone && sessionsDone;
       StateTransfer t =
           new StateTransfer(
               viewNum,
               nextChunk,
               lastBuilt,
               new DataChunk(bytes.toByteArray()),
-              nextChunk == 0 && withSessions ? source.sessions() : Map.of(),
+              sessions,
               nextChunk == 0 ? source.sweeps() : 0);
       nextChunk++;
       unacked.add(t);
@@ -130,6 +176,9 @@ final class OutgoingTransfer {
     return o instanceof OutgoingTransfer other
         && viewNum == other.viewNum
         && withSessions == other.withSessions
+        && sessionsWhole == other.sessionsWhole
+        && Objects.equals(sessionCursor, other.sessionCursor)
+        && sessionsDone == other.sessionsDone
         && cursor == other.cursor
         && nextChunk == other.nextChunk
         && lastBuilt == other.lastBuilt

@@ -291,7 +291,8 @@ public final class PbServer implements Node {
                 view.viewNum(),
                 app,
                 !config.rules().isEmpty(),
-                !config.breaks(RuleSwitch.TRANSFER_WITHOUT_AMO));
+                !config.breaks(RuleSwitch.TRANSFER_WITHOUT_AMO),
+                config.breaks(RuleSwitch.AMO_TABLE_WHOLE));
         if (config.breaks(RuleSwitch.ACK_VIEW_BEFORE_TRANSFER)) {
           accept(fx);
         }
@@ -435,6 +436,11 @@ public final class PbServer implements Node {
     if (app.alreadyExecuted(client.name(), request.seq()) || log.contains(client, request.seq())) {
       return; // a stale duplicate, or already queued: the reply will come from the queue
     }
+    Result refused = refuseOverLimit(request);
+    if (refused != null) {
+      reply(client, request.seq(), refused, fx); // never executed, never forwarded
+      return;
+    }
     Op op = new Op(client, request.seq(), request.command());
     if (!transferDone) {
       if (config.breaks(RuleSwitch.SERVE_DURING_TRANSFER)) {
@@ -462,11 +468,38 @@ public final class PbServer implements Node {
     sendForwards(fx);
   }
 
+  /**
+   * The error that refuses a request over the size limits (docs/design.md §10), or {@code null}. An
+   * append is refused when the value it produces could exceed the value limit: the key's current
+   * value plus every write to the key still in the log (an upper bound, so a value never exceeds
+   * the limit whatever order they execute in).
+   */
+  private Result refuseOverLimit(Request request) {
+    if (config.breaks(RuleSwitch.IGNORE_SIZE_LIMITS)) {
+      return null;
+    }
+    dev.pbkv.kv.SizeLimits limits = config.sizeLimits();
+    dev.pbkv.kv.SizeLimits.Violation v = limits.check(request.command());
+    if (v == null && request.command() instanceof dev.pbkv.kv.Command.Append a) {
+      String now = app.get(a.key());
+      v =
+          limits.checkAppendResult(
+              (now == null ? 0L : now.length())
+                  + log.pendingValueBytes(a.key())
+                  + a.value().length());
+    }
+    return v == null ? null : new Result.Error(v.message());
+  }
+
   private void sendForwards(Effects fx) {
     Forward forward;
     boolean sent = false;
     while ((forward =
-            log.nextForward(view.viewNum(), config.maxForwardsInFlight(), config.maxBatchOps()))
+            log.nextForward(
+                view.viewNum(),
+                config.maxForwardsInFlight(),
+                config.maxBatchOps(),
+                config.maxBatchBytes()))
         != null) {
       fx.send(view.backup(), forward);
       sent = true;
@@ -543,7 +576,12 @@ public final class PbServer implements Node {
   /** Executes a log entry at the primary: a client op (and replies), or a sweep. */
   private void execute(LogEntry entry, Effects fx) {
     if (entry instanceof Op op) {
-      Result result = app.execute(op.client().name(), op.seq(), op.command());
+      Result result =
+          app.execute(
+              op.client().name(),
+              op.seq(),
+              op.command(),
+              config.breaks(RuleSwitch.AMO_TABLE_WHOLE));
       executedOps++;
       if (result != null) {
         reply(op.client(), op.seq(), result, fx);
@@ -607,7 +645,7 @@ public final class PbServer implements Node {
       } else if (config.breaks(RuleSwitch.TRANSFER_SKIPS_LATER_CHUNKS)) {
         // broken on purpose: acknowledged below, never installed
       } else {
-        app.installChunk(chunk.data());
+        app.installChunk(chunk.data(), chunk.sessions());
       }
       receivedChunks++;
       if (chunk.lastChunk()) {
@@ -731,7 +769,8 @@ public final class PbServer implements Node {
   /** Applies a log entry at the backup: the same effect on the state as at the primary. */
   private void applyEntry(LogEntry entry) {
     if (entry instanceof Op op) {
-      app.execute(op.client().name(), op.seq(), op.command());
+      app.execute(
+          op.client().name(), op.seq(), op.command(), config.breaks(RuleSwitch.AMO_TABLE_WHOLE));
     } else {
       app.sweep();
     }
@@ -819,6 +858,11 @@ public final class PbServer implements Node {
     return app.storeBytes();
   }
 
+  /** About how many bytes this server's at-most-once table holds ({@code tableBytes}). */
+  public long amoTableBytes() {
+    return app.tableBytes();
+  }
+
   /** How many at-most-once sessions this server's state holds. */
   public int sessionCount() {
     return app.sessionCount();
@@ -856,7 +900,14 @@ public final class PbServer implements Node {
     add.accept(
         "keyspace",
         new String[] {"keys", Integer.toString(app.size()), "bytes", Long.toString(storeBytes())});
-    add.accept("clients", new String[] {"sessions", Integer.toString(app.sessionCount())});
+    add.accept(
+        "clients",
+        new String[] {
+          "sessions",
+          Integer.toString(app.sessionCount()),
+          "amo_table_bytes",
+          Long.toString(app.tableBytes())
+        });
     add.accept("stats", new String[] {"ops_executed", Long.toString(executedOps)});
     return new ClientMessage.Info(f);
   }

@@ -21,6 +21,8 @@ import java.util.Objects;
 final class PrimaryLog {
   private final ArrayList<LogEntry> ops = new ArrayList<>();
   private final HashMap<Address, Long> queuedSeq = new HashMap<>(); // lookups only
+  // Per key, the bytes the queued writes may set or add (derived from ops; lookups only).
+  private final HashMap<String, Long> pendingValueBytes = new HashMap<>();
   private int queuedSweeps;
   private long executedIndex;
   private long sentIndex;
@@ -31,6 +33,7 @@ final class PrimaryLog {
     clear();
     ops.addAll(other.ops);
     queuedSeq.putAll(other.queuedSeq);
+    pendingValueBytes.putAll(other.pendingValueBytes);
     queuedSweeps = other.queuedSweeps;
     executedIndex = other.executedIndex;
     sentIndex = other.sentIndex;
@@ -41,9 +44,39 @@ final class PrimaryLog {
     ops.add(entry);
     if (entry instanceof Op op) {
       queuedSeq.put(op.client(), op.seq());
+      long n = writtenBytes(op);
+      if (n > 0) {
+        pendingValueBytes.merge(op.command().key(), n, Long::sum);
+      }
     } else {
       queuedSweeps++;
     }
+  }
+
+  /** The bytes a write may set or add to its key's value (0 for reads and deletes). */
+  private static long writtenBytes(Op op) {
+    if (op.command() instanceof dev.pbkv.kv.Command.Put p) {
+      return p.value().length();
+    } else if (op.command() instanceof dev.pbkv.kv.Command.Append a) {
+      return a.value().length();
+    } else if (op.command() instanceof dev.pbkv.kv.Command.CompareAndSet c) {
+      return c.update().length();
+    }
+    return 0;
+  }
+
+  /**
+   * The most bytes the queued writes to {@code key} may add to its value: the sum of their values.
+   * The key's value cannot grow beyond its current length plus this before they all executed (size
+   * limits, docs/design.md §10).
+   */
+  long pendingValueBytes(String key) {
+    return pendingValueBytes.getOrDefault(key, 0L);
+  }
+
+  /** About how many bytes {@code entry} takes in a forward (its key and values, or a sweep's 2). */
+  static long entryBytes(LogEntry entry) {
+    return entry instanceof Op op ? 14 + ClientMessage.commandBytes(op.command()) : 2;
   }
 
   /** True if a sweep is queued and not executed yet. */
@@ -117,12 +150,31 @@ final class PrimaryLog {
    * {@code maxInFlight} forwards are outstanding.
    */
   Forward nextForward(long viewNum, int maxInFlight, int maxBatchOps) {
+    return nextForward(viewNum, maxInFlight, maxBatchOps, Long.MAX_VALUE);
+  }
+
+  /**
+   * The next forward, of at most {@code maxBatchOps} entries and {@code maxBatchBytes} of their
+   * {@link #entryBytes} — but always at least one entry — or {@code null} when nothing is unsent or
+   * {@code maxInFlight} forwards are outstanding.
+   */
+  Forward nextForward(long viewNum, int maxInFlight, int maxBatchOps, long maxBatchBytes) {
     if (!hasUnsent() || inFlight.size() >= maxInFlight) {
       return null;
     }
     long first = sentIndex + 1;
     int from = (int) (first - executedIndex - 1);
     int to = (int) Math.min(ops.size(), (long) from + maxBatchOps);
+    if (maxBatchBytes != Long.MAX_VALUE) {
+      long bytes = entryBytes(ops.get(from));
+      for (int i = from + 1; i < to; i++) {
+        bytes += entryBytes(ops.get(i));
+        if (bytes > maxBatchBytes) {
+          to = i;
+          break;
+        }
+      }
+    }
     Forward forward = new Forward(viewNum, first, ops.subList(from, to));
     sentIndex = forward.lastIndex();
     inFlight.add(sentIndex);
@@ -145,6 +197,11 @@ final class PrimaryLog {
       if (entry instanceof Op op) {
         if (contains(op.client(), op.seq())) {
           queuedSeq.remove(op.client());
+        }
+        long written = writtenBytes(op);
+        if (written > 0) {
+          pendingValueBytes.computeIfPresent(
+              op.command().key(), (k, v) -> v - written <= 0 ? null : v - written);
         }
       } else {
         queuedSweeps--;
@@ -175,6 +232,7 @@ final class PrimaryLog {
     List<LogEntry> all = new ArrayList<>(ops);
     ops.clear();
     queuedSeq.clear();
+    pendingValueBytes.clear();
     queuedSweeps = 0;
     executedIndex += all.size();
     sentIndex = executedIndex;
@@ -185,6 +243,7 @@ final class PrimaryLog {
   void clear() {
     ops.clear();
     queuedSeq.clear();
+    pendingValueBytes.clear();
     queuedSweeps = 0;
     executedIndex = 0;
     sentIndex = 0;

@@ -146,11 +146,12 @@ public sealed interface ReplicationMessage extends Message {
 
   /**
    * Chunk {@code chunkIndex} (0, 1, 2, …) of the primary's state for the backup of view {@code
-   * viewNum} (rule 5): {@code data} holds some of the key-value entries; chunk 0 also carries the
-   * whole at-most-once table in {@code sessions} and the number of session-expiry sweeps executed
-   * so far in {@code sweeps} (the other chunks have no sessions and 0 sweeps). {@code lastChunk}
-   * marks the final chunk: once the backup has installed chunks 0 to this one, in order, it holds
-   * the state.
+   * viewNum} (rule 5): {@code data} holds some of the key-value entries, and {@code sessions} some
+   * of the at-most-once table, which is streamed after the data (docs/design.md §4.2; only the
+   * {@code AMO_TABLE_WHOLE} rule switch puts it all in chunk 0); chunk 0 also carries the number of
+   * session-expiry sweeps executed so far in {@code sweeps} (the other chunks: 0). {@code
+   * lastChunk} marks the final chunk: once the backup has installed chunks 0 to this one, in order,
+   * it holds the state.
    */
   record StateTransfer(
       long viewNum,

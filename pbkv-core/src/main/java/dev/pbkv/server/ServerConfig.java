@@ -1,5 +1,6 @@
 package dev.pbkv.server;
 
+import dev.pbkv.kv.SizeLimits;
 import dev.pbkv.rules.RuleSwitch;
 import dev.pbkv.view.ViewServiceConfig;
 import java.util.EnumSet;
@@ -44,6 +45,11 @@ import java.util.Set;
  *     retires the session. A session that resumes after the expiry with a <em>new</em> request is
  *     fine: that request is new. Timers never fire early, so the guarantee needs no synchronised
  *     clocks.
+ * @param maxBatchBytes bytes of ops per forward message at most, counted as keys and values
+ *     (default 4 MiB, {@link #DEFAULT_MAX_BATCH_BYTES}); a forward always holds at least one op, so
+ *     one is at most this or one op, itself bounded by the size limits
+ * @param sizeLimits the largest key and value the primary takes (default 64 KiB and 1 MiB, {@link
+ *     SizeLimits#DEFAULTS}); a request over a limit is answered with an error and never executed
  * @param rules rule switches to break on purpose (tests only; empty in production)
  */
 public record ServerConfig(
@@ -57,6 +63,8 @@ public record ServerConfig(
     long transferChunkBytes,
     int transferWindowChunks,
     long sessionExpiryMillis,
+    long maxBatchBytes,
+    SizeLimits sizeLimits,
     Set<RuleSwitch> rules) {
 
   /**
@@ -68,6 +76,9 @@ public record ServerConfig(
 
   /** The default cap of the retries' exponential back-off: 1 s. */
   public static final long DEFAULT_RETRY_CAP_MILLIS = 1000;
+
+  /** The default byte bound of one forward: 4 MiB of keys and values (at least one op). */
+  public static final long DEFAULT_MAX_BATCH_BYTES = 4L << 20;
 
   /** The default session expiry: 10 minutes, far beyond any client's timeout (5 s by default). */
   public static final long DEFAULT_SESSION_EXPIRY_MILLIS = 10 * 60 * 1000;
@@ -82,6 +93,8 @@ public record ServerConfig(
     positive("maxQueuedOps", maxQueuedOps);
     positive("transferChunkBytes", transferChunkBytes);
     positive("transferWindowChunks", transferWindowChunks);
+    positive("maxBatchBytes", maxBatchBytes);
+    java.util.Objects.requireNonNull(sizeLimits, "sizeLimits");
     if (sessionExpiryMillis < 0) {
       throw new IllegalArgumentException(
           "sessionExpiryMillis must be >= 0 (0: never expire), got " + sessionExpiryMillis);
@@ -107,6 +120,8 @@ public record ServerConfig(
         DEFAULT_CHUNK_BYTES,
         2,
         DEFAULT_SESSION_EXPIRY_MILLIS,
+        DEFAULT_MAX_BATCH_BYTES,
+        SizeLimits.DEFAULTS,
         Set.of());
   }
 
@@ -122,6 +137,8 @@ public record ServerConfig(
         transferChunkBytes,
         transferWindowChunks,
         sessionExpiryMillis,
+        maxBatchBytes,
+        sizeLimits,
         newRules);
   }
 
@@ -137,6 +154,8 @@ public record ServerConfig(
         transferChunkBytes,
         transferWindowChunks,
         sessionExpiryMillis,
+        maxBatchBytes,
+        sizeLimits,
         rules);
   }
 
@@ -153,6 +172,8 @@ public record ServerConfig(
         transferChunkBytes,
         transferWindowChunks,
         sessionExpiryMillis,
+        maxBatchBytes,
+        sizeLimits,
         rules);
   }
 
@@ -169,6 +190,8 @@ public record ServerConfig(
         chunkBytes,
         window,
         sessionExpiryMillis,
+        maxBatchBytes,
+        sizeLimits,
         rules);
   }
 
@@ -185,6 +208,44 @@ public record ServerConfig(
         transferChunkBytes,
         transferWindowChunks,
         millis,
+        maxBatchBytes,
+        sizeLimits,
+        rules);
+  }
+
+  /** The same with {@code limits} on keys and values. */
+  public ServerConfig withSizeLimits(SizeLimits limits) {
+    return new ServerConfig(
+        pingIntervalMillis,
+        forwardRetryMillis,
+        transferRetryMillis,
+        retryCapMillis,
+        maxForwardsInFlight,
+        maxBatchOps,
+        maxQueuedOps,
+        transferChunkBytes,
+        transferWindowChunks,
+        sessionExpiryMillis,
+        maxBatchBytes,
+        limits,
+        rules);
+  }
+
+  /** The same with forwards of at most {@code bytes} of keys and values (at least one op). */
+  public ServerConfig withMaxBatchBytes(long bytes) {
+    return new ServerConfig(
+        pingIntervalMillis,
+        forwardRetryMillis,
+        transferRetryMillis,
+        retryCapMillis,
+        maxForwardsInFlight,
+        maxBatchOps,
+        maxQueuedOps,
+        transferChunkBytes,
+        transferWindowChunks,
+        sessionExpiryMillis,
+        bytes,
+        sizeLimits,
         rules);
   }
 
@@ -204,6 +265,8 @@ public record ServerConfig(
         transferChunkBytes,
         transferWindowChunks,
         sessionExpiryMillis,
+        maxBatchBytes,
+        sizeLimits,
         rules);
   }
 

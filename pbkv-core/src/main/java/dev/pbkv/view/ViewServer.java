@@ -76,6 +76,10 @@ public final class ViewServer implements Node {
   private boolean elected; // input: the leader election says this replica leads
   private boolean leading; // acts as leader: elected, read the store since, no conflict since
   private int takeovers; // how often it began to lead (checks only; not protocol state)
+  // A replica's check ticks since its start, in any role, saturating at deadPings + 1. A replica
+  // times every server's pings from its start, leading or not (servers ping every replica), so
+  // once it has seen more than a dead interval it can vouch for who pinged in it (§2.2).
+  private int observedTicks;
 
   /** A view service that keeps its durable state in {@code store} and resumes from it. */
   public ViewServer(ViewServiceConfig config, ViewStore store) {
@@ -139,6 +143,19 @@ public final class ViewServer implements Node {
     checkTicks = 0;
     unwritten = false;
     storeProblem = null;
+    if (canVouch()) {
+      // A replica that has timed everyone's pings for more than a dead interval (as a follower)
+      // judges from what it heard, as if it had led all along (§2.2): a member it has not heard
+      // from in a full dead interval is dead now. A member it last heard as another incarnation
+      // than the view's gets the grace instead (boot ids are not ordered: which one is newer only
+      // its next ping says, and that ping retires the other, as in handlePing).
+      checkTicks = observedTicks;
+      graceIfOtherIncarnation(view.primary(), view.primaryBootId());
+      graceIfOtherIncarnation(view.backup(), view.backupBootId());
+      leading = true;
+      takeovers++;
+      return;
+    }
     servers.clear();
     if (!config.rules().contains(RuleSwitch.JUDGE_LIVENESS_RIGHT_AFTER_RESTART)) {
       if (view.primary() != null) {
@@ -151,6 +168,18 @@ public final class ViewServer implements Node {
     // else: broken on purpose, members not heard from since the start count as dead at once
     leading = true;
     takeovers++;
+  }
+
+  /** Whether this replica has timed pings for more than a full dead interval since its start. */
+  private boolean canVouch() {
+    return replicated && observedTicks > config.deadPings();
+  }
+
+  private void graceIfOtherIncarnation(Address member, long bootIdInView) {
+    ServerStatus s = member == null ? null : servers.get(member);
+    if (s != null && s.bootId() != bootIdInView) {
+      servers.put(member, ServerStatus.pinged(bootIdInView));
+    }
   }
 
   /**
@@ -184,7 +213,7 @@ public final class ViewServer implements Node {
   /** A follower's view: the newest durable one in the store (kept as it was if unreadable). */
   private void readStoreAsFollower() {
     try {
-      ViewStore.Stored stored = store.read();
+      ViewStore.Stored stored = store.readKnown();
       storeVersion = stored.version();
       durable = stored.state();
       view = durable.view();
@@ -197,8 +226,13 @@ public final class ViewServer implements Node {
 
   @Override
   public void onMessage(Address from, Message msg, Effects fx) {
-    if (msg instanceof Ping && !leading) {
-      fx.send(from, new ViewReply(view)); // a follower: the newest durable view it read (§2.2)
+    if (msg instanceof Ping ping && !leading) {
+      // A follower times the ping (it may lead next) and answers with the newest durable view it
+      // read (§2.2); it decides nothing.
+      if (!durable.isRetired(from, ping.bootId())) {
+        servers.put(from, ServerStatus.pinged(ping.bootId()));
+      }
+      fx.send(from, new ViewReply(view));
     } else if (msg instanceof Ping ping) {
       handlePing(from, ping, fx);
     } else if (msg instanceof GetView) {
@@ -214,7 +248,11 @@ public final class ViewServer implements Node {
 
   @Override
   public void onTimer(Timer timer, Effects fx) {
+    if (replicated) {
+      observedTicks = Math.min(observedTicks + 1, config.deadPings() + 1);
+    }
     if (timer instanceof CheckTick && !leading) {
+      servers.replaceAll((address, status) -> status.afterCheck());
       if (elected) {
         tryTakeOver(); // stepped down after a conflict, but still elected: read and lead again
       } else {
@@ -244,6 +282,10 @@ public final class ViewServer implements Node {
    * recognised. If it pings again it is a new idle server.
    */
   ViewServiceMessage.RemoveResult remove(Address server) {
+    if (!leading) {
+      return new ViewServiceMessage.RemoveResult(
+          server, false, "this view-service replica does not lead: ask the leader");
+    }
     String role = view.isPrimary(server) ? "primary" : view.isBackup(server) ? "backup" : null;
     if (role != null) {
       return new ViewServiceMessage.RemoveResult(
@@ -623,10 +665,19 @@ public final class ViewServer implements Node {
 
   /** A deep copy of this node's protocol state. */
   public ViewServer copy() {
-    ViewServer c = new ViewServer(config, store.copy(), replicated);
+    return copyWith(store.copy());
+  }
+
+  /**
+   * A deep copy of this node's protocol state that writes to {@code store} (a copy of its store):
+   * the model checker keeps replicas that share one store, and copies that store once for all.
+   */
+  public ViewServer copyWith(ViewStore store) {
+    ViewServer c = new ViewServer(config, store, replicated);
     c.elected = elected;
     c.leading = leading;
     c.takeovers = takeovers;
+    c.observedTicks = observedTicks;
     c.view = view;
     c.acked = acked;
     c.servers.putAll(servers);
@@ -652,6 +703,7 @@ public final class ViewServer implements Node {
         && Objects.equals(storeProblem, other.storeProblem)
         && recoveredView.equals(other.recoveredView)
         && checkTicks == other.checkTicks
+        && observedTicks == other.observedTicks
         && replicated == other.replicated
         && elected == other.elected
         && leading == other.leading

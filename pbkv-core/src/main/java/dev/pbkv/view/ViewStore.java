@@ -55,6 +55,20 @@ public interface ViewStore {
    */
   Stored read();
 
+  /**
+   * The stored state as this process last learned it, for a follower replica that re-reads the
+   * store every check interval (docs/design.md §2.2). By default a {@link #read()}; a remote store
+   * may answer from a copy it keeps current by watching, without a round trip on the caller's
+   * thread. It may lag the store by the time a change notification takes: a write is never based on
+   * it (a leader reads with {@link #read()}, and a stale version would only conflict).
+   *
+   * @throws IllegalStateException if the store holds something unreadable
+   * @throws UnavailableException if the store cannot be reached now
+   */
+  default Stored readKnown() {
+    return read();
+  }
+
   /** Writes {@code state} if the stored version is {@code expectedVersion}. */
   WriteResult compareAndSet(long expectedVersion, DurableViewState state);
 

@@ -179,4 +179,74 @@ class AmoApplicationTest {
     assertThatThrownBy(() -> app.execute(null, 1, new Command.Get("k")))
         .isInstanceOf(NullPointerException.class);
   }
+
+  // --- the table's byte bound (docs/design.md §4.3) ---------------------------------------------
+
+  @Test
+  void when_anAppendResultIsLarge_then_theTableKeepsADigest_andARetryGetsTheWholeResult() {
+    String big = "x".repeat(AmoApplication.CACHE_WHOLE_BYTES + 10);
+    app.execute("seed", 1, new Command.Put("k", big));
+    Result first = app.execute("c1", 1, new Command.Append("k", "a"));
+    app.execute("c2", 1, new Command.Append("k", "b")); // only extends the value
+
+    assertThat(app.sessions().get("c1").result()).isInstanceOf(Result.AppendDigest.class);
+    assertThat(first).isEqualTo(new Result.Value(big + "a"));
+    assertThat(app.execute("c1", 1, new Command.Append("k", "a"))).isEqualTo(first);
+    assertThat(app.cachedResult("c1", 1)).isEqualTo(first);
+    assertThat(app.get("k")).as("appended once each").isEqualTo(big + "ab");
+  }
+
+  @Test
+  void when_theKeyWasReplacedSinceALargeAppend_then_aRetryIsTold_executedResultUnavailable() {
+    String big = "x".repeat(AmoApplication.CACHE_WHOLE_BYTES + 10);
+    app.execute("seed", 1, new Command.Put("k", big));
+    app.execute("c1", 1, new Command.Append("k", "a"));
+    app.execute("seed", 2, new Command.Put("k", "y".repeat(big.length() + 5)));
+
+    assertThat(app.execute("c1", 1, new Command.Append("k", "a")))
+        .isEqualTo(new Result.Unavailable());
+    assertThat(app.get("k")).as("not appended again").isEqualTo("y".repeat(big.length() + 5));
+    app.execute("seed", 3, new Command.Delete("k"));
+    assertThat(app.cachedResult("c1", 1)).isEqualTo(new Result.Unavailable());
+  }
+
+  @Test
+  void when_seventySessionsAppendToA64KiBValue_then_theTableStaysSmall_unlessKeptWhole() {
+    AmoApplication whole = new AmoApplication();
+    String big = "x".repeat(64 << 10);
+    app.execute("seed", 1, new Command.Put("k", big));
+    whole.execute("seed", 1, new Command.Put("k", big), true);
+    for (int i = 0; i < 70; i++) {
+      app.execute("c" + i, 1, new Command.Append("k", "y"));
+      whole.execute("c" + i, 1, new Command.Append("k", "y"), true);
+    }
+    assertThat(app.tableBytes()).as("70 digests").isLessThan(70 * 200);
+    assertThat(whole.tableBytes()).as("70 whole values").isGreaterThan(70L * (64 << 10));
+    assertThat(app.copy().tableBytes()).isEqualTo(app.tableBytes());
+    assertThat(AmoApplication.restore(app.snapshot()).tableBytes()).isEqualTo(app.tableBytes());
+    for (int i = 0; i < AmoApplication.SWEEPS_TO_EXPIRE; i++) {
+      app.sweep();
+    }
+    assertThat(app.sessionCount()).isZero();
+    assertThat(app.tableBytes()).as("every entry swept").isZero();
+  }
+
+  @Test
+  void when_aVerifiedDigestIsRetriedAgain_afterAReplaceAndAnAppend_then_itIsCheckedAgain() {
+    String big = "x".repeat(AmoApplication.CACHE_WHOLE_BYTES + 10);
+    app.execute("seed", 1, new Command.Put("k", big));
+    Result first = app.execute("c1", 1, new Command.Append("k", "a"));
+    assertThat(app.cachedResult("c1", 1)).isEqualTo(first); // verified: memo
+    app.execute("c2", 1, new Command.Append("k", "b"));
+    assertThat(app.cachedResult("c1", 1)).as("only appended since").isEqualTo(first);
+    // replaced by a value of the same first bytes but longer: the memo must not vouch for it
+    app.execute("seed", 2, new Command.Put("k", "z" + big + "ab"));
+    assertThat(app.cachedResult("c1", 1)).isEqualTo(new Result.Unavailable());
+    // a new digest of c1 on another key is verified on its own
+    app.execute("seed", 3, new Command.Put("j", big));
+    Result second = app.execute("c1", 2, new Command.Append("j", "c"));
+    app.execute("seed", 4, new Command.Put("j", "y".repeat(big.length() + 1)));
+    assertThat(second).isEqualTo(new Result.Value(big + "c"));
+    assertThat(app.cachedResult("c1", 2)).isEqualTo(new Result.Unavailable());
+  }
 }

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The primary's side of a chunked state transfer on its own: chunks cover the store exactly once,
- * chunk 0 carries the at-most-once table, the window and cumulative acks, and the rule 5 check.
+ * the at-most-once table follows the data in chunks of the same bound, the window and cumulative
+ * acks, and the rule 5 check.
  */
 class OutgoingTransferTest {
   private static final long CHUNK_BYTES = 100;
@@ -31,7 +32,7 @@ class OutgoingTransferTest {
     StateTransfer first = chunks.get(0);
     AmoApplication app = AmoApplication.fromChunk(first.data(), first.sessions(), first.sweeps());
     for (StateTransfer t : chunks.subList(1, chunks.size())) {
-      app.installChunk(t.data());
+      app.installChunk(t.data(), t.sessions());
     }
     return app;
   }
@@ -55,17 +56,19 @@ class OutgoingTransferTest {
     AmoApplication live = store(60);
     OutgoingTransfer t = new OutgoingTransfer(5, live, false, true);
     List<StateTransfer> chunks = runToCompletion(t, live, 3);
+    java.util.Map<String, dev.pbkv.kv.AmoEntry> table = new java.util.HashMap<>();
     assertThat(chunks.size()).as("60 entries of ~16 bytes in chunks of 100 bytes").isGreaterThan(5);
     for (int i = 0; i < chunks.size(); i++) {
       StateTransfer c = chunks.get(i);
       assertThat(c.viewNum()).isEqualTo(5);
       assertThat(c.chunkIndex()).isEqualTo(i);
       assertThat(c.lastChunk()).isEqualTo(i == chunks.size() - 1);
-      if (i > 0) {
-        assertThat(c.sessions()).as("only chunk 0 carries the table").isEmpty();
+      if (i > 0 && !chunks.get(i - 1).sessions().isEmpty()) {
+        assertThat(c.data().count()).as("the table follows the data").isZero();
       }
+      c.sessions().forEach((id, e) -> assertThat(table.put(id, e)).as(id).isNull());
     }
-    assertThat(chunks.get(0).sessions()).isEqualTo(live.sessions()).hasSize(3);
+    assertThat(table).isEqualTo(live.sessions()).hasSize(3);
     assertThat(chunks.get(0).sweeps()).isEqualTo(1);
     assertThat(install(chunks)).isEqualTo(live);
     assertThat(t.ackedChunks()).isEqualTo(chunks.size());
@@ -150,5 +153,51 @@ class OutgoingTransferTest {
     copy.acknowledge(1);
     assertThat(copy).isNotEqualTo(t);
     assertThat(t.unacked()).hasSize(2);
+  }
+
+  /** A store of one key appended to by {@code sessions} sessions, each result of {@code bytes}. */
+  private static AmoApplication bigAppends(int sessions, int bytes, boolean cacheWhole) {
+    AmoApplication app = new AmoApplication();
+    app.execute("seed", 1, new Command.Put("k", "x".repeat(bytes)), cacheWhole);
+    for (int i = 0; i < sessions; i++) {
+      app.execute(String.format("c%02d", i), 1, new Command.Append("k", "y"), cacheWhole);
+    }
+    return app;
+  }
+
+  private static long chunkBytes(StateTransfer t) {
+    long n = t.data().size();
+    for (var e : t.sessions().entrySet()) {
+      n += AmoApplication.entryBytes(e.getKey(), e.getValue());
+    }
+    return n;
+  }
+
+  @Test
+  void when_theTableIsLarge_then_itIsStreamedInChunksOfTheBound_andRebuiltExactly() {
+    AmoApplication live = bigAppends(70, 4096, false);
+    long chunk = 1024;
+    OutgoingTransfer t = new OutgoingTransfer(5, live, false, true);
+    List<StateTransfer> all = new ArrayList<>();
+    while (!t.isComplete()) {
+      List<StateTransfer> sent = t.nextChunks(live, chunk, 2);
+      all.addAll(sent);
+      t.acknowledge(sent.get(sent.size() - 1).chunkIndex());
+    }
+    long oneEntry = AmoApplication.entryBytes("c00", live.sessions().get("c00"));
+    assertThat(all.size()).as("70 digests of about 100 bytes in chunks of 1 KiB").isGreaterThan(5);
+    assertThat(all)
+        .as("no chunk holds more than the chunk bytes plus one entry")
+        .allMatch(c -> chunkBytes(c) <= chunk + Math.max(oneEntry, 4200));
+    assertThat(install(all)).isEqualTo(live);
+  }
+
+  @Test
+  void when_theTableIsKeptWhole_then_chunk0CarriesItAll() {
+    AmoApplication live = bigAppends(70, 4096, true);
+    OutgoingTransfer t = new OutgoingTransfer(5, live, false, true, true);
+    List<StateTransfer> first = t.nextChunks(live, 1024, 2);
+    assertThat(first.get(0).sessions()).hasSize(71);
+    assertThat(chunkBytes(first.get(0))).as("70 whole values of 4 KiB").isGreaterThan(70 * 4096);
   }
 }

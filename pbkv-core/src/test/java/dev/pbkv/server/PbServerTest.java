@@ -892,4 +892,61 @@ class PbServerTest {
     assertThat(fx.messages(ForwardAck.class)).isEmpty();
     assertThat(b.valueOf("k")).isNull();
   }
+
+  // --- size limits and byte-bounded forwards (docs/design.md §10) ------------------------------
+
+  private static final ServerConfig SMALL_LIMITS =
+      ServerConfig.defaults().withSizeLimits(new dev.pbkv.kv.SizeLimits(8, 16));
+
+  @Test
+  void when_aRequestIsOverTheSizeLimits_then_thePrimaryRefusesIt_neverForwardedNorExecuted() {
+    PbServer a = servingPrimary(SMALL_LIMITS);
+
+    deliver(a, CLIENT, request(1, new Command.Put("k", "v".repeat(17))));
+    assertThat(fx.single(CLIENT, Reply.class).result())
+        .isEqualTo(new Result.Error("value of 17 bytes is over the limit of 16 bytes"));
+    assertThat(fx.messagesTo(B, Forward.class)).as("never forwarded").isEmpty();
+
+    deliver(a, CLIENT, request(2, new Command.Get("k".repeat(9))));
+    assertThat(fx.single(CLIENT, Reply.class).result())
+        .isEqualTo(new Result.Error("key of 9 bytes is over the limit of 8 bytes"));
+    assertThat(a.valueOf("k")).isNull();
+    assertThat(a.sessionCount()).as("no at-most-once entry: never executed").isZero();
+  }
+
+  @Test
+  void when_anAppendWouldGrowTheValuePastTheLimit_countingQueuedWrites_then_itIsRefused() {
+    PbServer a = servingPrimary(SMALL_LIMITS);
+    deliver(a, CLIENT, request(1, new Command.Put("k", "0123456789")));
+    assertThat(fx.messagesTo(B, Forward.class)).hasSize(1);
+    // the put waits for the backup: the next append counts its 10 bytes
+    deliver(a, CLIENT2, request(1, new Command.Append("k", "abcdefg")));
+    assertThat(fx.single(CLIENT2, Reply.class).result())
+        .isEqualTo(
+            new Result.Error("the appended value would hold 17 bytes, over the limit of 16 bytes"));
+    deliver(a, CLIENT3, request(1, new Command.Append("k", "abcdef")));
+    assertThat(fx.messagesTo(CLIENT3, Reply.class)).as("16 bytes fit: queued").isEmpty();
+  }
+
+  @Test
+  void when_sizeLimitsAreIgnored_then_theOverLimitValueIsForwarded() {
+    PbServer a = servingPrimary(SMALL_LIMITS.withRules(Set.of(RuleSwitch.IGNORE_SIZE_LIMITS)));
+    deliver(a, CLIENT, request(1, new Command.Put("k", "v".repeat(17))));
+    assertThat(fx.messagesTo(CLIENT, Reply.class)).isEmpty();
+    assertThat(fx.messagesTo(B, Forward.class)).hasSize(1);
+  }
+
+  @Test
+  void when_opsAreLarge_then_aForwardHoldsAtMostMaxBatchBytes_butAlwaysOneOp() {
+    PbServer a =
+        servingPrimary(ServerConfig.defaults().withForwardLimits(1, 512).withMaxBatchBytes(250));
+    deliver(a, CLIENT, request(1, new Command.Put("k1", "x".repeat(300))));
+    assertThat(fx.single(B, Forward.class).entries()).as("one op over the bound").hasSize(1);
+    for (int i = 0; i < 5; i++) {
+      deliver(a, Address.of("c" + i), request(1, new Command.Put("k" + i, "y".repeat(100))));
+    }
+    deliver(a, B, new ForwardAck(1, 1));
+    Forward next = fx.single(B, Forward.class);
+    assertThat(next.entries()).as("two ops of ~120 bytes in 250").hasSize(2);
+  }
 }

@@ -65,6 +65,7 @@ public final class MeteredServer implements Node {
   private volatile long storeKeys;
   private volatile long storeBytes;
   private volatile long sessions;
+  private volatile long amoTableBytes;
   private volatile long queuedOps;
   private volatile long lastTransferChunk = -1;
   private volatile long transferAckedChunk = -1;
@@ -128,6 +129,10 @@ public final class MeteredServer implements Node {
     Gauge.builder("pbkv.amo.sessions", this, m -> m.sessions)
         .description("client sessions in the at-most-once table")
         .register(registry);
+    Gauge.builder("pbkv.amo.table.bytes", this, m -> m.amoTableBytes)
+        .description("about how many bytes the at-most-once table holds")
+        .baseUnit("bytes")
+        .register(registry);
     Gauge.builder("pbkv.forwards.queued.ops", this, m -> m.queuedOps)
         .description(
             "ops in the primary's log not yet acked by the backup (forwarded or not, including"
@@ -165,6 +170,7 @@ public final class MeteredServer implements Node {
     storeKeys = server.storeSize();
     storeBytes = server.storeBytes();
     sessions = server.sessionCount();
+    amoTableBytes = server.amoTableBytes();
     queuedOps = server.queuedOps();
     forwardsUnacked = forwardsInFlight.size();
     // requests never answered (e.g. dropped while the server was not serving) leave the table

@@ -195,6 +195,7 @@ class LiveMetricsTest {
     assertThat(value(after, "pbkv_serving")).isEqualTo(1);
     assertThat(value(after, "pbkv_view_number")).isEqualTo(st.view().viewNum());
     assertThat(value(after, "pbkv_amo_sessions")).isGreaterThanOrEqualTo(1);
+    assertThat(value(after, "pbkv_amo_table_bytes")).isGreaterThan(24);
     assertThat(value(after, "pbkv_forwards_sent_total")).isGreaterThanOrEqualTo(1);
     assertThat(value(after, "pbkv_forward_batch_ops_sum")).isGreaterThanOrEqualTo(puts + 2);
     assertThat(value(after, "pbkv_backup_ack_seconds_count")).isGreaterThanOrEqualTo(1);

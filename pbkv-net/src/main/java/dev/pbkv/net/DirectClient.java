@@ -53,9 +53,12 @@ public final class DirectClient implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DirectClient.class);
   private static final long RECONNECT_BACKOFF_NANOS = 100_000_000L;
   private static final int CONNECT_TIMEOUT_MILLIS = 1000;
+  private static final long HANDSHAKE_TIMEOUT_NANOS = 5_000_000_000L;
 
-  private final Address viewService;
+  private final java.util.List<Address> viewServices; // every replica (or the one view service)
   private final Duration timeout;
+  private final io.netty.handler.ssl.SslContext tls; // null: plain TCP
+  private String lastConnectProblem; // why the last connection attempt failed, for the error
   private final ClientConfig config;
   private final String prefix;
   private final Selector selector;
@@ -68,22 +71,46 @@ public final class DirectClient implements AutoCloseable {
   private LamportClock lamport;
 
   /** One TCP connection to a peer: frames in, frames out. */
-  private static final class Connection {
+  private static final class Connection implements TlsChannel.DirectClientConnection {
     final Address peer;
     final SocketChannel channel;
     final SelectionKey key;
-    ByteBuffer in = ByteBuffer.allocate(16 * 1024);
-    final ArrayDeque<ByteBuffer> out = new ArrayDeque<>();
+    ByteBuffer in = ByteBuffer.allocate(16 * 1024); // plain bytes (frames), filling
+    final ArrayDeque<ByteBuffer> out = new ArrayDeque<>(); // bytes for the socket
+    final TlsChannel tls; // null: plain TCP
 
-    Connection(Address peer, SocketChannel channel, SelectionKey key) {
+    Connection(Address peer, SocketChannel channel, SelectionKey key, TlsChannel tls) {
       this.peer = peer;
       this.channel = channel;
       this.key = key;
+      this.tls = tls;
+    }
+
+    @Override
+    public SocketChannel channel() {
+      return channel;
+    }
+
+    @Override
+    public ByteBuffer in() {
+      return in;
+    }
+
+    @Override
+    public void in(ByteBuffer in) {
+      this.in = in;
+    }
+
+    @Override
+    public ArrayDeque<ByteBuffer> out() {
+      return out;
     }
   }
 
-  private DirectClient(String viewService, Duration timeout, Duration retry) {
-    this.viewService = Addresses.of(viewService);
+  private DirectClient(
+      String viewService, Duration timeout, Duration retry, dev.pbkv.net.tls.TlsConfig tls) {
+    this.viewServices = Addresses.list(viewService);
+    this.tls = tls == null ? null : tls.clientContext();
     this.timeout = Objects.requireNonNull(timeout, "timeout");
     this.config = new ClientConfig(retry.toMillis());
     byte[] id = new byte[6];
@@ -98,23 +125,51 @@ public final class DirectClient implements AutoCloseable {
   }
 
   /**
-   * A session for the cluster whose view service is at {@code viewService} ({@code HOST:PORT}).
+   * A session for the cluster whose view service is at {@code viewService} ({@code HOST:PORT}), or
+   * whose view-service replicas are at {@code HOST:PORT,HOST:PORT,…} (docs/design.md §2.2: the
+   * session asks every one and takes the newest view), as {@link PbkvClient} does.
    *
-   * @throws PbkvException if the view service cannot be reached
-   * @throws IllegalArgumentException if the address is not {@code HOST:PORT}
+   * @throws PbkvException if no view-service address can be reached
+   * @throws IllegalArgumentException if an address is not {@code HOST:PORT}
    */
   public static DirectClient connect(String viewService, Duration timeout) {
-    DirectClient c = new DirectClient(viewService, timeout, Duration.ofMillis(100));
-    if (c.connection(c.viewService) == null) {
+    return connect(viewService, timeout, null);
+  }
+
+  /**
+   * A session over TLS with {@code tls}'s CA, and its certificate if it has one (null: plain TCP),
+   * as {@link PbkvClient} with {@code ConnectionSecurity.client(tls)}: the peer's certificate must
+   * come from the CA and name the host connected to. (No password login: use a client certificate.)
+   *
+   * @throws PbkvException if no view-service address can be reached, or the TLS handshake fails
+   * @throws IllegalArgumentException if an address is not {@code HOST:PORT}, or the TLS files
+   *     cannot be used
+   */
+  public static DirectClient connect(
+      String viewService, Duration timeout, dev.pbkv.net.tls.TlsConfig tls) {
+    DirectClient c = new DirectClient(viewService, timeout, Duration.ofMillis(100), tls);
+    boolean reached = false;
+    for (Address a : c.viewServices) {
+      reached |= c.connection(a) != null;
+    }
+    if (!reached) {
       c.close();
-      throw new PbkvException("cannot reach the view service at " + viewService);
+      throw new PbkvException(
+          "cannot reach the view service at "
+              + viewService
+              + (c.lastConnectProblem == null ? "" : ": " + c.lastConnectProblem));
     }
     return c;
   }
 
+  /** Every view-service address this session asks. */
+  public java.util.List<Address> viewServices() {
+    return viewServices;
+  }
+
   private void newSession() {
     Address address = Address.of(prefix + (generation++));
-    session = new PbClient(address, viewService, config);
+    session = new PbClient(address, viewServices, config);
     lamport = new LamportClock(address.name(), lamport == null ? 0 : lamport.time());
     timers.clear();
     session.init(effects);
@@ -220,7 +275,7 @@ public final class DirectClient implements AutoCloseable {
 
   private void read(Connection c) {
     try {
-      if (c.channel.read(c.in) < 0) {
+      if (c.tls == null ? c.channel.read(c.in) < 0 : !c.tls.read(c)) {
         drop(c, "closed by the peer");
         return;
       }
@@ -317,14 +372,33 @@ public final class DirectClient implements AutoCloseable {
               CONNECT_TIMEOUT_MILLIS);
       ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
       ch.configureBlocking(false);
+      TlsChannel t = null;
+      ByteBuffer early = null;
+      if (tls != null) {
+        t =
+            new TlsChannel(
+                tls.newEngine(
+                    io.netty.buffer.ByteBufAllocator.DEFAULT,
+                    target.getHostString(),
+                    target.getPort()));
+        early = t.handshake(ch, System.nanoTime() + HANDSHAKE_TIMEOUT_NANOS);
+      }
       SelectionKey key = ch.register(selector, SelectionKey.OP_READ);
-      c = new Connection(peer, ch, key);
+      c = new Connection(peer, ch, key, t);
+      if (early != null && early.position() > 0) {
+        c.in = early; // read with the next bytes that arrive
+      }
       key.attach(c);
       connections.put(peer, c);
       unreachableUntil.remove(peer);
+      lastConnectProblem = null;
       return c;
     } catch (IOException e) {
       log.debug("cannot connect to {}: {}", peer, e.toString());
+      lastConnectProblem = // as PbkvClient: only a failed handshake adds its reason
+          e instanceof javax.net.ssl.SSLException
+              ? "TLS handshake failed: " + TlsChannel.reason(e)
+              : null;
       closeQuietly(ch);
       unreachableUntil.put(peer, System.nanoTime() + RECONNECT_BACKOFF_NANOS);
       return null;
@@ -335,6 +409,9 @@ public final class DirectClient implements AutoCloseable {
     log.debug("connection to {} dropped: {}", c.peer, why);
     connections.remove(c.peer);
     c.key.cancel();
+    if (c.tls != null) {
+      c.tls.close();
+    }
     closeQuietly(c.channel);
   }
 
@@ -360,7 +437,15 @@ public final class DirectClient implements AutoCloseable {
       byte[] bytes = WireCodec.encode(new Envelope(session.address(), to, msg, stamp, Map.of()));
       ByteBuffer frame = ByteBuffer.allocate(Frames.LENGTH_PREFIX_BYTES + bytes.length);
       frame.putInt(bytes.length).put(bytes).flip();
-      c.out.add(frame);
+      if (c.tls == null) {
+        c.out.add(frame);
+        return;
+      }
+      try {
+        c.tls.wrap(frame, c.out);
+      } catch (IOException e) {
+        drop(c, e.toString()); // the session retries on a new connection
+      }
     }
 
     @Override

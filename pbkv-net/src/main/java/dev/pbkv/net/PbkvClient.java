@@ -5,6 +5,7 @@ import dev.pbkv.client.PbClient;
 import dev.pbkv.kv.ByteStrings;
 import dev.pbkv.kv.Command;
 import dev.pbkv.kv.Result;
+import dev.pbkv.kv.SizeLimits;
 import dev.pbkv.node.Address;
 import dev.pbkv.node.Effects;
 import dev.pbkv.node.Message;
@@ -47,6 +48,9 @@ public final class PbkvClient implements AutoCloseable {
    *     fails at once with {@link PbkvException} (not sent) unless nothing else is outstanding; a
    *     re-send that would pass the connection's cap is dropped, and the next retry tries again
    * @param security TLS (and credentials) for every connection, or null for plain TCP
+   * @param limits the largest key and value the client sends (default 64 KiB and 1 MiB, {@link
+   *     SizeLimits#DEFAULTS}, the servers' defaults): an operation over a limit fails at once with
+   *     {@link PbkvException}, not sent. Set it to the servers' limits (docs/design.md §10)
    */
   public record Options(
       String viewService,
@@ -54,7 +58,8 @@ public final class PbkvClient implements AutoCloseable {
       Duration timeout,
       Duration retry,
       long outboundCapBytes,
-      dev.pbkv.net.tls.ConnectionSecurity security) {
+      dev.pbkv.net.tls.ConnectionSecurity security,
+      SizeLimits limits) {
     /** The default {@link #outboundCapBytes}: 64 MiB. */
     public static final long DEFAULT_OUTBOUND_CAP_BYTES = 64L << 20;
 
@@ -70,6 +75,17 @@ public final class PbkvClient implements AutoCloseable {
         throw new IllegalArgumentException(
             "outboundCapBytes must be >= 1, got " + outboundCapBytes);
       }
+      Objects.requireNonNull(limits, "limits");
+    }
+
+    public Options(
+        String viewService,
+        int sessions,
+        Duration timeout,
+        Duration retry,
+        long outboundCapBytes,
+        dev.pbkv.net.tls.ConnectionSecurity security) {
+      this(viewService, sessions, timeout, retry, outboundCapBytes, security, SizeLimits.DEFAULTS);
     }
 
     public Options(String viewService, int sessions, Duration timeout, Duration retry) {
@@ -81,20 +97,25 @@ public final class PbkvClient implements AutoCloseable {
     }
 
     public Options withSessions(int n) {
-      return new Options(viewService, n, timeout, retry, outboundCapBytes, security);
+      return new Options(viewService, n, timeout, retry, outboundCapBytes, security, limits);
     }
 
     public Options withTimeout(Duration t) {
-      return new Options(viewService, sessions, t, retry, outboundCapBytes, security);
+      return new Options(viewService, sessions, t, retry, outboundCapBytes, security, limits);
     }
 
     public Options withOutboundCap(long bytes) {
-      return new Options(viewService, sessions, timeout, retry, bytes, security);
+      return new Options(viewService, sessions, timeout, retry, bytes, security, limits);
     }
 
     /** These options over TLS ({@code s}), or plain TCP when null. */
     public Options withSecurity(dev.pbkv.net.tls.ConnectionSecurity s) {
-      return new Options(viewService, sessions, timeout, retry, outboundCapBytes, s);
+      return new Options(viewService, sessions, timeout, retry, outboundCapBytes, s, limits);
+    }
+
+    /** These options with other size limits on keys and values. */
+    public Options withLimits(SizeLimits l) {
+      return new Options(viewService, sessions, timeout, retry, outboundCapBytes, security, l);
     }
   }
 
@@ -254,6 +275,11 @@ public final class PbkvClient implements AutoCloseable {
       future.completeExceptionally(
           new IllegalArgumentException(
               "keys and values are bytes (chars 0-255, see ByteStrings): " + command));
+      return future;
+    }
+    SizeLimits.Violation over = options.limits().check(command);
+    if (over != null) {
+      future.completeExceptionally(new PbkvException(over.message() + ": not sent"));
       return future;
     }
     long bytes = bytes(command);
@@ -595,14 +621,21 @@ public final class PbkvClient implements AutoCloseable {
 
   /**
    * Asks the view service to forget {@code server} (sent once: a retry after a lost answer would be
-   * told the server is unknown), or a {@link PbkvException} if it does not answer in time.
+   * told the server is unknown), or a {@link PbkvException} if it does not answer in time. With
+   * replicas it goes to the one that leads (a follower refuses it), found by asking each for its
+   * status within half of {@code timeout}.
    */
   public dev.pbkv.view.ViewServiceMessage.RemoveResult removeServer(
       Address server, Duration timeout) {
+    Address to = viewService;
+    if (viewServices.size() > 1) {
+      to = ViewServiceProbe.leader(runtime, viewServices, timeout.dividedBy(2));
+      timeout = timeout.dividedBy(2);
+    }
     return (dev.pbkv.view.ViewServiceMessage.RemoveResult)
         ViewServiceProbe.ask(
             runtime,
-            viewService,
+            to,
             new dev.pbkv.view.ViewServiceMessage.RemoveServer(server),
             dev.pbkv.view.ViewServiceMessage.RemoveResult.class,
             false,

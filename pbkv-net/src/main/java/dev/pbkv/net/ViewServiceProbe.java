@@ -158,6 +158,26 @@ public final class ViewServiceProbe {
     return first;
   }
 
+  /**
+   * The address of the view-service replica that leads now (or of a standalone view service), asked
+   * in turn within {@code timeout} in all; a {@link PbkvException} when none says it leads.
+   */
+  public static Address leader(
+      NetRuntime runtime, java.util.List<Address> viewServices, Duration timeout) {
+    Duration each = timeout.dividedBy(viewServices.size());
+    String why = "none leads now (a leader change under way?): try again";
+    for (Address a : viewServices) {
+      try {
+        if (status(runtime, a, each).role() != dev.pbkv.view.ViewServiceMessage.Role.FOLLOWER) {
+          return a;
+        }
+      } catch (PbkvException e) {
+        why = "none of those that answered leads (" + e.getMessage() + ")";
+      }
+    }
+    throw new PbkvException("no view-service replica of " + viewServices + " leads: " + why);
+  }
+
   /** The full status, or a {@link PbkvException} if the view service does not answer in time. */
   public static Status status(NetRuntime runtime, Address viewService, Duration timeout) {
     return (Status) ask(runtime, viewService, new GetStatus(), Status.class, timeout);

@@ -211,6 +211,31 @@ class NetRuntimeTest {
   }
 
   @Test
+  void when_aDirectClientIsGivenSeveralViewServiceAddresses_then_itAsksEvery_oneAndWorks()
+      throws Exception {
+    Address vs = startViewService();
+    NetRuntime server = startServer(vs);
+    String silent = "127.0.0.1:" + freePort(); // nothing listens there (a replica that is down)
+    try (PbkvClient watcher = PbkvClient.connect(vs.name());
+        DirectClient c = DirectClient.connect(silent + "," + vs.name(), Duration.ofSeconds(10))) {
+      await(watcher, Status::acked);
+      assertThat(c.viewServices()).containsExactly(Addresses.of(silent), vs);
+      c.put("x", "1");
+      assertThat(c.get("x")).isEqualTo("1");
+    }
+    assertThatThrownBy(() -> DirectClient.connect(silent + "," + silent, Duration.ofSeconds(1)))
+        .isInstanceOf(PbkvException.class)
+        .hasMessageContaining("cannot reach the view service");
+    server.close();
+  }
+
+  private static int freePort() throws java.io.IOException {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  @Test
   void when_aDirectClientsServerStops_then_theOpEndsIndeterminate_andTheNextOpStillTimesOut()
       throws Exception {
     Address vs = startViewService();

@@ -1,6 +1,7 @@
 package dev.pbkv.sim;
 
 import dev.pbkv.node.Address;
+import dev.pbkv.node.Message;
 import dev.pbkv.node.Node;
 import dev.pbkv.server.PbServer;
 import dev.pbkv.view.View;
@@ -21,12 +22,17 @@ import java.util.Map;
  *   <li><b>Nobody judged dead right after a start.</b> Within a full dead interval ({@code
  *       deadPings × pingIntervalMillis}) of the view service's start, no view change removes a
  *       member incarnation that has not been replaced by a restart: the view service cannot have
- *       seen it miss a dead interval yet.
+ *       seen it miss a dead interval yet. A replica that took over after timing pings for more than
+ *       a dead interval as a follower judges from what it heard (docs/design.md §2.2): it may
+ *       remove a member at once, but only one whose incarnation has not pinged it for at least a
+ *       dead interval (less one check interval, for where the ticks fall).
  * </ul>
  */
 public final class ViewServiceChecks implements SimListener {
   private final Simulation sim;
   private final long deadMicros;
+  private final long intervalMicros;
+  private final int deadPings;
   private final Map<Long, View> views = new HashMap<>(); // lookups only
   private final List<String> violations = new ArrayList<>();
   private dev.pbkv.view.ViewStore store; // watched for a view going back, if set
@@ -39,12 +45,24 @@ public final class ViewServiceChecks implements SimListener {
     int takeovers;
     long startedMicros;
     boolean resumedAView;
+    boolean vouched; // took over judging from the pings it timed as a follower
     View lastView;
+    final Map<String, Long> lastPing = new HashMap<>(); // "server#bootId" -> when it pinged here
   }
 
   public ViewServiceChecks(Simulation sim, ViewServiceConfig config) {
     this.sim = sim;
     this.deadMicros = config.deadPings() * config.pingIntervalMillis() * 1000;
+    this.intervalMicros = config.pingIntervalMillis() * 1000;
+    this.deadPings = config.deadPings();
+  }
+
+  @Override
+  public void onDeliver(long micros, long id, Address from, Address to, Message msg) {
+    if (msg instanceof dev.pbkv.view.ViewServiceMessage.Ping p
+        && sim.node(to) instanceof ViewServer) {
+      tracked.computeIfAbsent(to, a -> new Tracked()).lastPing.put(from + "#" + p.bootId(), micros);
+    }
   }
 
   /**
@@ -65,6 +83,10 @@ public final class ViewServiceChecks implements SimListener {
       View v = vs.view();
       if (t.node != vs || t.takeovers != vs.takeovers()) {
         // a new incarnation that just started, or a replica that just took over the leadership
+        if (t.node != vs) {
+          t.lastPing.clear(); // a restart forgets every ping
+        }
+        t.vouched = t.node == vs && vs.checkTicksSinceStart() > deadPings;
         t.node = vs;
         t.takeovers = vs.takeovers();
         t.startedMicros = micros;
@@ -121,6 +143,11 @@ public final class ViewServiceChecks implements SimListener {
   }
 
   private void checkRemovals(long micros, Tracked t, View before, View after) {
+    if (t.vouched) {
+      checkHeardLast(micros, t, before.primary(), before.primaryBootId(), after);
+      checkHeardLast(micros, t, before.backup(), before.backupBootId(), after);
+      return;
+    }
     if (!t.resumedAView || micros - t.startedMicros >= deadMicros) {
       return; // a start on view 0 has no member to judge
     }
@@ -141,6 +168,28 @@ public final class ViewServiceChecks implements SimListener {
               + " from the view "
               + Simulation.formatMillis(micros - t.startedMicros)
               + " after it started or took over, before a full dead interval ("
+              + deadMicros / 1000
+              + " ms): view "
+              + describe(after));
+    }
+  }
+
+  private void checkHeardLast(long micros, Tracked t, Address member, long bootId, View after) {
+    if (member == null || after.isPrimary(member, bootId) || after.isBackup(member, bootId)) {
+      return;
+    }
+    Node current = sim.node(member);
+    if (current instanceof PbServer s && s.bootId() != bootId) {
+      return; // replaced by a restart
+    }
+    Long last = t.lastPing.get(member + "#" + bootId);
+    if (last != null && micros - last < deadMicros - intervalMicros) {
+      add(
+          "a view-service replica that took over removed "
+              + member
+              + " from the view "
+              + Simulation.formatMillis(micros - last)
+              + " after its last ping there, before a dead interval ("
               + deadMicros / 1000
               + " ms): view "
               + describe(after));

@@ -95,13 +95,21 @@ class SwarmTest {
           // caught by SwarmMode.REPLICAS, where two view-service replicas may lead at once
           Map.entry(RuleSwitch.WRITE_VIEW_WITHOUT_VERSION_CHECK, Anomaly.VIEW_OVERWRITTEN));
 
+  /**
+   * Switches only large values show: the swarm's values are a few bytes, so the scenarios {@code
+   * size-limits} and {@code big-append-sessions} catch them (RuleSwitchScenarioTest).
+   */
+  static final Set<RuleSwitch> LARGE_VALUES_ONLY =
+      Set.of(RuleSwitch.IGNORE_SIZE_LIMITS, RuleSwitch.AMO_TABLE_WHOLE);
+
   /** Every switch but the showcases of the other modes (SwarmModesTest catches those). */
   static java.util.stream.Stream<RuleSwitch> rulesOfTheDefaultMode() {
     Set<RuleSwitch> showcases =
         java.util.Arrays.stream(SwarmMode.values())
             .flatMap(m -> m.showcases().stream())
             .collect(Collectors.toSet());
-    return java.util.Arrays.stream(RuleSwitch.values()).filter(r -> !showcases.contains(r));
+    return java.util.Arrays.stream(RuleSwitch.values())
+        .filter(r -> !showcases.contains(r) && !LARGE_VALUES_ONLY.contains(r));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -11,6 +11,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.CuratorEvent;
+import org.apache.curator.framework.recipes.cache.ChildData;
+import org.apache.curator.framework.recipes.cache.CuratorCache;
+import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
 import org.apache.zookeeper.KeeperException;
 
 /**
@@ -24,8 +27,12 @@ import org.apache.zookeeper.KeeperException;
  * write answers {@link WriteResult#UNAVAILABLE} and a read throws {@link
  * ViewStore.UnavailableException}. A write that timed out may still have taken effect; the writer
  * then holds an old version, so its next write conflicts and it re-reads (it never overwrites).
+ *
+ * <p>After {@link #startWatching()} it keeps a copy of the znode current through a Curator cache (a
+ * ZooKeeper watch), and {@link #readKnown()} (a follower's read every check interval) answers from
+ * that copy without a round trip on the view service's event loop.
  */
-public final class ZooKeeperViewStore implements ViewStore {
+public final class ZooKeeperViewStore implements ViewStore, AutoCloseable {
   /** The largest state written (ZooKeeper's own limit is 1 MiB per znode). */
   public static final int MAX_BYTES = FileViewStore.MAX_FILE_BYTES / 2;
 
@@ -33,6 +40,10 @@ public final class ZooKeeperViewStore implements ViewStore {
   private final String ensemble;
   private final String path;
   private final Duration timeout;
+  private final java.util.concurrent.atomic.AtomicLong roundTrips =
+      new java.util.concurrent.atomic.AtomicLong();
+  private volatile CuratorCache cache;
+  private volatile Stored known; // the watched copy; null when unknown (then readKnown reads)
 
   /**
    * @param client a started Curator client (its owner closes it)
@@ -53,11 +64,69 @@ public final class ZooKeeperViewStore implements ViewStore {
     return path;
   }
 
+  /**
+   * Starts watching the znode (a Curator cache): from then on {@link #readKnown()} answers from a
+   * copy that ZooKeeper's change notifications keep current. Returns this store.
+   */
+  public synchronized ZooKeeperViewStore startWatching() {
+    if (cache == null) {
+      cache = CuratorCache.build(client, path, CuratorCache.Options.SINGLE_NODE_CACHE);
+      cache
+          .listenable()
+          .addListener(
+              CuratorCacheListener.builder()
+                  .forCreatesAndChanges((before, after) -> known = decodeOrNull(after))
+                  .forDeletes(gone -> known = null)
+                  .build());
+      cache.start();
+    }
+    return this;
+  }
+
+  private Stored decodeOrNull(ChildData data) {
+    try {
+      Stored s = FileViewStore.decode("ZooKeeper " + ensemble + " znode " + path, data.getData());
+      return new Stored(data.getStat().getVersion() + 1L, s.state());
+    } catch (RuntimeException e) {
+      return null; // unreadable: readKnown reads, and read() says what is wrong
+    }
+  }
+
+  /**
+   * The watched copy when there is one (no round trip), else a {@link #read()}. While the client is
+   * not connected the copy may be old: then it is unavailable, as a read would be.
+   */
+  @Override
+  public Stored readKnown() {
+    Stored k = known;
+    if (k == null || cache == null) {
+      return read();
+    }
+    if (!client.getZookeeperClient().isConnected()) {
+      throw new UnavailableException("not connected to ZooKeeper " + ensemble, null);
+    }
+    return k;
+  }
+
+  /** How many reads went to ZooKeeper (for tests). */
+  public long roundTrips() {
+    return roundTrips.get();
+  }
+
+  @Override
+  public synchronized void close() {
+    if (cache != null) {
+      cache.close();
+      cache = null;
+    }
+  }
+
   @Override
   public Stored read() {
     if (!client.getZookeeperClient().isConnected()) {
       throw new UnavailableException("not connected to ZooKeeper " + ensemble, null);
     }
+    roundTrips.incrementAndGet();
     CompletableFuture<CuratorEvent> done = new CompletableFuture<>();
     try {
       client.getData().inBackground((c, event) -> done.complete(event)).forPath(path);

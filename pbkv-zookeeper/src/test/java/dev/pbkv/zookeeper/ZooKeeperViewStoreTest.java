@@ -166,6 +166,33 @@ class ZooKeeperViewStoreTest {
     assertThat(events).startsWith("a gained").contains("b gained");
   }
 
+  @Test
+  void when_watching_then_aFollowersReadsFollowOtherWriters_withoutARoundTripEach()
+      throws Exception {
+    ZooKeeperViewStore writer = store();
+    try (ZooKeeperViewStore follower = store().startWatching()) {
+      assertThat(follower.readKnown().version()).isZero(); // no znode yet: a read answers
+      assertThat(writer.compareAndSet(0, state(1, S1))).isEqualTo(WriteResult.WRITTEN);
+      awaitTrue(() -> follower.readKnown().version() == 1);
+      assertThat(follower.readKnown()).isEqualTo(new ViewStore.Stored(1, state(1, S1)));
+
+      long trips = follower.roundTrips();
+      for (int i = 0; i < 100; i++) {
+        assertThat(follower.readKnown().version()).isEqualTo(1);
+      }
+      assertThat(follower.roundTrips()).as("answered from the watched copy").isEqualTo(trips);
+
+      assertThat(writer.compareAndSet(1, state(2, S2))).isEqualTo(WriteResult.WRITTEN);
+      awaitTrue(() -> follower.readKnown().version() == 2);
+      assertThat(follower.readKnown()).isEqualTo(new ViewStore.Stored(2, state(2, S2)));
+      assertThat(follower.roundTrips()).isEqualTo(trips);
+
+      zk.stop(); // the ensemble is gone: the copy is not served as if it were current
+      awaitTrue(() -> !follower.isConnected());
+      assertThatThrownBy(follower::readKnown).isInstanceOf(ViewStore.UnavailableException.class);
+    }
+  }
+
   private static ZooKeeperLeadership.Listener listener(String name, List<String> events) {
     return new ZooKeeperLeadership.Listener() {
       @Override

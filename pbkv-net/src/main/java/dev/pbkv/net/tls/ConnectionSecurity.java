@@ -40,11 +40,40 @@ public final class ConnectionSecurity {
   private final LoginThrottle throttle = new LoginThrottle();
   private java.util.concurrent.ExecutorService loginChecks; // made on first use
 
+  /**
+   * The system property that plants {@link #plantGateAdmitsAnyRole()} in a whole process (tests of
+   * real processes only: {@code -Dpbkv.plant.gateAdmitsAnyRole=true}); it is logged at WARN.
+   */
+  public static final String PLANT_GATE_ADMITS_ANY_ROLE = "pbkv.plant.gateAdmitsAnyRole";
+
+  private volatile boolean gateAdmitsAnyRole = Boolean.getBoolean(PLANT_GATE_ADMITS_ANY_ROLE);
+
   private ConnectionSecurity(SslContext server, SslContext client, Users users, Login login) {
     this.server = server;
     this.client = client;
     this.users = users;
     this.login = login;
+    if (gateAdmitsAnyRole) {
+      org.slf4j.LoggerFactory.getLogger("dev.pbkv.security")
+          .warn(
+              "PLANTED BUG ({}): the gate admits every message from any certificate role",
+              PLANT_GATE_ADMITS_ANY_ROLE);
+    }
+  }
+
+  /**
+   * A planted bug for tests: the gates this makes skip the role checks, so any certificate (or
+   * none) may send any member message (ping, forward, view, …) under any address. Client requests
+   * are still authenticated and authorised. The refusal tests must catch it ({@code PeerGateTest},
+   * {@code SecurityIT}).
+   */
+  public ConnectionSecurity plantGateAdmitsAnyRole() {
+    gateAdmitsAnyRole = true;
+    return this;
+  }
+
+  boolean gateAdmitsAnyRole() {
+    return gateAdmitsAnyRole;
   }
 
   /** Without TLS contexts: for tests of the gate alone. */

@@ -151,6 +151,9 @@ public final class PeerGate extends ChannelDuplexHandler {
     } else {
       ok = false;
     }
+    if (!ok && security.gateAdmitsAnyRole()) {
+      ok = true; // the planted bug: no role check
+    }
     if (!ok) {
       refuse(
           ctx,

@@ -396,6 +396,14 @@ public final class WireCodec {
         eb.setMessage(e.message());
       }
       b.setError(eb);
+    } else if (r instanceof Result.Unavailable) {
+      b.setUnavailable(dev.pbkv.net.proto.Result.Unavailable.getDefaultInstance());
+    } else if (r instanceof Result.AppendDigest d) {
+      b.setAppendDigest(
+          dev.pbkv.net.proto.Result.AppendDigest.newBuilder()
+              .setKey(b(d.key()))
+              .setLength(d.length())
+              .setSha256(b(d.sha256())));
     } else if (r instanceof Result.Keys k) {
       dev.pbkv.net.proto.Result.Keys.Builder kb = dev.pbkv.net.proto.Result.Keys.newBuilder();
       for (String key : k.keys()) {
@@ -671,6 +679,16 @@ public final class WireCodec {
           keys.add(s(key));
         }
         yield new Result.Keys(keys, k.hasNextCursor() ? s(k.getNextCursor()) : null);
+      }
+      case UNAVAILABLE -> new Result.Unavailable();
+      case APPEND_DIGEST -> {
+        dev.pbkv.net.proto.Result.AppendDigest d = pb.getAppendDigest();
+        try {
+          yield new Result.AppendDigest(s(d.getKey()), d.getLength(), s(d.getSha256()));
+        } catch (IllegalArgumentException e) {
+          throw new WireFormatException(
+              "invalid append digest in " + field + ": " + e.getMessage(), e);
+        }
       }
       case KIND_NOT_SET ->
           throw unknownType("result", field, pb.getUnknownFields().asMap().keySet());

@@ -13,6 +13,7 @@ import dev.pbkv.view.View;
 import dev.pbkv.view.ViewServiceMessage;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.util.List;
+import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,6 +40,18 @@ class PeerGateTest {
         new PeerGate(ConnectionSecurity.forGateTests(users, null), accepted, id));
   }
 
+  /** A gate with the planted bug: no role checks. */
+  private static EmbeddedChannel plantedGate(PeerIdentity id, Users users, boolean accepted) {
+    return new EmbeddedChannel(
+        new PeerGate(
+            ConnectionSecurity.forGateTests(users, null).plantGateAdmitsAnyRole(), accepted, id));
+  }
+
+  /** Makes a gate for a peer: {@link #gate} or {@link #plantedGate}. */
+  private interface Gates {
+    EmbeddedChannel gate(PeerIdentity id, Users users, boolean accepted);
+  }
+
   /** True if the gate passed {@code msg} from {@code from} on to the node. */
   private static boolean passes(EmbeddedChannel ch, Address from, Address to, Message msg) {
     ch.writeInbound(new Envelope(from, to, msg));
@@ -48,6 +61,27 @@ class PeerGateTest {
 
   @Test
   void when_membersSendTheirMessages_then_onlyTheRightRoleFromItsOwnHostPasses() {
+    SoftAssertions.assertSoftly(softly -> memberChecks(PeerGateTest::gate, softly));
+  }
+
+  /**
+   * The planted bug (a gate without role checks, {@link ConnectionSecurity#plantGateAdmitsAnyRole})
+   * fails every refusal check above, and none of the admissions.
+   */
+  @Test
+  void when_theGateAdmitsAnyRole_then_everyRefusalCheckFails() {
+    SoftAssertions softly = new SoftAssertions();
+    memberChecks(PeerGateTest::plantedGate, softly);
+    assertThat(softly.errorsCollected()).hasSize(REFUSALS);
+    assertThat(softly.errorsCollected())
+        .allSatisfy(e -> assertThat(e).hasMessageContaining("Expecting value to be false"));
+  }
+
+  /** How many of {@link #memberChecks}' checks expect a refusal. */
+  private static final int REFUSALS = 3 * 4 + 2 + 1 + 1;
+
+  /** Each member message passes only from the role that may send it, from its own host. */
+  private static void memberChecks(Gates gates, SoftAssertions softly) {
     View v = new View(7, VS, null);
     List<Message> serverOnly =
         List.of(
@@ -55,26 +89,46 @@ class PeerGateTest {
             new ReplicationMessage.ForwardAck(1, 2),
             new ReplicationMessage.StateTransferAck(1, 0));
     for (Message m : serverOnly) {
-      assertThat(passes(gate(SERVER_CERT, null, true), SERVER, VS, m)).as("%s", m).isTrue();
-      assertThat(passes(gate(VS_CERT, null, true), SERVER, VS, m)).as("%s", m).isFalse();
-      assertThat(passes(gate(client("alice"), null, true), SERVER, VS, m)).as("%s", m).isFalse();
-      assertThat(passes(gate(PeerIdentity.NONE, null, true), SERVER, VS, m)).isFalse();
+      softly
+          .assertThat(passes(gates.gate(SERVER_CERT, null, true), SERVER, VS, m))
+          .as("%s", m)
+          .isTrue();
+      softly
+          .assertThat(passes(gates.gate(VS_CERT, null, true), SERVER, VS, m))
+          .as("%s", m)
+          .isFalse();
+      softly
+          .assertThat(passes(gates.gate(client("alice"), null, true), SERVER, VS, m))
+          .as("%s", m)
+          .isFalse();
+      softly.assertThat(passes(gates.gate(PeerIdentity.NONE, null, true), SERVER, VS, m)).isFalse();
       Address elsewhere = Address.of("10.0.0.9:7001"); // a host the certificate does not name
-      assertThat(passes(gate(SERVER_CERT, null, true), elsewhere, VS, m)).as("%s", m).isFalse();
+      softly
+          .assertThat(passes(gates.gate(SERVER_CERT, null, true), elsewhere, VS, m))
+          .as("%s", m)
+          .isFalse();
     }
     Message view = new ViewServiceMessage.ViewReply(v);
-    assertThat(passes(gate(VS_CERT, null, true), VS, SERVER, view)).isTrue();
-    assertThat(passes(gate(SERVER_CERT, null, true), SERVER, SERVER, view)).isFalse();
-    assertThat(passes(gate(SERVER_CERT, null, true), VS, SERVER, view)).isFalse();
+    softly.assertThat(passes(gates.gate(VS_CERT, null, true), VS, SERVER, view)).isTrue();
+    softly.assertThat(passes(gates.gate(SERVER_CERT, null, true), SERVER, SERVER, view)).isFalse();
+    softly.assertThat(passes(gates.gate(SERVER_CERT, null, true), VS, SERVER, view)).isFalse();
     // a server's answers reach a client only on the client's own connection to a server
     Message reply = new ClientMessage.Reply(1, Result.OK);
-    assertThat(passes(gate(SERVER_CERT, null, false), SERVER, SESSION, reply)).isTrue();
-    assertThat(passes(gate(SERVER_CERT, null, true), SERVER, SESSION, reply)).isFalse();
+    softly
+        .assertThat(passes(gates.gate(SERVER_CERT, null, false), SERVER, SESSION, reply))
+        .isTrue();
+    softly
+        .assertThat(passes(gates.gate(SERVER_CERT, null, true), SERVER, SESSION, reply))
+        .isFalse();
     // anyone may ask for the view, but not under a member's address it cannot back
     Message getView = new ViewServiceMessage.GetView();
-    assertThat(passes(gate(PeerIdentity.NONE, null, true), SESSION, VS, getView)).isTrue();
-    assertThat(passes(gate(client("alice"), null, true), SERVER, VS, getView)).isFalse();
-    assertThat(passes(gate(SERVER_CERT, null, true), SERVER, VS, getView)).isTrue();
+    softly
+        .assertThat(passes(gates.gate(PeerIdentity.NONE, null, true), SESSION, VS, getView))
+        .isTrue();
+    softly
+        .assertThat(passes(gates.gate(client("alice"), null, true), SERVER, VS, getView))
+        .isFalse();
+    softly.assertThat(passes(gates.gate(SERVER_CERT, null, true), SERVER, VS, getView)).isTrue();
   }
 
   @Test

@@ -89,7 +89,10 @@ final class Samples {
         new Result.Error(""),
         new Result.Keys(List.of(), null),
         new Result.Keys(List.of("a", "", ALL_BYTES), ALL_BYTES),
-        new Result.Keys(List.of("k"), ""));
+        new Result.Keys(List.of("k"), ""),
+        new Result.Unavailable(),
+        new Result.AppendDigest("k", 2_000_000, ALL_BYTES.substring(0, 32)),
+        new Result.AppendDigest("", 0, "\0".repeat(32)));
   }
 
   static List<View> views() {
@@ -116,6 +119,8 @@ final class Samples {
     sessions.put(UNICODE, new AmoEntry(3, new Result.Value("")));
     sessions.put("client-5", new AmoEntry(9, Result.OK, 41));
     sessions.put("client-6", new AmoEntry(10, null, Long.MAX_VALUE));
+    sessions.put(
+        "client-7", new AmoEntry(11, new Result.AppendDigest("k", 4096, "h".repeat(32)), 3));
     return new Snapshot(data, sessions, 42);
   }
 

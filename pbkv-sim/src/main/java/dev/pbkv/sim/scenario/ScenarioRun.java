@@ -352,7 +352,7 @@ public final class ScenarioRun {
                 + " from "
                 + from
                 + ": "
-                + r.result());
+                + shorten(String.valueOf(r.result())));
       } else if (msg instanceof WrongServer w) {
         tellOnce(
             from
@@ -373,6 +373,13 @@ public final class ScenarioRun {
         say(line);
       }
     }
+  }
+
+  /**
+   * {@code text}, or its first 60 chars and its length when it is longer than 100 (large values).
+   */
+  static String shorten(String text) {
+    return text.length() <= 100 ? text : text.substring(0, 60) + "… (" + text.length() + " chars)";
   }
 
   static String describe(View v) {

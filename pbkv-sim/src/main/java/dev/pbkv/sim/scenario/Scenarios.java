@@ -28,6 +28,8 @@ public final class Scenarios {
         new ProgressClientsCutFromPrimary(),
         new SlowLinkTransfer(),
         new SlowLinkForwards(),
+        new BigAppendSessions(),
+        new SizeLimitsScenario(),
         new RestartSameBootId(),
         new RestartLowerBootId(),
         new ViewServiceRestartMidViewChange(),
