@@ -128,8 +128,17 @@ public final class CheckSystem {
     ViewServiceConfig vsc =
         new ViewServiceConfig(ViewServiceConfig.DEFAULT_PING_INTERVAL_MILLIS, deadPings, rules);
     // No session expiry: the checker has no time, so a sweep timer could fire after any ping.
-    ServerConfig sc = ServerConfig.defaults().withRules(rules).withSessionExpiryMillis(0);
-    ClientConfig cc = ClientConfig.defaults().withRules(rules);
+    // No back-off either (the cap at the base): the retries' intervals are then constants, exact,
+    // and not states; what a retry sends (a probe, the gap it reports) is explored as usual.
+    ServerConfig sd = ServerConfig.defaults();
+    ServerConfig sc =
+        sd.withRules(rules)
+            .withSessionExpiryMillis(0)
+            .withRetryCapMillis(Math.min(sd.forwardRetryMillis(), sd.transferRetryMillis()));
+    ClientConfig cc =
+        ClientConfig.defaults()
+            .withRules(rules)
+            .withRetryCapMillis(ClientConfig.DEFAULT_RETRY_MILLIS);
     LinkedHashMap<Address, LongFunction<Node>> nodes = new LinkedHashMap<>();
     List<Address> viewServices = replicated ? List.of(VS1, VS2) : List.of(VS);
     if (replicated) {

@@ -41,6 +41,11 @@ final class InfoNode implements Node {
   }
 
   @Override
+  public void onConnectionReset(Address peer, Effects fx) {
+    node.onConnectionReset(peer, wrap(fx));
+  }
+
+  @Override
   public void onTimer(Timer timer, Effects fx) {
     node.onTimer(timer, wrap(fx));
   }

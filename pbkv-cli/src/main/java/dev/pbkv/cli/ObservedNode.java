@@ -30,6 +30,12 @@ final class ObservedNode implements Node {
   }
 
   @Override
+  public void onConnectionReset(Address peer, Effects fx) {
+    node.onConnectionReset(peer, fx);
+    observer.accept(node);
+  }
+
+  @Override
   public void onTimer(Timer timer, Effects fx) {
     node.onTimer(timer, fx);
     observer.accept(node);

@@ -4,6 +4,7 @@ import dev.pbkv.client.ClientTimer.RetryTick;
 import dev.pbkv.kv.Command;
 import dev.pbkv.kv.Result;
 import dev.pbkv.node.Address;
+import dev.pbkv.node.Backoff;
 import dev.pbkv.node.Effects;
 import dev.pbkv.node.Message;
 import dev.pbkv.node.Node;
@@ -70,7 +71,15 @@ public final class PbClient implements Node {
     outstanding = command;
     result = null;
     send(fx);
-    fx.setTimer(new RetryTick(seq), config.retryMillis());
+    setRetryTimer(config.retryMillis(), fx);
+  }
+
+  /** Arms the retry of the current request after {@code millis} (with the back-off's jitter). */
+  private void setRetryTimer(long millis, Effects fx) {
+    fx.setTimer(
+        new RetryTick(seq, millis),
+        millis,
+        Backoff.maxWithJitter(config.retryMillis(), config.retryCapMillis(), millis));
   }
 
   @Override
@@ -102,7 +111,11 @@ public final class PbClient implements Node {
         }
         askViewServices(fx);
         send(fx);
-        fx.setTimer(new RetryTick(seq), config.retryMillis());
+        // no answer for a whole interval: back off (docs/design.md §5)
+        setRetryTimer(
+            Backoff.next(
+                config.retryMillis(), config.retryCapMillis(), retry.intervalMillis(), false),
+            fx);
       }
     } else {
       throw new IllegalArgumentException("client: unknown timer " + timer);

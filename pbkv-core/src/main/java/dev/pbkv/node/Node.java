@@ -24,4 +24,14 @@ public interface Node {
 
   /** Handles one timer that was set earlier. Stale timers are recognised and ignored. */
   void onTimer(Timer timer, Effects fx);
+
+  /**
+   * The runtime's report that messages between this node and {@code peer} may have been lost: a
+   * connection to it broke (or could not be opened), or the runtime dropped a send to it at its
+   * outbound cap. Over a FIFO connection those are the only losses, so a node can repair exactly
+   * then instead of re-sending what the transport still holds (docs/design.md §4.1). A handler
+   * should only note the report and act at its next timer: sends made here may be dropped and
+   * reported again. By default ignored.
+   */
+  default void onConnectionReset(Address peer, Effects fx) {}
 }

@@ -42,6 +42,14 @@ public enum RuleSwitch {
    */
   SWEEP_WITHOUT_BACKUP("expiry", "primary sweeps sessions without forwarding the sweep"),
   /**
+   * No back-off and go-back-N retries (issue 13 item 2, the protocol before it): every retry
+   * re-sends every unacknowledged forward or chunk at a fixed interval, whatever the link still
+   * holds. Safe, but on a slow link the duplicates fill it (the swarm's {@code pressure} mode and
+   * the slow-link scenarios show it).
+   */
+  RETRY_RESENDS_EVERYTHING(
+      "retransmission", "retries re-send every unacknowledged forward and chunk, without back-off"),
+  /**
    * Rule 1 broken for unacked views only: when the primary of a view it has not acked dies, the
    * view service promotes the backup, which may not hold the state yet. Only overlapping faults
    * (the primary failing during a state transfer) show it (the swarm's {@code overlap} mode).

@@ -4,6 +4,7 @@ import dev.pbkv.kv.AmoApplication;
 import dev.pbkv.kv.Result;
 import dev.pbkv.kv.Snapshot;
 import dev.pbkv.node.Address;
+import dev.pbkv.node.Backoff;
 import dev.pbkv.node.Effects;
 import dev.pbkv.node.Message;
 import dev.pbkv.node.Node;
@@ -14,12 +15,14 @@ import dev.pbkv.server.ClientMessage.Request;
 import dev.pbkv.server.ClientMessage.WrongServer;
 import dev.pbkv.server.ReplicationMessage.Forward;
 import dev.pbkv.server.ReplicationMessage.ForwardAck;
+import dev.pbkv.server.ReplicationMessage.ForwardProbe;
 import dev.pbkv.server.ReplicationMessage.ForwardReject;
 import dev.pbkv.server.ReplicationMessage.LogEntry;
 import dev.pbkv.server.ReplicationMessage.Op;
 import dev.pbkv.server.ReplicationMessage.StateTransfer;
 import dev.pbkv.server.ReplicationMessage.StateTransferAck;
 import dev.pbkv.server.ReplicationMessage.Sweep;
+import dev.pbkv.server.ReplicationMessage.TransferProbe;
 import dev.pbkv.server.ServerTimer.ForwardRetry;
 import dev.pbkv.server.ServerTimer.PingTick;
 import dev.pbkv.server.ServerTimer.SweepTick;
@@ -61,6 +64,13 @@ public final class PbServer implements Node {
   private final PrimaryLog log = new PrimaryLog();
   private boolean forwardTimerArmed;
   private long primarySince; // the view in which this server last became primary (sweep ticks)
+  // The runtime reported that messages to or from the other member of the view may have been lost
+  // (docs/design.md §4.1): the primary probes at its next retry, the backup re-acks at its next
+  // ping tick. Never set in the model checker, which has no connections.
+  private boolean lossReported;
+  // Chunks of a view not learned yet were discarded: that view and the highest chunk index.
+  private long earlyTransferView;
+  private int earlyTransferUpTo;
 
   // Backup of the current view.
   private long installedViewNum; // the view whose state transfer this server installed
@@ -153,10 +163,15 @@ public final class PbServer implements Node {
       if (reject.backupView() != null) { // the wire format lets a reject leave its view out
         noticeView(reject.backupView().viewNum(), fx);
       }
+
     } else if (msg instanceof StateTransfer transfer) {
       handleStateTransfer(from, transfer, fx);
     } else if (msg instanceof StateTransferAck ack) {
       handleStateTransferAck(from, ack, fx);
+    } else if (msg instanceof ForwardProbe probe) {
+      handleForwardProbe(from, probe, fx);
+    } else if (msg instanceof TransferProbe probe) {
+      handleTransferProbe(from, probe, fx);
     } else if (msg instanceof ClientMessage.GetInfo) {
       fx.send(from, info());
     }
@@ -168,6 +183,9 @@ public final class PbServer implements Node {
   @Override
   public void onTimer(Timer timer, Effects fx) {
     if (timer instanceof PingTick) {
+      if (lossReported && isBackup()) {
+        reAck(fx);
+      }
       pingViewServices(fx);
       fx.setTimer(new PingTick(), config.pingIntervalMillis());
     } else if (timer instanceof TransferRetry retry) {
@@ -178,6 +196,25 @@ public final class PbServer implements Node {
       onSweepTick(tick, fx);
     } else {
       throw new IllegalArgumentException("server: unknown timer " + timer);
+    }
+  }
+
+  @Override
+  public void onConnectionReset(Address peer, Effects fx) {
+    if ((isPrimary() && peer.equals(view.backup()))
+        || (isBackup() && peer.equals(view.primary()))) {
+      lossReported = true;
+    }
+  }
+
+  /** The backup's acks may have been lost: send its cumulative acks of this view again. */
+  private void reAck(Effects fx) {
+    lossReported = false;
+    if (receivedChunks > 0) {
+      fx.send(view.primary(), new StateTransferAck(view.viewNum(), receivedChunks - 1));
+    }
+    if (installedViewNum == view.viewNum()) {
+      fx.send(view.primary(), new ForwardAck(view.viewNum(), appliedIndex));
     }
   }
 
@@ -224,9 +261,18 @@ public final class PbServer implements Node {
     boolean wasPrimary = isPrimary();
     view = next;
     forwardTimerArmed = false;
+    lossReported = false;
     outOfOrder.clear();
     appliedIndex = 0;
     receivedChunks = 0; // a transfer of an earlier view is useless now: the next starts at 0
+    if (earlyTransferView == view.viewNum() && isBackup()) {
+      // chunks of this view came before the view and were discarded: report the gap at once
+      fx.send(view.primary(), new StateTransferAck(view.viewNum(), -1, earlyTransferUpTo));
+    }
+    if (earlyTransferView <= view.viewNum()) { // kept while a later view is still to come
+      earlyTransferView = 0;
+      earlyTransferUpTo = 0;
+    }
     if (isPrimary()) {
       if (!wasPrimary) {
         log.clear(); // a former backup starts with what it applied; clients retry the rest
@@ -251,7 +297,11 @@ public final class PbServer implements Node {
           accept(fx);
         }
         sendChunks(fx);
-        fx.setTimer(new TransferRetry(view.viewNum(), 0), config.transferRetryMillis());
+        setRetryTimer(
+            new TransferRetry(view.viewNum(), 0, config.transferRetryMillis()),
+            config.transferRetryMillis(),
+            config.transferRetryMillis(),
+            fx);
       } else {
         finishTransfer(fx);
       }
@@ -282,22 +332,50 @@ public final class PbServer implements Node {
   }
 
   /**
-   * No chunk acknowledged for a whole interval: re-send every unacknowledged chunk (go-back-N; the
-   * window is small). The backup installs chunks strictly in order and ignores one after a gap, so
-   * re-sending only the oldest would leave the rest of the window to be re-sent one interval at a
-   * time, and the cluster serves nothing until the transfer ends (rule 5).
+   * No chunk acknowledged for a whole interval: back off (docs/design.md §4.2). The chunks may
+   * still be on their way (a slow link), so nothing is re-sent; only if the runtime reported a loss
+   * since the last probe ({@link #onConnectionReset}) does the primary probe the backup with the
+   * last chunk sent, and the backup's answer reports the gap, which alone is re-sent ({@link
+   * #handleStateTransferAck}). With {@code RETRY_RESENDS_EVERYTHING}, the old go-back-N: every
+   * unacknowledged chunk again, at a fixed interval.
    */
   private void onTransferRetry(TransferRetry retry, Effects fx) {
     if (retry.viewNum() != view.viewNum() || !isPrimary() || transferDone || transfer == null) {
       return; // stale: the transfer of that view is over
     }
-    if (transfer.ackedChunks() == retry.ackedChunks()) {
-      for (StateTransfer chunk : transfer.unacked()) {
-        fx.send(view.backup(), chunk);
+    boolean progress = transfer.ackedChunks() != retry.ackedChunks();
+    long base = config.transferRetryMillis();
+    long next;
+    if (config.breaks(RuleSwitch.RETRY_RESENDS_EVERYTHING)) {
+      if (!progress) {
+        for (StateTransfer chunk : transfer.unacked()) {
+          fx.send(view.backup(), chunk);
+        }
       }
+      next = base;
+    } else {
+      List<StateTransfer> unacked = transfer.unacked();
+      if (!progress && lossReported && !unacked.isEmpty()) {
+        lossReported = false;
+        fx.send(
+            view.backup(),
+            new TransferProbe(view.viewNum(), unacked.get(unacked.size() - 1).chunkIndex()));
+      }
+      next = Backoff.next(base, config.retryCapMillis(), retry.intervalMillis(), progress);
     }
-    fx.setTimer(
-        new TransferRetry(view.viewNum(), transfer.ackedChunks()), config.transferRetryMillis());
+    setRetryTimer(new TransferRetry(view.viewNum(), transfer.ackedChunks(), next), base, next, fx);
+  }
+
+  /**
+   * Sets a retry timer of {@code millis} whose back-off starts at {@code baseMillis}: with a jitter
+   * while back-off is on, exact with {@code RETRY_RESENDS_EVERYTHING} (the old fixed interval).
+   */
+  private void setRetryTimer(Timer timer, long baseMillis, long millis, Effects fx) {
+    long max =
+        config.breaks(RuleSwitch.RETRY_RESENDS_EVERYTHING)
+            ? millis
+            : Backoff.maxWithJitter(baseMillis, config.retryCapMillis(), millis);
+    fx.setTimer(timer, millis, max);
   }
 
   private void handleStateTransferAck(Address from, StateTransferAck ack, Effects fx) {
@@ -311,9 +389,17 @@ public final class PbServer implements Node {
     transfer.acknowledge(ack.chunkIndex());
     if (transfer.isComplete()) {
       finishTransfer(fx);
-    } else {
-      sendChunks(fx);
+      return;
     }
+    if (ack.reportsGap() && !config.breaks(RuleSwitch.RETRY_RESENDS_EVERYTHING)) {
+      // the answer to a probe: chunks up to its bound were sent before it and are missing
+      for (StateTransfer chunk : transfer.unacked()) {
+        if (chunk.chunkIndex() <= ack.gapUpTo()) {
+          fx.send(view.backup(), chunk);
+        }
+      }
+    }
+    sendChunks(fx);
   }
 
   /** The backup holds the state (or there is no backup): ack the view and start serving. */
@@ -419,13 +505,17 @@ public final class PbServer implements Node {
       sent = true;
     }
     if (sent && !forwardTimerArmed) {
-      armForwardTimer(fx);
+      armForwardTimer(fx, config.forwardRetryMillis());
     }
   }
 
-  private void armForwardTimer(Effects fx) {
+  private void armForwardTimer(Effects fx, long millis) {
     forwardTimerArmed = true;
-    fx.setTimer(new ForwardRetry(view.viewNum(), log.executedIndex()), config.forwardRetryMillis());
+    setRetryTimer(
+        new ForwardRetry(view.viewNum(), log.executedIndex(), millis),
+        config.forwardRetryMillis(),
+        millis,
+        fx);
   }
 
   private void onForwardRetry(ForwardRetry retry, Effects fx) {
@@ -436,13 +526,26 @@ public final class PbServer implements Node {
     if (!log.hasUnacked()) {
       return;
     }
-    if (log.executedIndex() == retry.ackedIndex()) {
-      log.resendAll(); // no progress for a whole interval: assume the forwards were lost
+    boolean progress = log.executedIndex() != retry.ackedIndex();
+    long base = config.forwardRetryMillis();
+    long next;
+    if (config.breaks(RuleSwitch.RETRY_RESENDS_EVERYTHING)) {
+      if (!progress) {
+        log.resendAll(); // go-back-N: assume every unacknowledged forward was lost
+      }
+      next = base;
+    } else {
+      if (!progress && lossReported) {
+        // No ack for a whole interval, and the runtime reported a loss: probe behind what was
+        // sent instead of re-sending it; the answer reports the gap, if any. Without a report
+        // the forwards are still on their way (a slow link): nothing is sent, the retry backs off.
+        lossReported = false;
+        fx.send(view.backup(), new ForwardProbe(view.viewNum(), log.sentIndex()));
+      }
+      next = Backoff.next(base, config.retryCapMillis(), retry.intervalMillis(), progress);
     }
+    armForwardTimer(fx, next);
     sendForwards(fx);
-    if (!forwardTimerArmed) {
-      armForwardTimer(fx);
-    }
   }
 
   private void handleForwardAck(Address from, ForwardAck ack, Effects fx) {
@@ -458,6 +561,14 @@ public final class PbServer implements Node {
         continue; // executed already when it arrived
       }
       execute(entry, fx);
+    }
+    if (ack.reportsGap() && !config.breaks(RuleSwitch.RETRY_RESENDS_EVERYTHING)) {
+      // the answer to a probe: these were forwarded before it and never reached the backup
+      for (Forward forward :
+          log.resendRange(view.viewNum(), ack.appliedIndex() + 1, ack.gapUpTo())) {
+        fx.send(view.backup(), forward);
+      }
+      lossReported = true; // the report names the first gap only: probe again for the next
     }
     sendForwards(fx);
   }
@@ -519,8 +630,14 @@ public final class PbServer implements Node {
    */
   private void handleStateTransfer(Address from, StateTransfer chunk, Effects fx) {
     noticeView(chunk.viewNum(), fx);
+    if (chunk.viewNum() > view.viewNum()) {
+      // A view we have not learned yet (noticeView asked for it): the chunk is discarded, but
+      // remembered by its bounds, so that the gap is reported once we learn the view (learnView).
+      rememberEarly(chunk.viewNum(), chunk.chunkIndex());
+      return;
+    }
     if (chunk.viewNum() != view.viewNum() || !isBackup() || !from.equals(view.primary())) {
-      return; // not for our view: the primary retries once we have learned it
+      return; // not for our view
     }
     if (installedViewNum != view.viewNum() && chunk.chunkIndex() == receivedChunks) {
       if (chunk.chunkIndex() == 0) {
@@ -537,19 +654,81 @@ public final class PbServer implements Node {
         outOfOrder.clear();
       }
     }
-    if (receivedChunks > 0) {
+    if (installedViewNum != view.viewNum() && chunk.chunkIndex() > receivedChunks) {
+      // a chunk after a gap, not installed: over a FIFO link the chunks before it were lost (a
+      // link that reorders merely overtook them); report the gap up to it, which the primary
+      // re-sends (docs/design.md §4.2)
+      fx.send(from, new StateTransferAck(view.viewNum(), receivedChunks - 1, chunk.chunkIndex()));
+    } else if (receivedChunks > 0) {
       fx.send(from, new StateTransferAck(view.viewNum(), receivedChunks - 1));
     }
   }
 
+  /**
+   * The primary's transfer retry asks how far this backup got (docs/design.md §4.2): a plain ack if
+   * it installed every chunk up to the probe's bound, else an ack reporting the gap up to it.
+   */
+  private void handleTransferProbe(Address from, TransferProbe probe, Effects fx) {
+    noticeView(probe.viewNum(), fx);
+    if (probe.viewNum() > view.viewNum()) {
+      rememberEarly(probe.viewNum(), probe.upToChunk()); // answered once we learn the view
+      return;
+    }
+    if (probe.viewNum() != view.viewNum() || !isBackup() || !from.equals(view.primary())) {
+      return; // not for our view, as for a chunk
+    }
+    int installed = receivedChunks - 1; // -1: none yet
+    fx.send(
+        from,
+        installed >= probe.upToChunk()
+            ? new StateTransferAck(view.viewNum(), installed)
+            : new StateTransferAck(view.viewNum(), installed, probe.upToChunk()));
+  }
+
+  /** Chunks up to {@code chunkIndex} of view {@code viewNum}, not learned yet, were discarded. */
+  private void rememberEarly(long viewNum, int chunkIndex) {
+    if (viewNum != earlyTransferView) {
+      earlyTransferView = viewNum;
+      earlyTransferUpTo = chunkIndex;
+    } else {
+      earlyTransferUpTo = Math.max(earlyTransferUpTo, chunkIndex);
+    }
+  }
+
+  /**
+   * The primary's forward retry asks how far this backup got (docs/design.md §4.1): a plain ack if
+   * it applied everything up to the probe's bound, else an ack reporting the first gap (up to the
+   * first entry it holds beyond the gap, or the bound). A probe of another view, or before the
+   * transfer is installed, is rejected as a forward would be.
+   */
+  private void handleForwardProbe(Address from, ForwardProbe probe, Effects fx) {
+    noticeView(probe.viewNum(), fx);
+    if (!acceptsForwards(probe.viewNum(), from)) {
+      fx.send(from, new ForwardReject(probe.viewNum(), view, rejectReason(probe.viewNum(), from)));
+      return;
+    }
+    if (appliedIndex >= probe.upToIndex()) {
+      fx.send(from, new ForwardAck(view.viewNum(), appliedIndex));
+      return;
+    }
+    long gapUpTo =
+        outOfOrder.isEmpty()
+            ? probe.upToIndex()
+            : Math.min(probe.upToIndex(), outOfOrder.firstKey() - 1);
+    fx.send(from, new ForwardAck(view.viewNum(), appliedIndex, gapUpTo));
+  }
+
+  /** Rule 3: whether a forward of {@code viewNum} from {@code from} is for this backup's view. */
+  private boolean acceptsForwards(long viewNum, Address from) {
+    return viewNum == view.viewNum()
+        && isBackup()
+        && from.equals(view.primary())
+        && installedViewNum == view.viewNum();
+  }
+
   private void handleForward(Address from, Forward forward, Effects fx) {
     noticeView(forward.viewNum(), fx);
-    boolean ours =
-        forward.viewNum() == view.viewNum()
-            && isBackup()
-            && from.equals(view.primary())
-            && installedViewNum == view.viewNum();
-    if (!ours) {
+    if (!acceptsForwards(forward.viewNum(), from)) {
       if (config.breaks(RuleSwitch.BACKUP_ACCEPTS_ANY_VIEW)) {
         for (LogEntry entry : forward.entries()) { // rule 3 broken: applied whatever view
           applyEntry(entry);
@@ -557,7 +736,8 @@ public final class PbServer implements Node {
         fx.send(from, new ForwardAck(forward.viewNum(), forward.lastIndex()));
         return;
       }
-      fx.send(from, new ForwardReject(forward.viewNum(), view, rejectReason(forward, from)));
+      fx.send(
+          from, new ForwardReject(forward.viewNum(), view, rejectReason(forward.viewNum(), from)));
       return;
     }
     long index = forward.firstIndex();
@@ -596,9 +776,9 @@ public final class PbServer implements Node {
     }
   }
 
-  private String rejectReason(Forward forward, Address from) {
-    if (forward.viewNum() != view.viewNum()) {
-      return "forward of view " + forward.viewNum() + " but backup is in view " + view.viewNum();
+  private String rejectReason(long viewNum, Address from) {
+    if (viewNum != view.viewNum()) {
+      return "forward of view " + viewNum + " but backup is in view " + view.viewNum();
     }
     if (!isBackup()) {
       return self + " is not the backup of view " + view.viewNum();
@@ -781,6 +961,9 @@ public final class PbServer implements Node {
     c.log.copyFrom(log);
     c.forwardTimerArmed = forwardTimerArmed;
     c.primarySince = primarySince;
+    c.lossReported = lossReported;
+    c.earlyTransferView = earlyTransferView;
+    c.earlyTransferUpTo = earlyTransferUpTo;
     c.installedViewNum = installedViewNum;
     c.receivedChunks = receivedChunks;
     c.appliedIndex = appliedIndex;
@@ -798,6 +981,9 @@ public final class PbServer implements Node {
         && transferDone == other.transferDone
         && forwardTimerArmed == other.forwardTimerArmed
         && primarySince == other.primarySince
+        && lossReported == other.lossReported
+        && earlyTransferView == other.earlyTransferView
+        && earlyTransferUpTo == other.earlyTransferUpTo
         && installedViewNum == other.installedViewNum
         && receivedChunks == other.receivedChunks
         && appliedIndex == other.appliedIndex

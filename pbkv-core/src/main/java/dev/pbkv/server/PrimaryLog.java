@@ -106,6 +106,35 @@ final class PrimaryLog {
     return executedIndex + ops.size();
   }
 
+  /** The last index forwarded so far. */
+  long sentIndex() {
+    return sentIndex;
+  }
+
+  /**
+   * Forwards of view {@code viewNum} for the entries {@code from} to {@code to} again (a gap the
+   * backup reported), clipped to what has been forwarded and not acknowledged, cut where the
+   * forwards in flight were cut (so a re-sent forward is the one sent before when the gap is whole
+   * forwards). Changes nothing in the log.
+   */
+  List<Forward> resendRange(long viewNum, long from, long to) {
+    long first = Math.max(from, executedIndex + 1);
+    long last = Math.min(to, sentIndex);
+    List<Forward> out = new ArrayList<>();
+    long start = executedIndex + 1;
+    for (long end : inFlight) {
+      long a = Math.max(start, first);
+      long b = Math.min(end, last);
+      if (a <= b) {
+        out.add(
+            new Forward(
+                viewNum, a, ops.subList((int) (a - executedIndex - 1), (int) (b - executedIndex))));
+      }
+      start = end + 1;
+    }
+    return out;
+  }
+
   /** True if some queued op has not been forwarded yet. */
   boolean hasUnsent() {
     return sentIndex < lastIndex();

@@ -72,11 +72,63 @@ public sealed interface ReplicationMessage extends Message {
     }
   }
 
-  /** The backup has applied every op of view {@code viewNum} up to {@code appliedIndex}. */
-  record ForwardAck(long viewNum, long appliedIndex) implements ReplicationMessage {
+  /**
+   * The backup has applied every op of view {@code viewNum} up to {@code appliedIndex}. In the
+   * answer to a {@link ForwardProbe} that finds a gap, {@code gapUpTo} is the last index of the gap
+   * (the ops from {@code appliedIndex + 1} to it are missing and were sent before the probe); 0 in
+   * every other ack.
+   */
+  record ForwardAck(long viewNum, long appliedIndex, long gapUpTo) implements ReplicationMessage {
+    /** A plain cumulative ack (no gap report). */
+    public ForwardAck(long viewNum, long appliedIndex) {
+      this(viewNum, appliedIndex, 0);
+    }
+
+    /** True if this ack reports a gap below a probe's bound. */
+    public boolean reportsGap() {
+      return gapUpTo > appliedIndex;
+    }
+
     @Override
     public String label() {
-      return "ForwardAck v" + viewNum + " #" + appliedIndex;
+      return "ForwardAck v"
+          + viewNum
+          + " #"
+          + appliedIndex
+          + (reportsGap() ? " gap to #" + gapUpTo : "");
+    }
+  }
+
+  /**
+   * The primary's forward retry (docs/design.md §4.1): it sent every op of view {@code viewNum} up
+   * to {@code upToIndex} before this probe and has had no ack for a while. The backup answers with
+   * its cumulative {@link ForwardAck}, reporting the first gap below the bound, if any; the primary
+   * re-sends only that gap. On a FIFO link the probe travels behind the forwards, so a slow link
+   * costs no duplicate; a lost forward is repaired by one probe round.
+   */
+  record ForwardProbe(long viewNum, long upToIndex) implements ReplicationMessage {
+    @Override
+    public String label() {
+      return "ForwardProbe v" + viewNum + " #" + upToIndex;
+    }
+  }
+
+  /**
+   * The primary's state-transfer retry (docs/design.md §4.2): it sent chunks up to {@code
+   * upToChunk} of the transfer of view {@code viewNum} before this probe and has had no ack for a
+   * while. The backup answers with its cumulative {@link StateTransferAck}, reporting a gap up to
+   * the bound if it has not installed that far; the primary re-sends only the chunks of the gap.
+   */
+  record TransferProbe(long viewNum, int upToChunk) implements ReplicationMessage {
+    public TransferProbe {
+      if (upToChunk < 0) {
+        throw new IllegalArgumentException("chunk indexes start at 0, got " + upToChunk);
+      }
+    }
+
+    @Override
+    public String label() {
+      return "TransferProbe v" + viewNum + " #" + upToChunk;
     }
   }
 
@@ -165,13 +217,30 @@ public sealed interface ReplicationMessage extends Message {
   /**
    * The backup has installed chunks 0 to {@code chunkIndex} of the state transfer of view {@code
    * viewNum} (cumulative, like {@link ForwardAck}); when that includes the last chunk, it holds the
-   * state.
+   * state. In the answer to a {@link TransferProbe} that finds a gap, {@code gapUpTo} is the
+   * probe's bound (chunks {@code chunkIndex + 1} to it are missing: the backup keeps no chunk after
+   * a gap), and {@code chunkIndex} may be -1 (none installed yet); in every other ack {@code
+   * gapUpTo} is -1.
    */
-  record StateTransferAck(long viewNum, int chunkIndex) implements ReplicationMessage {
+  record StateTransferAck(long viewNum, int chunkIndex, int gapUpTo) implements ReplicationMessage {
     public StateTransferAck {
-      if (chunkIndex < 0) {
-        throw new IllegalArgumentException("chunk indexes start at 0, got " + chunkIndex);
+      if (chunkIndex < -1 || (chunkIndex < 0 && gapUpTo < 0)) {
+        throw new IllegalArgumentException(
+            "chunk indexes start at 0 (-1 only in a gap report), got " + chunkIndex);
       }
+      if (gapUpTo < -1) {
+        throw new IllegalArgumentException("gapUpTo must be >= -1, got " + gapUpTo);
+      }
+    }
+
+    /** A plain cumulative ack (no gap report). */
+    public StateTransferAck(long viewNum, int chunkIndex) {
+      this(viewNum, chunkIndex, -1);
+    }
+
+    /** True if this ack reports a gap below a probe's bound. */
+    public boolean reportsGap() {
+      return gapUpTo > chunkIndex;
     }
   }
 }

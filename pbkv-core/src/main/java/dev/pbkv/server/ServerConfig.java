@@ -10,9 +10,17 @@ import java.util.Set;
  * Settings of a primary/backup server.
  *
  * @param pingIntervalMillis how often to ping the view service (default 100)
- * @param forwardRetryMillis re-send unacknowledged forwards after this long (default 50)
- * @param transferRetryMillis re-send every unacknowledged state-transfer chunk (go-back-N) when
- *     none was acknowledged for this long (default 100)
+ * @param forwardRetryMillis the base interval of the forward retry (default 50): when the backup
+ *     has acknowledged nothing for this long, the primary probes it and re-sends only the gap the
+ *     backup reports (docs/design.md §4.1); each retry without progress doubles the interval, up to
+ *     {@code retryCapMillis}; progress resets it to the base
+ * @param transferRetryMillis the base interval of the state-transfer retry (default 100), probing
+ *     and backing off like the forward retry (docs/design.md §4.2)
+ * @param retryCapMillis the cap of both retries' exponential back-off (default 1 s, {@link
+ *     #DEFAULT_RETRY_CAP_MILLIS}). While the cap is above a base interval, each retry timer is set
+ *     with a jitter: it fires between the interval and 1.25 times it, drawn by the runtime from the
+ *     node's seeded timer stream. A cap at or below the base means a fixed interval without jitter
+ *     (the model checker's setting: it has no time, so a growing interval would only add states)
  * @param maxForwardsInFlight forward messages the primary keeps outstanding (pipelining; default 4)
  * @param maxBatchOps ops per forward message at most (batching; default 512)
  * @param maxQueuedOps requests the primary holds at most; beyond it new ones are dropped and the
@@ -48,6 +56,7 @@ public record ServerConfig(
     long pingIntervalMillis,
     long forwardRetryMillis,
     long transferRetryMillis,
+    long retryCapMillis,
     int maxForwardsInFlight,
     int maxBatchOps,
     int maxQueuedOps,
@@ -65,6 +74,9 @@ public record ServerConfig(
    */
   public static final long DEFAULT_CHUNK_BYTES = 1L << 20;
 
+  /** The default cap of the retries' exponential back-off: 1 s. */
+  public static final long DEFAULT_RETRY_CAP_MILLIS = 1000;
+
   /** The default byte bound of one forward: 4 MiB of keys and values (at least one op). */
   public static final long DEFAULT_MAX_BATCH_BYTES = 4L << 20;
 
@@ -75,6 +87,7 @@ public record ServerConfig(
     positive("pingIntervalMillis", pingIntervalMillis);
     positive("forwardRetryMillis", forwardRetryMillis);
     positive("transferRetryMillis", transferRetryMillis);
+    positive("retryCapMillis", retryCapMillis);
     positive("maxForwardsInFlight", maxForwardsInFlight);
     positive("maxBatchOps", maxBatchOps);
     positive("maxQueuedOps", maxQueuedOps);
@@ -100,6 +113,7 @@ public record ServerConfig(
         ViewServiceConfig.DEFAULT_PING_INTERVAL_MILLIS,
         50,
         100,
+        DEFAULT_RETRY_CAP_MILLIS,
         4,
         512,
         100_000,
@@ -116,6 +130,7 @@ public record ServerConfig(
         pingIntervalMillis,
         forwardRetryMillis,
         transferRetryMillis,
+        retryCapMillis,
         maxForwardsInFlight,
         maxBatchOps,
         maxQueuedOps,
@@ -132,6 +147,7 @@ public record ServerConfig(
         millis,
         forwardRetryMillis,
         transferRetryMillis,
+        retryCapMillis,
         maxForwardsInFlight,
         maxBatchOps,
         maxQueuedOps,
@@ -149,6 +165,7 @@ public record ServerConfig(
         pingIntervalMillis,
         forwardRetryMillis,
         transferRetryMillis,
+        retryCapMillis,
         forwardsInFlight,
         batchOps,
         maxQueuedOps,
@@ -166,6 +183,7 @@ public record ServerConfig(
         pingIntervalMillis,
         forwardRetryMillis,
         transferRetryMillis,
+        retryCapMillis,
         maxForwardsInFlight,
         maxBatchOps,
         maxQueuedOps,
@@ -183,6 +201,7 @@ public record ServerConfig(
         pingIntervalMillis,
         forwardRetryMillis,
         transferRetryMillis,
+        retryCapMillis,
         maxForwardsInFlight,
         maxBatchOps,
         maxQueuedOps,
@@ -200,6 +219,7 @@ public record ServerConfig(
         pingIntervalMillis,
         forwardRetryMillis,
         transferRetryMillis,
+        retryCapMillis,
         maxForwardsInFlight,
         maxBatchOps,
         maxQueuedOps,
@@ -217,6 +237,7 @@ public record ServerConfig(
         pingIntervalMillis,
         forwardRetryMillis,
         transferRetryMillis,
+        retryCapMillis,
         maxForwardsInFlight,
         maxBatchOps,
         maxQueuedOps,
@@ -224,6 +245,27 @@ public record ServerConfig(
         transferWindowChunks,
         sessionExpiryMillis,
         bytes,
+        sizeLimits,
+        rules);
+  }
+
+  /**
+   * The same with the retries' back-off capped at {@code millis}; at or below the base intervals,
+   * retries keep a fixed interval without jitter.
+   */
+  public ServerConfig withRetryCapMillis(long millis) {
+    return new ServerConfig(
+        pingIntervalMillis,
+        forwardRetryMillis,
+        transferRetryMillis,
+        millis,
+        maxForwardsInFlight,
+        maxBatchOps,
+        maxQueuedOps,
+        transferChunkBytes,
+        transferWindowChunks,
+        sessionExpiryMillis,
+        maxBatchBytes,
         sizeLimits,
         rules);
   }

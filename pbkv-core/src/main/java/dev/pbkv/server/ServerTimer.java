@@ -9,16 +9,28 @@ public sealed interface ServerTimer extends Timer {
   record PingTick() implements ServerTimer {}
 
   /**
-   * Re-send the unacknowledged chunks of the state transfer of view {@code viewNum} if the backup
-   * has acknowledged no chunk beyond the first {@code ackedChunks} since the timer was set.
+   * Probe the backup about the state transfer of view {@code viewNum} if it has acknowledged no
+   * chunk beyond the first {@code ackedChunks} since the timer was set ({@code intervalMillis} ago,
+   * the back-off's current interval; docs/design.md §4.2).
    */
-  record TransferRetry(long viewNum, int ackedChunks) implements ServerTimer {}
+  record TransferRetry(long viewNum, int ackedChunks, long intervalMillis) implements ServerTimer {
+    /** A timer set with no back-off history: the next interval starts from the base. */
+    public TransferRetry(long viewNum, int ackedChunks) {
+      this(viewNum, ackedChunks, 0);
+    }
+  }
 
   /**
-   * Re-send unacknowledged forwards of view {@code viewNum} if the backup has acknowledged nothing
-   * beyond {@code ackedIndex} since the timer was set.
+   * Probe the backup about the forwards of view {@code viewNum} if it has acknowledged nothing
+   * beyond {@code ackedIndex} since the timer was set ({@code intervalMillis} ago, the back-off's
+   * current interval; docs/design.md §4.1).
    */
-  record ForwardRetry(long viewNum, long ackedIndex) implements ServerTimer {}
+  record ForwardRetry(long viewNum, long ackedIndex, long intervalMillis) implements ServerTimer {
+    /** A timer set with no back-off history: the next interval starts from the base. */
+    public ForwardRetry(long viewNum, long ackedIndex) {
+      this(viewNum, ackedIndex, 0);
+    }
+  }
 
   /**
    * Time for the primary to sweep the at-most-once table (every {@link

@@ -56,8 +56,9 @@ class PbClientTest {
     PbClient c = client(ClientConfig.defaults());
     c.submit(PUT, fx);
     assertThat(fx.sent()).containsExactly(new RecordingEffects.Sent(VS, new GetView()));
-    assertThat(fx.timers(RetryTick.class)).containsExactly(new RetryTick(1));
+    assertThat(fx.timers(RetryTick.class)).containsExactly(new RetryTick(1, 100));
     assertThat(fx.timers().get(0).minMillis()).isEqualTo(ClientConfig.DEFAULT_RETRY_MILLIS);
+    assertThat(fx.timers().get(0).maxMillis()).as("jitter").isEqualTo(125);
 
     fx.clear();
     c.onMessage(VS, new ViewReply(V1_A_B), fx);
@@ -67,16 +68,37 @@ class PbClientTest {
   @Test
   void when_theRetryTickFires_then_theSameSequenceNumberGoesToThePrimaryAgain() {
     PbClient c = waitingInView1(ClientConfig.defaults());
-    for (int retry = 0; retry < 3; retry++) {
+    long interval = 100;
+    for (long next : new long[] {200, 400, 800, 1000, 1000}) {
       fx.clear();
-      c.onTimer(new RetryTick(1), fx);
+      c.onTimer(new RetryTick(1, interval), fx);
       assertThat(fx.messagesTo(A, Request.class))
-          .as("retry %d", retry)
+          .as("retry after %d ms", interval)
           .containsExactly(new Request(1, PUT, 1));
       assertThat(fx.messagesTo(VS, GetView.class)).hasSize(1);
-      assertThat(fx.timers(RetryTick.class)).containsExactly(new RetryTick(1));
+      assertThat(fx.timers())
+          .as("backs off, capped at 1 s, with a quarter of jitter")
+          .containsExactly(
+              new RecordingEffects.TimerSet(new RetryTick(1, next), next, next + next / 4));
+      interval = next;
     }
     assertThat(c.seq()).isEqualTo(1);
+
+    c.onMessage(A, new Reply(1, Result.OK), fx);
+    fx.clear();
+    c.submit(new Command.Get("k"), fx);
+    assertThat(fx.timers(RetryTick.class))
+        .as("a new request starts from the base again")
+        .containsExactly(new RetryTick(2, 100));
+  }
+
+  @Test
+  void when_theCapIsTheBase_then_retriesKeepAFixedIntervalWithoutJitter() {
+    PbClient c = waitingInView1(ClientConfig.defaults().withRetryCapMillis(100));
+    fx.clear();
+    c.onTimer(new RetryTick(1, 100), fx);
+    assertThat(fx.timers())
+        .containsExactly(new RecordingEffects.TimerSet(new RetryTick(1, 100), 100, 100));
   }
 
   @Test

@@ -354,6 +354,8 @@ class EveryMessageTest {
                 ClientMessage.GetInfo.class,
                 ReplicationMessage.Forward.class,
                 ReplicationMessage.ForwardAck.class,
+                ReplicationMessage.ForwardProbe.class,
+                ReplicationMessage.TransferProbe.class,
                 ReplicationMessage.ForwardReject.class,
                 ReplicationMessage.StateTransfer.class,
                 ReplicationMessage.StateTransferAck.class),

@@ -7,9 +7,11 @@ import dev.pbkv.kv.DataChunk;
 import dev.pbkv.node.Address;
 import dev.pbkv.node.Message;
 import dev.pbkv.node.RecordingEffects;
+import dev.pbkv.rules.RuleSwitch;
 import dev.pbkv.server.ClientMessage.Request;
 import dev.pbkv.server.ReplicationMessage.StateTransfer;
 import dev.pbkv.server.ReplicationMessage.StateTransferAck;
+import dev.pbkv.server.ReplicationMessage.TransferProbe;
 import dev.pbkv.server.ServerTimer.TransferRetry;
 import dev.pbkv.view.View;
 import dev.pbkv.view.ViewServiceMessage.Ping;
@@ -17,6 +19,7 @@ import dev.pbkv.view.ViewServiceMessage.ViewReply;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -120,38 +123,98 @@ class ChunkedTransferTest {
   }
 
   @Test
-  void when_noChunkIsAcknowledgedForAnInterval_then_theRetryResendsEveryUnackedChunk() {
+  void when_noChunkIsAcknowledgedForAnInterval_then_theRetryBacksOff_andProbesOnlyAfterALoss() {
     PbServer a = primaryWithData(40, SMALL_CHUNKS);
     deliver(a, VS, new ViewReply(new View(2, A, B)));
     List<StateTransfer> first = fx.messagesTo(B, StateTransfer.class);
+    assertThat(first).hasSize(2);
     assertThat(fx.timers())
-        .containsExactly(new RecordingEffects.TimerSet(new TransferRetry(2, 0), 100, 100));
+        .containsExactly(new RecordingEffects.TimerSet(new TransferRetry(2, 0, 100), 100, 125));
 
     fx.clear();
-    a.onTimer(new TransferRetry(2, 0), fx);
-    assertThat(first).hasSize(2);
-    assertThat(fx.sentTo(B))
-        .as("no progress: the whole window is re-sent (the backup ignores a chunk after a gap)")
-        .containsExactly(first.get(0), first.get(1));
-    assertThat(fx.timers(TransferRetry.class)).containsExactly(new TransferRetry(2, 0));
+    a.onTimer(new TransferRetry(2, 0, 100), fx);
+    assertThat(fx.nothingSent())
+        .as("no progress, no loss reported: the chunks may still be on a slow link")
+        .isTrue();
+    assertThat(fx.timers())
+        .as("backs off: twice the interval, with a quarter of jitter")
+        .containsExactly(new RecordingEffects.TimerSet(new TransferRetry(2, 0, 200), 200, 250));
 
-    deliver(a, B, new StateTransferAck(2, 0));
-    StateTransfer third = fx.single(B, StateTransfer.class);
+    fx.clear();
+    a.onConnectionReset(B, fx);
+    assertThat(fx.nothingSent()).as("a report is only noted").isTrue();
+    a.onTimer(new TransferRetry(2, 0, 200), fx);
+    assertThat(fx.sentTo(B))
+        .as("after a loss report: a probe behind the last chunk sent")
+        .containsExactly(new TransferProbe(2, 1));
+    assertThat(fx.timers(TransferRetry.class)).containsExactly(new TransferRetry(2, 0, 400));
+
+    deliver(a, B, new StateTransferAck(2, 0, 1));
+    assertThat(fx.sentTo(B))
+        .as("the backup installed chunk 0 and reports chunk 1 missing: only it is re-sent")
+        .containsExactly(first.get(1), fx.messagesTo(B, StateTransfer.class).get(1));
+    StateTransfer third = fx.messagesTo(B, StateTransfer.class).get(1);
     assertThat(third.chunkIndex()).isEqualTo(2);
 
     fx.clear();
-    a.onTimer(new TransferRetry(2, 0), fx);
-    assertThat(fx.nothingSent()).as("progress since the timer was set: nothing re-sent").isTrue();
-    assertThat(fx.timers(TransferRetry.class)).containsExactly(new TransferRetry(2, 1));
-
-    fx.clear();
-    a.onTimer(new TransferRetry(2, 1), fx);
-    assertThat(fx.sentTo(B)).containsExactly(first.get(1), third);
+    a.onTimer(new TransferRetry(2, 0, 400), fx);
+    assertThat(fx.nothingSent()).as("progress since the timer was set").isTrue();
+    assertThat(fx.timers(TransferRetry.class))
+        .as("progress resets the interval to the base")
+        .containsExactly(new TransferRetry(2, 1, 100));
 
     fx.clear();
     a.onTimer(new TransferRetry(1, 0), fx);
     assertThat(fx.nothingSent()).as("a timer of another view is stale").isTrue();
     assertThat(fx.timers()).isEmpty();
+  }
+
+  @Test
+  void when_retriesResendEverything_then_theOldGoBackNResendsTheWindowAtAFixedInterval() {
+    PbServer a =
+        primaryWithData(40, SMALL_CHUNKS.withRules(Set.of(RuleSwitch.RETRY_RESENDS_EVERYTHING)));
+    deliver(a, VS, new ViewReply(new View(2, A, B)));
+    List<StateTransfer> first = fx.messagesTo(B, StateTransfer.class);
+
+    fx.clear();
+    a.onTimer(new TransferRetry(2, 0, 100), fx);
+    assertThat(fx.sentTo(B)).containsExactly(first.get(0), first.get(1));
+    assertThat(fx.timers())
+        .containsExactly(new RecordingEffects.TimerSet(new TransferRetry(2, 0, 100), 100, 100));
+  }
+
+  @Test
+  void when_chunksOfAViewTheBackupDoesNotKnowArrive_then_itReportsTheGapOnceItLearnsTheView() {
+    PbServer b = start(B, SMALL_CHUNKS);
+    deliver(b, A, chunk(2, 0, false, Map.of("a", "1"), Map.of()));
+    deliver(b, A, chunk(2, 1, false, Map.of("b", "2"), Map.of()));
+    assertThat(fx.messagesTo(A, StateTransferAck.class)).as("discarded, not acked").isEmpty();
+
+    deliver(b, VS, new ViewReply(new View(2, A, B)));
+    assertThat(fx.sentTo(A))
+        .as("the view is learned: chunks 0 to 1 are reported missing")
+        .containsExactly(new StateTransferAck(2, -1, 1));
+
+    PbServer a = primaryWithData(40, SMALL_CHUNKS);
+    deliver(a, VS, new ViewReply(new View(2, A, B)));
+    List<StateTransfer> sent = fx.messagesTo(B, StateTransfer.class);
+    deliver(a, B, new StateTransferAck(2, -1, 1));
+    assertThat(fx.messagesTo(B, StateTransfer.class)).as("only the gap").isEqualTo(sent);
+  }
+
+  @Test
+  void when_aProbeArrives_then_theBackupAcks_reportingTheGapUpToItsBound() {
+    PbServer b = start(B, SMALL_CHUNKS);
+    deliver(b, VS, new ViewReply(new View(2, A, B)));
+    deliver(b, A, new TransferProbe(2, 1));
+    assertThat(fx.sentTo(A)).containsExactly(new StateTransferAck(2, -1, 1));
+    deliver(b, A, chunk(2, 0, false, Map.of("a", "1"), Map.of()));
+    deliver(b, A, new TransferProbe(2, 0));
+    assertThat(fx.sentTo(A))
+        .as("no gap below the bound")
+        .containsExactly(new StateTransferAck(2, 0));
+    deliver(b, A, new TransferProbe(2, 1));
+    assertThat(fx.sentTo(A)).containsExactly(new StateTransferAck(2, 0, 1));
   }
 
   @Test
@@ -163,7 +226,9 @@ class ChunkedTransferTest {
     StateTransfer c2 = chunk(2, 2, true, Map.of("c", "3"), Map.of());
 
     deliver(b, A, c1);
-    assertThat(fx.nothingSent()).as("chunk 1 before chunk 0: not installed").isTrue();
+    assertThat(fx.sentTo(A))
+        .as("chunk 1 before chunk 0: not installed; the gap is reported")
+        .containsExactly(new StateTransferAck(2, -1, 1));
     deliver(b, A, chunk(1, 0, true, Map.of("old", "view"), Map.of()));
     assertThat(fx.nothingSent()).as("a chunk of an older view").isTrue();
     deliver(b, C, c0);
@@ -177,8 +242,8 @@ class ChunkedTransferTest {
         .containsExactly(new StateTransferAck(2, 0));
     deliver(b, A, c2);
     assertThat(fx.sentTo(A))
-        .as("a gap: still only chunk 0")
-        .containsExactly(new StateTransferAck(2, 0));
+        .as("a gap: still only chunk 0, and chunk 1 to 2 reported missing")
+        .containsExactly(new StateTransferAck(2, 0, 2));
     assertThat(b.hasInstalledState()).isFalse();
 
     deliver(b, A, c1);
@@ -204,7 +269,9 @@ class ChunkedTransferTest {
 
     deliver(b, VS, new ViewReply(new View(3, C, B)));
     deliver(b, C, chunk(3, 2, true, Map.of("z", "9"), Map.of()));
-    assertThat(fx.nothingSent()).as("the new view's transfer starts at chunk 0").isTrue();
+    assertThat(fx.sentTo(C))
+        .as("the new view's transfer starts at chunk 0: the gap is reported")
+        .containsExactly(new StateTransferAck(3, -1, 2));
     deliver(b, A, chunk(2, 2, true, Map.of("c", "3"), Map.of()));
     assertThat(fx.nothingSent()).as("the old view's transfer is over").isTrue();
 

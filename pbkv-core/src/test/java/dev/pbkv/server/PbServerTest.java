@@ -16,10 +16,12 @@ import dev.pbkv.server.ClientMessage.Request;
 import dev.pbkv.server.ClientMessage.WrongServer;
 import dev.pbkv.server.ReplicationMessage.Forward;
 import dev.pbkv.server.ReplicationMessage.ForwardAck;
+import dev.pbkv.server.ReplicationMessage.ForwardProbe;
 import dev.pbkv.server.ReplicationMessage.ForwardReject;
 import dev.pbkv.server.ReplicationMessage.Op;
 import dev.pbkv.server.ReplicationMessage.StateTransfer;
 import dev.pbkv.server.ReplicationMessage.StateTransferAck;
+import dev.pbkv.server.ReplicationMessage.TransferProbe;
 import dev.pbkv.server.ServerTimer.ForwardRetry;
 import dev.pbkv.server.ServerTimer.PingTick;
 import dev.pbkv.server.ServerTimer.SweepTick;
@@ -364,22 +366,92 @@ class PbServerTest {
   }
 
   @Test
-  void when_forwardIsLost_then_theRetryTimerResendsIt() {
+  void when_forwardsAreUnacked_then_theRetryBacksOff_andSendsNothingWithoutALossReport() {
     PbServer a = servingPrimary();
+    deliver(a, CLIENT, request(1, new Command.Put("k", "v")));
+    fx.single(B, Forward.class);
+    assertThat(fx.timers())
+        .containsExactly(new RecordingEffects.TimerSet(new ForwardRetry(1, 0, 50), 50, 62));
+
+    long interval = 50;
+    for (long expected : new long[] {100, 200, 400, 800, 1000, 1000}) {
+      fire(a, new ForwardRetry(1, 0, interval));
+      assertThat(fx.nothingSent()).as("the forward may still be on a slow link").isTrue();
+      assertThat(fx.timers())
+          .containsExactly(
+              new RecordingEffects.TimerSet(
+                  new ForwardRetry(1, 0, expected), expected, expected + expected / 4));
+      interval = expected;
+    }
+  }
+
+  @Test
+  void when_aLossIsReported_then_theRetryProbes_andOnlyTheGapIsResent() {
+    PbServer a = servingPrimary();
+    deliver(a, CLIENT, request(1, new Command.Put("k", "v")));
+    Forward first = fx.single(B, Forward.class);
+    deliver(a, CLIENT2, request(1, new Command.Put("j", "w")));
+    Forward second = fx.single(B, Forward.class);
+
+    a.onConnectionReset(B, fx);
+    fire(a, new ForwardRetry(1, 0, 50));
+    assertThat(fx.sentTo(B))
+        .as("a probe behind everything sent, not the forwards")
+        .containsExactly(new ForwardProbe(1, 2));
+    assertThat(fx.timers(ForwardRetry.class)).containsExactly(new ForwardRetry(1, 0, 100));
+
+    deliver(a, B, new ForwardAck(1, 1, 2));
+    assertThat(fx.single(CLIENT, Reply.class)).isEqualTo(new Reply(1, Result.OK));
+    assertThat(fx.sentTo(B)).as("only the gap goes again").containsExactly(second);
+    assertThat(second).isNotEqualTo(first);
+
+    fire(a, new ForwardRetry(1, 0, 100));
+    assertThat(fx.nothingSent()).as("progress: no probe").isTrue();
+    assertThat(fx.timers(ForwardRetry.class))
+        .as("progress resets the back-off")
+        .containsExactly(new ForwardRetry(1, 1, 50));
+
+    deliver(a, B, new ForwardAck(1, 2));
+    fire(a, new ForwardRetry(1, 1, 50));
+    assertThat(fx.nothingSent()).as("nothing left to resend").isTrue();
+  }
+
+  @Test
+  void when_aProbeArrivesAtTheBackup_then_itAcks_reportingTheFirstGapBelowTheBound() {
+    PbServer b = start(B);
+    learn(b, V1_A_B);
+    deliver(b, A, StateTransfer.whole(1, Snapshot.EMPTY));
+    Op op1 = new Op(CLIENT, 1, new Command.Put("k", "v"));
+    Op op3 = new Op(CLIENT, 3, new Command.Put("k", "x"));
+    deliver(b, A, new Forward(1, 1, List.of(op1)));
+    deliver(b, A, new Forward(1, 3, List.of(op3)));
+    deliver(b, A, new ForwardProbe(1, 4));
+    assertThat(fx.sentTo(A))
+        .as("index 2 is missing; 3 is held; 4 never arrived: the first gap is 2")
+        .containsExactly(new ForwardAck(1, 1, 2));
+    deliver(b, A, new ForwardProbe(1, 1));
+    assertThat(fx.sentTo(A))
+        .as("no gap below the bound: a plain ack")
+        .containsExactly(new ForwardAck(1, 1));
+    deliver(b, A, new ForwardProbe(2, 1));
+    assertThat(fx.messagesTo(A, ForwardReject.class))
+        .as("another view: rejected as a forward")
+        .hasSize(1);
+  }
+
+  @Test
+  void when_retriesResendEverything_then_theOldGoBackNResendsAtAFixedInterval() {
+    PbServer a =
+        servingPrimary(
+            ServerConfig.defaults().withRules(Set.of(RuleSwitch.RETRY_RESENDS_EVERYTHING)));
     deliver(a, CLIENT, request(1, new Command.Put("k", "v")));
     Forward forward = fx.single(B, Forward.class);
     assertThat(fx.timers())
-        .containsExactly(new RecordingEffects.TimerSet(new ForwardRetry(1, 0), 50, 50));
-
-    fire(a, new ForwardRetry(1, 0));
-
+        .containsExactly(new RecordingEffects.TimerSet(new ForwardRetry(1, 0, 50), 50, 50));
+    fire(a, new ForwardRetry(1, 0, 50));
     assertThat(fx.sentTo(B)).containsExactly(forward);
-    assertThat(fx.timers(ForwardRetry.class)).hasSize(1);
-
-    deliver(a, B, new ForwardAck(1, 1));
-    assertThat(fx.single(CLIENT, Reply.class)).isEqualTo(new Reply(1, Result.OK));
-    fire(a, new ForwardRetry(1, 0));
-    assertThat(fx.nothingSent()).as("nothing left to resend").isTrue();
+    assertThat(fx.timers())
+        .containsExactly(new RecordingEffects.TimerSet(new ForwardRetry(1, 0, 50), 50, 50));
   }
 
   @Test
@@ -407,7 +479,7 @@ class PbServerTest {
     assertThat(fx.timers())
         .containsExactly(
             new RecordingEffects.TimerSet(new SweepTick(1), 150_000, 150_000),
-            new RecordingEffects.TimerSet(new TransferRetry(1, 0), 100, 100));
+            new RecordingEffects.TimerSet(new TransferRetry(1, 0, 100), 100, 125));
     assertThat(a.acceptedViewNum()).isZero();
     assertThat(a.isPrimary()).isTrue();
     assertThat(a.isServing()).isFalse();
@@ -466,16 +538,20 @@ class PbServerTest {
   }
 
   @Test
-  void when_stateTransferIsUnacknowledged_then_theRetryTimerResendsIt_untilTheAck() {
+  void when_stateTransferIsUnacknowledged_then_aReportedLossIsRepaired_untilTheAck() {
     PbServer a = start(A);
     learn(a, V1_A_B);
 
-    fire(a, new TransferRetry(1, 0));
+    fire(a, new TransferRetry(1, 0, 100));
+    assertThat(fx.nothingSent()).as("no loss reported: nothing re-sent").isTrue();
+    a.onConnectionReset(B, fx);
+    fire(a, new TransferRetry(1, 0, 200));
+    assertThat(fx.sentTo(B)).containsExactly(new TransferProbe(1, 0));
+    deliver(a, B, new StateTransferAck(1, -1, 0));
     assertThat(fx.sentTo(B)).containsExactly(StateTransfer.whole(1, Snapshot.EMPTY));
-    assertThat(fx.timers(TransferRetry.class)).containsExactly(new TransferRetry(1, 0));
 
     deliver(a, B, new StateTransferAck(1, 0));
-    fire(a, new TransferRetry(1, 0));
+    fire(a, new TransferRetry(1, 0, 400));
 
     assertThat(fx.nothingSent()).isTrue();
     assertThat(fx.timers()).isEmpty();

@@ -81,6 +81,7 @@ public final class World {
   private final long[] boots;
   private final Node[] remains; // per slot, a crashed view service: its store survives the crash
   private final TimerEntry[][] timers;
+  private final Address[][] reports; // per slot, loss reports a paused node hears on resume
   private final TreeMap<Long, Integer> inFlight; // id -> copies; never modified once built
   private final Map<Long, Sent> newSent; // the messages this step sent
   private final Set<Link> cut;
@@ -105,6 +106,7 @@ public final class World {
       long[] boots,
       Node[] remains,
       TimerEntry[][] timers,
+      Address[][] reports,
       TreeMap<Long, Integer> inFlight,
       Map<Long, Sent> newSent,
       Set<Link> cut,
@@ -127,6 +129,7 @@ public final class World {
     this.boots = boots;
     this.remains = remains;
     this.timers = timers;
+    this.reports = reports;
     this.inFlight = inFlight;
     this.newSent = newSent;
     this.cut = cut;
@@ -148,6 +151,8 @@ public final class World {
     Arrays.fill(status, Status.NOT_STARTED);
     TimerEntry[][] timers = new TimerEntry[n][];
     Arrays.fill(timers, new TimerEntry[0]);
+    Address[][] reports = new Address[n][];
+    Arrays.fill(reports, new Address[0]);
     VectorClock[] vector = new VectorClock[n];
     Arrays.fill(vector, VectorClock.EMPTY);
     return new World(
@@ -161,6 +166,7 @@ public final class World {
         new long[n],
         new Node[n],
         timers,
+        reports,
         new TreeMap<>(),
         Map.of(),
         Set.of(),
@@ -397,6 +403,7 @@ public final class World {
     long[] bs = boots;
     Node[] rs = remains;
     TimerEntry[][] ts = timers;
+    Address[][] rp = reports;
     TreeMap<Long, Integer> flight = inFlight;
     boolean flightCopied;
     final Map<Long, Sent> sentNow = new HashMap<>();
@@ -505,6 +512,42 @@ public final class World {
               s.envelope().to().name(),
               label(s),
               "lost (" + why + "): " + s.envelope()));
+      reportLoss(s.envelope().from(), s.envelope().to());
+    }
+
+    /**
+     * As the simulator does ({@code Simulation.reportLoss}): both ends of a lost message hear of it
+     * through {@link Node#onConnectionReset}, the sender first; a paused node hears when it
+     * resumes, a node that is down or not started not at all (docs/design.md §4.1).
+     */
+    private void reportLoss(Address a, Address b) {
+      int ia = cast.indexOf(a);
+      int ib = cast.indexOf(b);
+      if (ia < 0 || ib < 0) {
+        return;
+      }
+      report(ia, b);
+      report(ib, a);
+    }
+
+    private void report(int i, Address peer) {
+      if (st[i] == Status.PAUSED) {
+        Address[] grown = Arrays.copyOf(rp[i], rp[i].length + 1);
+        grown[rp[i].length] = peer;
+        rp = rp.clone();
+        rp[i] = grown;
+      } else if (st[i] == Status.UP) {
+        tick(i);
+        events.add(
+            event(
+                i,
+                Kind.NOTE,
+                null,
+                null,
+                "loss report",
+                cast.address(i) + " hears that a message to or from " + peer + " was lost"));
+        run(i, (node, fx) -> node.onConnectionReset(peer, fx));
+      }
     }
 
     void duplicate(long id) {
@@ -614,6 +657,10 @@ public final class World {
       st[i] = Status.CRASHED;
       ts = ts.clone();
       ts[i] = new TimerEntry[0];
+      if (rp[i].length > 0) {
+        rp = rp.clone();
+        rp[i] = new Address[0]; // a crashed node's reports are gone with it
+      }
       tick(i);
       events.add(event(i, Kind.CRASH, null, null, "crash", a + " crashes: its state is lost"));
     }
@@ -639,6 +686,14 @@ public final class World {
       st[i] = Status.UP;
       tick(i);
       events.add(event(i, Kind.RESUME, null, null, "resume", a + " runs again with its old state"));
+      Address[] heard = rp[i];
+      if (heard.length > 0) {
+        rp = rp.clone();
+        rp[i] = new Address[0];
+        for (Address peer : heard) {
+          report(i, peer);
+        }
+      }
     }
 
     void links(Set<Link> next) {
@@ -775,6 +830,7 @@ public final class World {
           bs,
           rs,
           ts,
+          rp,
           flight,
           sentNow.isEmpty() ? Map.of() : sentNow,
           links,

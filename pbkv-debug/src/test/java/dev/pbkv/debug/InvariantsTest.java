@@ -36,7 +36,7 @@ class InvariantsTest {
   static void clientReachesStaleBackup(Session s) {
     Address c1 = Address.of("c1");
     s.apply(new Action.Submit(c1, new Command.Put("x", "2")));
-    s.apply(new Action.Fire(c1, "RetryTick[seq=2]"));
+    s.apply(new Action.Fire(c1, "RetryTick[seq=2, intervalMillis=100]"));
     s.apply(new Action.Deliver(find(s, "c1 -> vs: GetView[]")));
     s.apply(new Action.Deliver(find(s, "vs -> c1: ViewReply[view=3:B,C]")));
     s.apply(new Action.Deliver(find(s, "c1 -> B: Request[seq=2, command=put x 2, viewNum=3]")));

@@ -78,17 +78,42 @@ class WorldTest {
   }
 
   @Test
-  void when_aMessageIsDropped_then_itIsLostAndDrawnFromItsSend() {
+  void when_aMessageIsDropped_then_itIsLostAndDrawnFromItsSend_andBothEndsHearOfTheLoss() {
     World w = started().apply(new Action.Drop(1));
     assertThat(w.inFlight()).isEmpty();
-    assertThat(w.stepEvents())
-        .singleElement()
+    assertThat(w.stepEvents()).hasSize(3);
+    assertThat(w.stepEvents().get(0))
         .satisfies(
             e -> {
               assertThat(e.kind()).isEqualTo(Kind.DROP);
               assertThat(e.node()).isEqualTo("A");
               assertThat(e.peer()).isEqualTo("vs");
             });
+    // as in the simulator: the sender first, then the receiver (Node.onConnectionReset)
+    assertThat(w.stepEvents().subList(1, 3))
+        .extracting(e -> e.node() + " " + e.kind() + " " + e.label())
+        .containsExactly("A NOTE loss report", "vs NOTE loss report");
+  }
+
+  @Test
+  void when_aMessageToAPausedNodeIsDropped_then_itHearsOfTheLossWhenItResumes() {
+    World w = started().apply(new Action.Pause(VS)).apply(new Action.Drop(1));
+    assertThat(w.stepEvents())
+        .filteredOn(e -> e.kind() == Kind.NOTE)
+        .extracting(e -> e.node())
+        .containsExactly("A");
+    w = w.apply(new Action.Resume(VS));
+    assertThat(w.stepEvents())
+        .extracting(e -> e.node() + " " + e.kind())
+        .containsExactly("vs RESUME", "vs NOTE");
+  }
+
+  @Test
+  void when_aMessageToACrashedNodeIsDropped_then_onlyTheSenderHearsOfTheLoss() {
+    World w = started().apply(new Action.Crash(VS)).apply(new Action.Drop(1));
+    assertThat(w.stepEvents())
+        .extracting(e -> e.node() + " " + e.kind())
+        .containsExactly("A DROP", "A NOTE");
   }
 
   @Test

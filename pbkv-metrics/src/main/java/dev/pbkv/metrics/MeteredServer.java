@@ -224,6 +224,11 @@ public final class MeteredServer implements Node {
   }
 
   @Override
+  public void onConnectionReset(Address peer, Effects fx) {
+    server.onConnectionReset(peer, fx); // loss reports reach the server (design.md §4.1)
+  }
+
+  @Override
   public void onTimer(Timer timer, Effects fx) {
     long before = server.view().viewNum();
     server.onTimer(timer, new Watching(fx));

@@ -664,13 +664,16 @@ public final class NetRuntime implements AutoCloseable {
   }
 
   /**
-   * Forwards and state-transfer chunks: always on the bulk connection, whatever their size, so each
-   * stream keeps its order (a small last chunk or a one-op forward does not overtake the large ones
-   * before it, which the backup would have to buffer or, for chunks, drop and wait for).
+   * Forwards and state-transfer chunks, and the retries' probes: always on the bulk connection,
+   * whatever their size, so each stream keeps its order (a small last chunk or a one-op forward
+   * does not overtake the large ones before it, which the backup would have to buffer or, for
+   * chunks, drop and wait for; a probe travels behind the data it asks about, docs/design.md §4.1).
    */
   private static boolean isStream(Message msg) {
     return msg instanceof dev.pbkv.server.ReplicationMessage.Forward
-        || msg instanceof dev.pbkv.server.ReplicationMessage.StateTransfer;
+        || msg instanceof dev.pbkv.server.ReplicationMessage.StateTransfer
+        || msg instanceof dev.pbkv.server.ReplicationMessage.ForwardProbe
+        || msg instanceof dev.pbkv.server.ReplicationMessage.TransferProbe;
   }
 
   /**
@@ -698,8 +701,9 @@ public final class NetRuntime implements AutoCloseable {
     // the oldest go first: the protocol retries what matters
     while (!o.queue.isEmpty()
         && (o.queue.size() >= MAX_QUEUED_PER_PEER || o.queuedBytes + bytes > outboundCapBytes)) {
-      o.poll();
+      Queued dropped = o.poll();
       droppedFull(to, o.queuedBytes);
+      reportLoss(dropped.envelope().from(), to);
     }
     o.queue.addLast(new Queued(envelope, bytes));
     o.queuedBytes += bytes;
@@ -717,6 +721,7 @@ public final class NetRuntime implements AutoCloseable {
     long pending = pendingBytes(ch);
     if (pending > 0 && pending + bytes > outboundCapBytes) {
       droppedFull(to, pending);
+      reportLoss(envelope.from(), to);
       return;
     }
     ch.write(envelope, ch.voidPromise());
@@ -758,6 +763,9 @@ public final class NetRuntime implements AutoCloseable {
                   if (!f.isSuccess()) {
                     log.debug("cannot connect to {}: {}", to, f.cause().toString());
                     sendsDropped.addAndGet(o.queue.size());
+                    for (Queued q : o.queue) {
+                      reportLoss(q.envelope().from(), to);
+                    }
                     o.queue.clear();
                     o.queuedBytes = 0;
                     o.retryAfterNanos = System.nanoTime() + RECONNECT_BACKOFF_NANOS;
@@ -775,9 +783,43 @@ public final class NetRuntime implements AutoCloseable {
   }
 
   private void forget(Channel ch) {
+    java.util.Set<Address> peers = new java.util.TreeSet<>();
+    java.util.function.BiConsumer<Address, Channel> collect =
+        (peer, c) -> {
+          if (c == ch) {
+            peers.add(peer);
+          }
+        };
+    routes.forEach(collect);
+    bulkRoutes.forEach(collect);
     routes.values().removeIf(c -> c == ch);
     bulkRoutes.values().removeIf(c -> c == ch);
     dirty.remove(ch);
+    // what was written to it and not yet read may be lost: tell every node here
+    for (Address peer : peers) {
+      for (Address local : nodes.keySet()) {
+        reportLoss(local, peer);
+      }
+    }
+  }
+
+  /**
+   * Tells node {@code local} that messages between it and {@code peer} may have been lost (a
+   * connection broke or could not be opened, or a send was dropped at the cap): {@link
+   * Node#onConnectionReset}, as its own task on the event loop, after the handler that sent.
+   */
+  private void reportLoss(Address local, Address peer) {
+    Hosted h = nodes.get(local);
+    if (h == null) {
+      return;
+    }
+    loop.execute(
+        () -> {
+          if (!h.removed) {
+            h.run(() -> h.node.onConnectionReset(peer, h), "connection reset");
+            flushDirty();
+          }
+        });
   }
 
   /**

@@ -95,8 +95,13 @@ public final class Simulation {
     final long bytesPerSecond;
     final long bufferBytes;
     long busyUntilMicros; // when the last message accepted has left the sender
+    long lastArrivalMicros; // when the last message accepted arrives: a limited link is FIFO
     long bytesSent;
     long bytesDropped;
+    long bytesResent; // sent again while an earlier copy was still carried or delivered
+    // Messages accepted and not lost, by copies: a message sent again while it is here is a
+    // re-send of what the transport still holds (or delivered), the waste issue 13 item 2 removes.
+    final HashMap<Message, Integer> carried = new HashMap<>(); // lookups only
 
     LinkLimit(long bytesPerSecond, long bufferBytes) {
       this.bytesPerSecond = bytesPerSecond;
@@ -316,14 +321,18 @@ public final class Simulation {
       return;
     }
     long departs = now;
+    LinkLimit limit = null;
     if (!limits.isEmpty()) {
-      LinkLimit limit = limits.get(new Link(from, to));
+      limit = limits.get(new Link(from, to));
       if (limit != null) {
         int size = msg.sizeBytes();
         if (limit.queuedBytes(now) + size > limit.bufferBytes) {
           limit.bytesDropped += size;
           drop(id, from, to, msg, "link buffer full (" + limit.bufferBytes + " bytes)");
           return;
+        }
+        if (limit.carried.containsKey(msg)) {
+          limit.bytesResent += size;
         }
         long transmitMicros = (long) Math.ceil(size * 1e6 / limit.bytesPerSecond);
         limit.busyUntilMicros = Math.max(now, limit.busyUntilMicros) + transmitMicros;
@@ -336,10 +345,26 @@ public final class Simulation {
       drop(id, from, to, msg, "lost by the network");
       return;
     }
-    schedule(new Delivery(id, from, target, msg), departs + delay(link));
-    if (duplicateProbability > 0 && link.nextDouble() < duplicateProbability) {
-      schedule(new Delivery(id, from, target, msg), departs + delay(link));
+    if (limit != null) {
+      limit.carried.merge(msg, 1, Integer::sum);
     }
+    schedule(new Delivery(id, from, target, msg), arrival(limit, departs + delay(link)));
+    if (duplicateProbability > 0 && link.nextDouble() < duplicateProbability) {
+      schedule(new Delivery(id, from, target, msg), arrival(limit, departs + delay(link)));
+    }
+  }
+
+  /**
+   * When a message that would arrive at {@code at} arrives: then, on an unlimited link (which may
+   * reorder); on a limited one, which models one connection, no sooner than the message before it
+   * (FIFO, as TCP: a small message sent after a large one never overtakes it).
+   */
+  private static long arrival(LinkLimit limit, long at) {
+    if (limit == null) {
+      return at;
+    }
+    limit.lastArrivalMicros = Math.max(limit.lastArrivalMicros, at);
+    return limit.lastArrivalMicros;
   }
 
   /**
@@ -380,13 +405,19 @@ public final class Simulation {
     }
   }
 
-  /** Bytes the limited link {@code from → to} has sent, and dropped for a full buffer. */
-  public record LinkStats(long bytesSent, long bytesDropped, long queuedBytes) {}
+  /**
+   * Bytes the limited link {@code from → to} has sent, dropped for a full buffer, and now holds;
+   * {@code bytesResent} of those sent were copies of a message the link still held or had delivered
+   * (not lost): re-sent for nothing.
+   */
+  public record LinkStats(long bytesSent, long bytesDropped, long queuedBytes, long bytesResent) {}
 
   /** The counters of the limited link {@code from → to}, or {@code null} if it is unlimited. */
   public LinkStats linkStats(Address from, Address to) {
     LinkLimit l = limits.get(new Link(from, to));
-    return l == null ? null : new LinkStats(l.bytesSent, l.bytesDropped, l.queuedBytes(now));
+    return l == null
+        ? null
+        : new LinkStats(l.bytesSent, l.bytesDropped, l.queuedBytes(now), l.bytesResent);
   }
 
   /** {@code bytes} in B, KiB or MiB, for narration. */
@@ -423,8 +454,50 @@ public final class Simulation {
   }
 
   private void drop(long id, Address from, Address to, Message msg, String reason) {
+    LinkLimit limit = limits.isEmpty() ? null : limits.get(new Link(from, to));
+    if (limit != null) {
+      limit.carried.computeIfPresent(msg, (m, n) -> n > 1 ? n - 1 : null); // lost: not held
+    }
     for (SimListener l : listenerArray) {
       l.onDrop(now, id, from, to, msg, reason);
+    }
+    reportLoss(from, to);
+  }
+
+  /**
+   * A message between {@code a} and {@code b} was lost: as when a TCP connection breaks, both ends
+   * hear of it ({@link Node#onConnectionReset}), as an event of their own right after this one.
+   */
+  private void reportLoss(Address a, Address b) {
+    Slot sa = slotIndex.get(a);
+    Slot sb = slotIndex.get(b);
+    if (sa == null || sb == null) {
+      return;
+    }
+    schedule(new Action(() -> resetConnection(sa, b)), now);
+    schedule(new Action(() -> resetConnection(sb, a)), now);
+  }
+
+  private void resetConnection(Slot slot, Address peer) {
+    if (slot.node == null) {
+      return; // down: it restarts with a fresh state
+    }
+    if (slot.pausedUntilMicros > now) { // paused: it hears of it when it resumes
+      Node paused = slot.node;
+      schedule(
+          new Action(
+              () -> {
+                if (slot.node == paused) {
+                  resetConnection(slot, peer);
+                }
+              }),
+          slot.pausedUntilMicros);
+      return;
+    }
+    effects.slot = slot;
+    slot.node.onConnectionReset(peer, effects);
+    for (SimListener l : listenerArray) {
+      l.onHandled(now, slot.address, slot.node);
     }
   }
 

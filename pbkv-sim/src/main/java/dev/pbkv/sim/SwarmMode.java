@@ -62,7 +62,18 @@ public enum SwarmMode {
    */
   REPLICAS(
       "three view-service replicas: leader crashes, pauses and unnoticed leadership changes",
-      Set.of(RuleSwitch.WRITE_VIEW_WITHOUT_VERSION_CHECK));
+      Set.of(RuleSwitch.WRITE_VIEW_WITHOUT_VERSION_CHECK)),
+  /**
+   * Bytes cost time (issue 13): some directions between servers get a bandwidth of 50 to 550 KB/s
+   * and a buffer of 64 KiB to 1 MiB (asymmetric: the other direction may stay fast), puts carry
+   * values of 256 B to 8 KiB, and state transfers go in chunks of 4–64 KiB, windows of 1–3, all
+   * drawn from the mode's own stream. Besides safety and liveness, a run checks that no limited
+   * link carried more than a fifth of its bytes (and 128 KiB) as copies of messages it still held
+   * or had delivered: the retries probe and back off instead of re-sending (docs/design.md §4.1).
+   */
+  PRESSURE(
+      "slow and asymmetric links between servers, large values",
+      Set.of(RuleSwitch.RETRY_RESENDS_EVERYTHING));
 
   private final String summary;
   private final Set<RuleSwitch> showcases;
@@ -215,6 +226,17 @@ public enum SwarmMode {
               false,
               false,
               300 + r.nextLong(301));
+      case PRESSURE ->
+          new Knobs(
+              4096L << r.nextInt(5), // 4..64 KiB
+              1 + r.nextInt(3),
+              defaults.forwardsInFlight(),
+              defaults.batchOps(),
+              defaults.sessionExpiryMillis(),
+              0,
+              false,
+              false,
+              0);
       case VIEWSERVICE ->
           new Knobs(
               defaults.chunkBytes(),

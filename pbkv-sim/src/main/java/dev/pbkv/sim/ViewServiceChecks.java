@@ -26,6 +26,11 @@ import java.util.Map;
  *       a dead interval as a follower judges from what it heard (docs/design.md §2.2): it may
  *       remove a member at once, but only one whose incarnation has not pinged it for at least a
  *       dead interval (less one check interval, for where the ticks fall).
+ *   <li><b>A restart resumes every announced view.</b> A view service (not a replica) that restarts
+ *       resumes, from its store, a view at least as new as every view a server holds: it announces
+ *       a view only once it is durable. One that announced a view it had not stored comes back with
+ *       an older one, and the servers that hold the newer one refuse the older view's primary for
+ *       ever (a stuck run whose cause is this, not a lost message).
  * </ul>
  */
 public final class ViewServiceChecks implements SimListener {
@@ -37,6 +42,7 @@ public final class ViewServiceChecks implements SimListener {
   private final List<String> violations = new ArrayList<>();
   private dev.pbkv.view.ViewStore store; // watched for a view going back, if set
   private long storeViewNum;
+  private long serverViewNum; // the newest view number a server has held
   private final Map<Address, Tracked> tracked = new HashMap<>(); // per replica; lookups only
 
   /** What the checks remember of one view-service node (a replica, or the one). */
@@ -76,6 +82,7 @@ public final class ViewServiceChecks implements SimListener {
   @Override
   public void onHandled(long micros, Address address, Node node) {
     if (node instanceof PbServer s) {
+      serverViewNum = Math.max(serverViewNum, s.view().viewNum());
       see(micros, s.view(), address);
     } else if (node instanceof ViewServer vs) {
       checkStore(micros);
@@ -85,6 +92,7 @@ public final class ViewServiceChecks implements SimListener {
         // a new incarnation that just started, or a replica that just took over the leadership
         if (t.node != vs) {
           t.lastPing.clear(); // a restart forgets every ping
+          checkResumed(micros, address, vs);
         }
         t.vouched = t.node == vs && vs.checkTicksSinceStart() > deadPings;
         t.node = vs;
@@ -100,6 +108,23 @@ public final class ViewServiceChecks implements SimListener {
         t.lastView = v;
       }
       see(micros, v, address);
+    }
+  }
+
+  /** A view service that just (re)started resumed a view no older than any a server holds. */
+  private void checkResumed(long micros, Address address, ViewServer vs) {
+    long resumed = vs.recoveredView().viewNum();
+    if (!vs.isReplica() && resumed < serverViewNum) {
+      add(
+          "the view service "
+              + address
+              + " restarted at view "
+              + resumed
+              + " from its store, but a server held view "
+              + serverViewNum
+              + ": it announced a view before it was durable (at "
+              + Simulation.formatMillis(micros)
+              + ")");
     }
   }
 

@@ -76,7 +76,7 @@ class LinkLimitTest {
     sim.runFor(3000);
     // 2 s to send the big one, then 1 ms of delay; the small one leaves 100 µs after it
     assertThat(sim.node(Q, Sink.class).arrivals).containsExactly("big@2001000", "small@2001100");
-    assertThat(sim.linkStats(P, Q)).isEqualTo(new Simulation.LinkStats(2_000_100, 0, 0));
+    assertThat(sim.linkStats(P, Q)).isEqualTo(new Simulation.LinkStats(2_000_100, 0, 0, 0));
     assertThat(sim.linkStats(Q, P)).isNull(); // the other direction is unlimited
   }
 

@@ -37,6 +37,7 @@ class SwarmModesTest {
       case CHUNKS, OVERLAP, VIEWSERVICE -> 300;
       case EXPIRY -> 100; // runs of 8-15 s
       case REPLICAS -> 100;
+      case PRESSURE -> 100; // slow links: runs take longer to heal
     };
   }
 

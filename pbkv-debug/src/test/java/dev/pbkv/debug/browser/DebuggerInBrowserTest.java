@@ -150,7 +150,8 @@ class DebuggerInBrowserTest {
           b,
           b.driver()
               .findElement(
-                  By.cssSelector("#timers tr[data-node=c1][data-text='RetryTick[seq=2]'] button")));
+                  By.cssSelector(
+                      "#timers tr[data-node=c1][data-text='RetryTick[seq=2, intervalMillis=100]'] button")));
       deliver(b, "c1→vs: GetView");
       deliver(b, "vs→c1: View 3:B,C");
       assertThat(badge(b, "one primary per view")).contains("ok");

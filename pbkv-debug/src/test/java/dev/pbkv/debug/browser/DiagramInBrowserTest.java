@@ -277,7 +277,7 @@ class DiagramInBrowserTest {
   void when_aLargeRunWithLossIsRendered_then_tenThousandEventsStillRender() throws Exception {
     RandomRun run =
         new RandomRun(
-            new RandomRunOptions.Builder(3).drop(0.1).duplicate(0.05).duration(10_000).build());
+            new RandomRunOptions.Builder(3).drop(0.1).duplicate(0.05).duration(15_000).build());
     TraceRecorder recorder = TraceRecorder.attach(run.cluster().sim());
     run.run();
     Trace trace = recorder.trace();

@@ -252,7 +252,20 @@ public final class WireCodec {
       b.setForward(fb);
     } else if (m instanceof ReplicationMessage.ForwardAck a) {
       b.setForwardAck(
-          ForwardAck.newBuilder().setViewNum(a.viewNum()).setAppliedIndex(a.appliedIndex()));
+          ForwardAck.newBuilder()
+              .setViewNum(a.viewNum())
+              .setAppliedIndex(a.appliedIndex())
+              .setGapUpTo(a.gapUpTo()));
+    } else if (m instanceof ReplicationMessage.ForwardProbe p) {
+      b.setForwardProbe(
+          dev.pbkv.net.proto.ForwardProbe.newBuilder()
+              .setViewNum(p.viewNum())
+              .setUpToIndex(p.upToIndex()));
+    } else if (m instanceof ReplicationMessage.TransferProbe p) {
+      b.setTransferProbe(
+          dev.pbkv.net.proto.TransferProbe.newBuilder()
+              .setViewNum(p.viewNum())
+              .setUpToChunk(p.upToChunk()));
     } else if (m instanceof ReplicationMessage.ForwardReject r) {
       ForwardReject.Builder rb = ForwardReject.newBuilder().setViewNum(r.viewNum());
       if (r.backupView() != null) {
@@ -272,8 +285,12 @@ public final class WireCodec {
               .setChunkIndex(t.chunkIndex())
               .setLastChunk(t.lastChunk()));
     } else if (m instanceof ReplicationMessage.StateTransferAck a) {
-      b.setStateTransferAck(
-          StateTransferAck.newBuilder().setViewNum(a.viewNum()).setChunkIndex(a.chunkIndex()));
+      StateTransferAck.Builder ab =
+          StateTransferAck.newBuilder().setViewNum(a.viewNum()).setChunkIndex(a.chunkIndex());
+      if (a.gapUpTo() >= 0) {
+        ab.setGapUpTo(a.gapUpTo());
+      }
+      b.setStateTransferAck(ab);
     } else if (m instanceof dev.pbkv.net.tls.Login l) {
       b.setLogin(dev.pbkv.net.proto.Login.newBuilder().setUser(l.user()).setPassword(l.password()));
     } else {
@@ -538,7 +555,15 @@ public final class WireCodec {
       }
       case FORWARD_ACK ->
           new ReplicationMessage.ForwardAck(
-              pb.getForwardAck().getViewNum(), pb.getForwardAck().getAppliedIndex());
+              pb.getForwardAck().getViewNum(),
+              pb.getForwardAck().getAppliedIndex(),
+              pb.getForwardAck().getGapUpTo());
+      case FORWARD_PROBE ->
+          new ReplicationMessage.ForwardProbe(
+              pb.getForwardProbe().getViewNum(), pb.getForwardProbe().getUpToIndex());
+      case TRANSFER_PROBE ->
+          new ReplicationMessage.TransferProbe(
+              pb.getTransferProbe().getViewNum(), pb.getTransferProbe().getUpToChunk());
       case FORWARD_REJECT -> {
         ForwardReject r = pb.getForwardReject();
         yield new ReplicationMessage.ForwardReject(
@@ -556,9 +581,14 @@ public final class WireCodec {
             sessions(t.getSessionsMap()),
             t.getSweeps());
       }
-      case STATE_TRANSFER_ACK ->
-          new ReplicationMessage.StateTransferAck(
-              pb.getStateTransferAck().getViewNum(), pb.getStateTransferAck().getChunkIndex());
+      case STATE_TRANSFER_ACK -> {
+        StateTransferAck a = pb.getStateTransferAck();
+        if (a.hasGapUpTo() && a.getGapUpTo() < 0) {
+          throw new WireFormatException("StateTransferAck.gap_up_to must not be negative");
+        }
+        yield new ReplicationMessage.StateTransferAck(
+            a.getViewNum(), a.getChunkIndex(), a.hasGapUpTo() ? a.getGapUpTo() : -1);
+      }
       case LOGIN -> {
         String user = pb.getLogin().getUser();
         if (!dev.pbkv.net.tls.UserName.valid(user)) {

@@ -230,6 +230,11 @@ final class Samples {
                 new ReplicationMessage.Op(CLIENT, 2, new Command.Delete("k")))));
     m.add(new ReplicationMessage.ForwardAck(3, 0));
     m.add(new ReplicationMessage.ForwardAck(Long.MAX_VALUE, Long.MIN_VALUE));
+    m.add(new ReplicationMessage.ForwardAck(3, 4, 9)); // a gap report: 5 to 9 missing
+    m.add(new ReplicationMessage.ForwardProbe(3, 9));
+    m.add(new ReplicationMessage.ForwardProbe(Long.MIN_VALUE, Long.MAX_VALUE));
+    m.add(new ReplicationMessage.TransferProbe(2, 0));
+    m.add(new ReplicationMessage.TransferProbe(2, Integer.MAX_VALUE));
     m.add(new ReplicationMessage.ForwardReject(3, new View(4, S2, S1), "stale view 3 < 4"));
     m.add(new ReplicationMessage.ForwardReject(3, null, null));
     m.add(new ReplicationMessage.ForwardReject(3, View.INITIAL, ""));
@@ -251,6 +256,8 @@ final class Samples {
     m.add(new ReplicationMessage.StateTransferAck(2, 0));
     m.add(new ReplicationMessage.StateTransferAck(2, 41));
     m.add(new ReplicationMessage.StateTransferAck(Long.MIN_VALUE, Integer.MAX_VALUE));
+    m.add(new ReplicationMessage.StateTransferAck(2, -1, 1)); // nothing installed, 0 to 1 missing
+    m.add(new ReplicationMessage.StateTransferAck(2, 3, 0)); // a gap bound below the ack: no gap
     return m;
   }
 

@@ -105,6 +105,33 @@ class WireCodecBadInputTest {
   }
 
   @Test
+  void when_aStateTransferAckHasANegativeChunkWithoutAGapOrANegativeGap_then_itIsRefused() {
+    Envelope noGap =
+        envelope()
+            .setStateTransferAck(
+                dev.pbkv.net.proto.StateTransferAck.newBuilder().setViewNum(3).setChunkIndex(-1))
+            .build();
+    assertThat(refused(noGap.toByteArray()))
+        .contains("state_transfer_ack")
+        .contains("-1 only in a gap report");
+    Envelope negativeGap =
+        envelope()
+            .setStateTransferAck(
+                dev.pbkv.net.proto.StateTransferAck.newBuilder()
+                    .setViewNum(3)
+                    .setChunkIndex(0)
+                    .setGapUpTo(-2))
+            .build();
+    assertThat(refused(negativeGap.toByteArray())).contains("gap_up_to");
+    Envelope probe =
+        envelope()
+            .setTransferProbe(
+                dev.pbkv.net.proto.TransferProbe.newBuilder().setViewNum(3).setUpToChunk(-1))
+            .build();
+    assertThat(refused(probe.toByteArray())).contains("transfer_probe");
+  }
+
+  @Test
   void when_bytesAreNotProtobuf_then_theyAreMalformed() {
     assertThat(refused(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff})).contains("malformed");
     assertThat(refused(new byte[] {0x00})).contains("malformed"); // field number 0
@@ -223,7 +250,8 @@ class WireCodecBadInputTest {
                         dev.pbkv.net.proto.StateTransferAck.newBuilder()
                             .setViewNum(1)
                             .setChunkIndex(-5))))
-        .isEqualTo("invalid state_transfer_ack message: chunk indexes start at 0, got -5");
+        .isEqualTo(
+            "invalid state_transfer_ack message: chunk indexes start at 0 (-1 only in a gap report), got -5");
   }
 
   @Test

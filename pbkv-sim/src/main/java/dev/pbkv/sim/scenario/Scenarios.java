@@ -27,6 +27,7 @@ public final class Scenarios {
         new ProgressNoBackup(),
         new ProgressClientsCutFromPrimary(),
         new SlowLinkTransfer(),
+        new SlowLinkForwards(),
         new BigAppendSessions(),
         new SizeLimitsScenario(),
         new RestartSameBootId(),

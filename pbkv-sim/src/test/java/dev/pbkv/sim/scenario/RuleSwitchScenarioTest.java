@@ -41,6 +41,8 @@ class RuleSwitchScenarioTest {
         "progress-no-backup                | NON_PRIMARY_SERVES       | no request completes",
         "slow-link-transfer                | SERVE_DURING_TRANSFER    | the read sent during the transfer was held",
         "slow-link-transfer                | TRANSFER_SKIPS_LATER_CHUNKS | B holds all the data",
+        "slow-link-transfer                | RETRY_RESENDS_EVERYTHING | the link carries the store about once",
+        "slow-link-forwards                | RETRY_RESENDS_EVERYTHING | the puts keep at least 80 %",
         "big-append-sessions               | AMO_TABLE_WHOLE          | the at-most-once table holds at most 1 KiB per session, not the values",
         "big-append-sessions               | AMO_TABLE_WHOLE          | no chunk carries more than the chunk size plus one entry (1.3 MiB)",
         "size-limits                       | IGNORE_SIZE_LIMITS       | A refuses the value over the limit with an error naming it",
