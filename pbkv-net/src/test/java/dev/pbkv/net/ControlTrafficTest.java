@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -174,7 +173,8 @@ class ControlTrafficTest {
     open.add(primary);
     NetRuntime probe = NetRuntime.client();
     open.add(probe);
-    Status first = awaitStatus(probe, vs, s -> s.acked() && s.view().isPrimary(primary.address()));
+    Status first =
+        AwaitStatus.until(probe, vs, s -> s.acked() && s.view().isPrimary(primary.address()));
 
     Address backupAddress = Address.of("127.0.0.1:" + link.port());
     NetRuntime backup =
@@ -184,7 +184,7 @@ class ControlTrafficTest {
             a -> new PbServer(a, vs, 2, ServerConfig.defaults()));
     open.add(backup);
     link.target(new InetSocketAddress("127.0.0.1", backup.port()));
-    Status joined = awaitStatus(probe, vs, s -> backupAddress.equals(s.view().backup()));
+    Status joined = AwaitStatus.until(probe, vs, s -> backupAddress.equals(s.view().backup()));
     long viewWithBackup = joined.view().viewNum();
     assertThat(viewWithBackup).isEqualTo(first.view().viewNum() + 1);
 
@@ -203,22 +203,5 @@ class ControlTrafficTest {
         "the link carried %,d bytes in those 3 s; the view stayed %d%n",
         link.forwardBytes() - crossedAtStart, viewWithBackup);
     assertThat(link.forwardBytes() - crossedAtStart).isGreaterThan(1_000_000); // it was busy
-  }
-
-  private static Status awaitStatus(NetRuntime probe, Address vs, Predicate<Status> condition)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline) {
-      try {
-        Status s = ViewServiceProbe.status(probe, vs, Duration.ofSeconds(5));
-        if (condition.test(s)) {
-          return s;
-        }
-      } catch (PbkvException e) {
-        // not answering yet
-      }
-      Thread.sleep(20);
-    }
-    throw new AssertionError("not reached within 60 s");
   }
 }

@@ -17,7 +17,6 @@ import dev.pbkv.server.PbServer;
 import dev.pbkv.server.ReplicationMessage.StateTransfer;
 import dev.pbkv.server.ServerConfig;
 import dev.pbkv.view.ViewServer;
-import dev.pbkv.view.ViewServiceMessage.Status;
 import io.netty.util.internal.PlatformDependent;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
@@ -28,7 +27,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -104,7 +102,7 @@ class SizeLimitsTcpTest {
     NetRuntime primary = startServer(vs, 1, s -> s);
     NetRuntime probe = NetRuntime.client();
     open.add(probe);
-    awaitStatus(probe, vs, s -> s.acked() && s.view().isPrimary(primary.address()));
+    AwaitStatus.until(probe, vs, s -> s.acked() && s.view().isPrimary(primary.address()));
     String over = "v".repeat(SizeLimits.DEFAULT_MAX_VALUE_BYTES + 1);
 
     try (PbkvClient c = PbkvClient.connect(PbkvClient.Options.of(vs.name()))) {
@@ -146,7 +144,7 @@ class SizeLimitsTcpTest {
     NetRuntime primary = startServer(vs, 1, s -> s);
     NetRuntime probe = NetRuntime.client();
     open.add(probe);
-    awaitStatus(probe, vs, s -> s.acked() && s.view().isPrimary(primary.address()));
+    AwaitStatus.until(probe, vs, s -> s.acked() && s.view().isPrimary(primary.address()));
     int sessions = 70;
     long before = directBytes();
     AtomicLong peak = new AtomicLong(before);
@@ -201,7 +199,7 @@ class SizeLimitsTcpTest {
               return m;
             });
     long start = System.nanoTime();
-    awaitStatus(probe, vs, s -> s.acked() && backup.address().equals(s.view().backup()));
+    AwaitStatus.until(probe, vs, s -> s.acked() && backup.address().equals(s.view().backup()));
     double seconds = (System.nanoTime() - start) / 1e9;
     Measured b = backups.get(0);
     long frame = b.largestChunkFrame.get();
@@ -214,22 +212,5 @@ class SizeLimitsTcpTest {
         .as("the chunk size (1 MiB) plus one entry, far below the 64 MiB frame limit")
         .isLessThan(2L * MIB + 64 * 1024);
     assertThat(b.server.amoTableBytes()).as("70 digests, not 70 values").isLessThan(70L * 1024);
-  }
-
-  private static Status awaitStatus(NetRuntime probe, Address vs, Predicate<Status> condition)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline) {
-      try {
-        Status s = ViewServiceProbe.status(probe, vs, Duration.ofSeconds(5));
-        if (condition.test(s)) {
-          return s;
-        }
-      } catch (PbkvException e) {
-        // not answering yet
-      }
-      Thread.sleep(20);
-    }
-    throw new AssertionError("not reached within 60 s");
   }
 }

@@ -15,7 +15,6 @@ import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -29,6 +28,8 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class SlowLinkTcpTest {
+  private static final Duration LIMIT = Duration.ofSeconds(120);
+
   private static final Address ANY_PORT = Address.of("127.0.0.1:0");
   private static final long LINK = 2_000_000;
   private static final long CAP = 2L << 20;
@@ -65,7 +66,7 @@ class SlowLinkTcpTest {
     open.add(primary);
     NetRuntime probe = NetRuntime.client();
     open.add(probe);
-    await(probe, vs, s -> s.acked() && s.view().isPrimary(primary.address()));
+    AwaitStatus.until(probe, vs, LIMIT, s -> s.acked() && s.view().isPrimary(primary.address()));
     ThrottlingProxy link =
         ThrottlingProxy.start(
             null, ThrottlingProxy.Link.of(LINK), ThrottlingProxy.Link.unlimited());
@@ -83,23 +84,6 @@ class SlowLinkTcpTest {
     return new Cluster(vs, probe, primary, backup, link);
   }
 
-  private static Status await(NetRuntime probe, Address vs, Predicate<Status> condition)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (System.nanoTime() < deadline) {
-      try {
-        Status s = ViewServiceProbe.status(probe, vs, Duration.ofSeconds(5));
-        if (condition.test(s)) {
-          return s;
-        }
-      } catch (PbkvException e) {
-        // not answering yet
-      }
-      Thread.sleep(20);
-    }
-    throw new AssertionError("not reached within 120 s");
-  }
-
   private static boolean backupAcked(Cluster c, Status s) {
     return s.acked() && c.backup().address().equals(s.view().backup());
   }
@@ -109,7 +93,7 @@ class SlowLinkTcpTest {
       throws Exception {
     Cluster c = start(150_000); // ~4 MB: two seconds of the link at best
 
-    await(c.probe(), c.vs(), s -> backupAcked(c, s));
+    AwaitStatus.until(c.probe(), c.vs(), LIMIT, s -> backupAcked(c, s));
     int keys =
         c.backup().invoke(c.backup().address(), PbServer.class, (s, fx) -> s.storeSize()).get();
 
@@ -129,7 +113,7 @@ class SlowLinkTcpTest {
   void when_forwardsFillASlowLink_then_putsKeepSucceeding_andOneSucceedsRightAfter()
       throws Exception {
     Cluster c = start(0);
-    await(c.probe(), c.vs(), s -> backupAcked(c, s));
+    AwaitStatus.until(c.probe(), c.vs(), LIMIT, s -> backupAcked(c, s));
     String value = "v".repeat(20_000);
     AtomicInteger ok = new AtomicInteger();
     AtomicInteger failed = new AtomicInteger();
