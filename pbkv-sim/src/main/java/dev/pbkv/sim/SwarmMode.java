@@ -67,9 +67,10 @@ public enum SwarmMode {
    * Bytes cost time (issue 13): some directions between servers get a bandwidth of 50 to 550 KB/s
    * and a buffer of 64 KiB to 1 MiB (asymmetric: the other direction may stay fast), puts carry
    * values of 256 B to 8 KiB, and state transfers go in chunks of 4–64 KiB, windows of 1–3, all
-   * drawn from the mode's own stream. Besides safety and liveness, a run checks that no limited
-   * link carried more than a fifth of its bytes (and 128 KiB) as copies of messages it still held
-   * or had delivered: the retries probe and back off instead of re-sending (docs/design.md §4.1).
+   * drawn from the mode's own stream. Besides safety and liveness, a run checks that no retry sent
+   * a forwarded entry or a chunk over a limited link again while the link still carried it or the
+   * backup had acknowledged it: the retries probe and back off instead of re-sending
+   * (docs/design.md §4.1, §4.2).
    */
   PRESSURE(
       "slow and asymmetric links between servers, large values",

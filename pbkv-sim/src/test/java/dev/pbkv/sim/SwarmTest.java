@@ -55,7 +55,12 @@ class SwarmTest {
      * {@link ViewServiceChecks}: a view-service replica wrote over another's view: two views with
      * one number, or the stored view went back to an older number.
      */
-    VIEW_OVERWRITTEN("names two different views", "the view store went back");
+    VIEW_OVERWRITTEN("names two different views", "the view store went back"),
+    /**
+     * {@code pressure} mode: a retry re-sent over a limited link a forward entry or chunk that the
+     * link still carried or the backup had acknowledged (RandomRun's LinkDuplicates check).
+     */
+    RETRY_RESENT_HELD("retries re-sent");
 
     final List<String> markers;
 
@@ -93,7 +98,8 @@ class SwarmTest {
           Map.entry(
               RuleSwitch.JUDGE_LIVENESS_RIGHT_AFTER_RESTART, Anomaly.REMOVED_BEFORE_DEAD_INTERVAL),
           // caught by SwarmMode.REPLICAS, where two view-service replicas may lead at once
-          Map.entry(RuleSwitch.WRITE_VIEW_WITHOUT_VERSION_CHECK, Anomaly.VIEW_OVERWRITTEN));
+          Map.entry(RuleSwitch.WRITE_VIEW_WITHOUT_VERSION_CHECK, Anomaly.VIEW_OVERWRITTEN),
+          Map.entry(RuleSwitch.RETRY_RESENDS_EVERYTHING, Anomaly.RETRY_RESENT_HELD));
 
   /**
    * Switches only large values show: the swarm's values are a few bytes, so the scenarios {@code
