@@ -346,9 +346,14 @@ class LargeValueIT {
     }
 
     @Override
-    public void close() throws InterruptedException {
-      stop();
-      client.close();
+    public void close() {
+      try {
+        stop();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        client.close();
+      }
     }
   }
 
@@ -409,9 +414,14 @@ class LargeValueIT {
     }
 
     @Override
-    public void close() throws InterruptedException {
-      stop();
-      client.close();
+    public void close() {
+      try {
+        stop();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        client.close();
+      }
     }
   }
 }
