@@ -3,7 +3,9 @@
 #
 #   bench_init NAME                 jar, a work folder, the cleanup trap ($work, $jar)
 #   bench_certs                     `pbkv certs` for 127.0.0.1 and a client "bench" ($certs)
-#   start_pbkv C TLS [ARGS...]      view service + two servers; ARGS go to every process
+#   start_pbkv C TLS [ARGS...]      view service + two servers; ARGS go to every process, the
+#                                   arrays $server_args and $server_jvm_args (JVM flags) to the
+#                                   servers only ($port_of_pid: each server's port)
 #   start_redis C TLS               primary + replica (no persistence; TLS replication with TLS=1)
 #   wait_ready C...                 until each cluster has a primary and a backup (30 s, else exit 1)
 #   bench_run C SESSIONS [CLIENT]   prints "ops/s p50_ms cpu_us_per_op" (load generator + servers)
@@ -12,8 +14,10 @@
 # settings come from $seconds, $warmup, $mix (set by the script).
 # shellcheck shell=bash
 
-declare -A kind_of addr_of pids_of tls_of metrics_of
+declare -A kind_of addr_of pids_of tls_of metrics_of port_of_pid
 pids=()
+server_args=()
+server_jvm_args=()
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
@@ -78,8 +82,11 @@ start_pbkv() { # C TLS [ARGS...]: ARGS may contain METRICS, replaced by --metric
         $(pbkv_tls_args "$c" viewservice) ${args[@]+"${args[@]}"} >"$work/$c-vs.log" 2>&1 &
     else
       s=$(free_port)
-      java -jar "$jar" server --listen "127.0.0.1:$s" --viewserver "127.0.0.1:$vs" --log-level warn \
-        $(pbkv_tls_args "$c" server) ${args[@]+"${args[@]}"} >"$work/$c-$s.log" 2>&1 &
+      java ${server_jvm_args[@]+"${server_jvm_args[@]}"} -jar "$jar" server --listen "127.0.0.1:$s" \
+        --viewserver "127.0.0.1:$vs" --log-level warn \
+        $(pbkv_tls_args "$c" server) ${args[@]+"${args[@]}"} ${server_args[@]+"${server_args[@]}"} \
+        >"$work/$c-$s.log" 2>&1 &
+      port_of_pid[$!]="$s"
     fi
     pids+=($!); pids_of[$c]="${pids_of[$c]:+${pids_of[$c]},}$!"
   done

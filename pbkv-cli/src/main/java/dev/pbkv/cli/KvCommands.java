@@ -56,10 +56,15 @@ final class KvCommands {
     @Spec picocli.CommandLine.Model.CommandSpec spec;
     @Mixin ClientOptions client;
 
-    /** Set by the shell: the connection every command of a session uses, and its timeout. */
+    /**
+     * Set by the shell: the connection every command of a session uses, its timeout and its size
+     * limits (the session's flags; a line's own connection flags are not used).
+     */
     PbkvClient shared;
 
     long sharedTimeoutMillis;
+
+    dev.pbkv.kv.SizeLimits sharedLimits;
 
     @Option(names = "--json", description = "print one JSON object (docs/json.md)")
     boolean json;
@@ -75,7 +80,8 @@ final class KvCommands {
     @Override
     public Integer call() {
       Command command = command();
-      SizeLimitFlags.require(client.limits(), command); // before any connection: exit 2
+      // before any connection: exit 2; in the shell, the session's limits (its client's)
+      SizeLimitFlags.require(shared != null ? sharedLimits : client.limits(), command);
       if (shared != null) {
         return run(shared, command);
       }

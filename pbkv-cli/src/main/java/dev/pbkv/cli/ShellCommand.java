@@ -40,7 +40,8 @@ import picocli.CommandLine.Spec;
       "one-line errors on standard error. Lines are split as a POSIX shell does: 'single',",
       "\"double\" and $'\\xHH' quotes, \\ escapes, # comments; '' is an empty value.",
       "  get KEY | put KEY VALUE | append KEY VALUE | delete KEY | cas KEY EXPECTED UPDATE",
-      "  (their flags too: get --raw, put --value-file FILE, cas --create, …)",
+      "  (their flags too: get --raw, put --value-file FILE, cas --create, …; the connection's",
+      "  flags, such as --timeout and --max-value-bytes, are the session's: give them to shell)",
       "  history (this session's commands), !N or !! (run one again), help [COMMAND], quit",
       "The exit status is the worst line's: 0 if all succeeded, else the highest exit code."
     },
@@ -229,6 +230,7 @@ final class ShellCommand implements Callable<Integer> {
                 if (k instanceof KvCommands.One one) {
                   one.shared = c;
                   one.sharedTimeoutMillis = client.timeoutMillis;
+                  one.sharedLimits = client.limits();
                 }
                 return k;
               }
