@@ -37,7 +37,7 @@ final class KvCommands {
   private KvCommands() {}
 
   /** The largest value read from a file or standard input. */
-  static final int MAX_VALUE_BYTES = 16 << 20;
+  static final int MAX_VALUE_BYTES = (int) SizeLimitFlags.MAX_LIMIT_BYTES;
 
   /** Where {@code --raw} writes (the process's standard output). */
   static OutputStream rawOut = System.out;
@@ -155,7 +155,7 @@ final class KvCommands {
           long size = Files.size(file);
           if (size > MAX_VALUE_BYTES) {
             throw new UserError(
-                "--value-file " + file + " has " + size + " bytes; the limit is 16 MiB");
+                "--value-file " + file + " has " + size + " bytes; no value can pass 32 MiB");
           }
           return ByteStrings.of(Files.readAllBytes(file));
         } catch (NoSuchFileException e) {
@@ -188,7 +188,8 @@ final class KvCommands {
         while ((n = stdin.read(buf)) > 0) {
           out.write(buf, 0, n);
           if (out.size() > MAX_VALUE_BYTES) {
-            throw new UserError("the value on standard input is over 16 MiB, the limit");
+            throw new UserError(
+                "the value on standard input is over 32 MiB: no value can pass that");
           }
         }
         return ByteStrings.of(out.toByteArray());
@@ -302,7 +303,7 @@ final class KvCommands {
       mixinStandardHelpOptions = true,
       description = {
         "Sets KEY to VALUE and prints OK. VALUE - reads the value from standard input; with",
-        "--value-file FILE, give KEY only. Values are bytes, up to 16 MiB from a file or stdin."
+        "--value-file FILE, give KEY only. Values are bytes, up to 32 MiB from a file or stdin."
       },
       footer = {
         "",

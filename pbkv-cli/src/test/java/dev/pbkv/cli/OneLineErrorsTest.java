@@ -29,6 +29,8 @@ class OneLineErrorsTest {
     Files.write(dir.resolve("garbage.bin"), garbage);
     Files.createDirectory(dir.resolve("a-folder"));
     Files.write(dir.resolve("two-mib.bin"), new byte[2 << 20]);
+    Files.write(dir.resolve("twenty-mib.bin"), new byte[20 << 20]);
+    Files.write(dir.resolve("over-32-mib.bin"), new byte[(32 << 20) + 1]);
   }
 
   private static MainTest.Run run(String args) {
@@ -72,6 +74,8 @@ class OneLineErrorsTest {
         "put k | pbkv put: give VALUE (or - to read it from standard input, or --value-file FILE)",
         "put k v --value-file {dir}/garbage.bin | pbkv put: give VALUE or --value-file, not both",
         "put k --value-file {dir}/two-mib.bin --viewserver nohost.invalid:7000 | pbkv put: value of 2,097,152 bytes is over the limit of 1,048,576 bytes (--max-value-bytes)",
+        "put k --value-file {dir}/twenty-mib.bin --max-value-bytes 16MiB --viewserver nohost.invalid:7000 | pbkv put: value of 20,971,520 bytes is over the limit of 16,777,216 bytes (--max-value-bytes)",
+        "put k --value-file {dir}/over-32-mib.bin --max-value-bytes 32MiB | pbkv put: --value-file {dir}/over-32-mib.bin has 33554433 bytes; no value can pass 32 MiB",
         "append k --value-file {dir}/garbage.bin --max-value-bytes 100 | pbkv append: value of 300 bytes is over the limit of 100 bytes (--max-value-bytes)",
         "get k --max-key-bytes 0 | pbkv get: Invalid value for option '--max-key-bytes': '0' is not a positive size in range (see 'pbkv get --help')",
         "get k --max-key-bytes 33MiB | pbkv get: --max-key-bytes must be 1 byte to 32 MiB (half the frame limit), got 34603008 bytes",
