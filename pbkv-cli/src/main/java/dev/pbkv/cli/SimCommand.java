@@ -40,6 +40,11 @@ import picocli.CommandLine.Spec;
       "           one of the lecture's stuck cases passes (counted as stuck, safely)",
       "  viewservice  the view service crashes, at any moment or right after it makes a view,",
       "           and restarts from its store 50 ms to 1 s later",
+      "  replicas three view-service replicas share one store under an election: the leader",
+      "           crashes, pauses past its session, or is replaced without being told at once",
+      "  pressure slow and asymmetric links between servers (50-550 KB/s, small buffers), values",
+      "           of 256 B-8 KiB, small chunks; a retry must not re-send what the link still",
+      "           carries or the backup acknowledged",
       "Exit code 1 if any run fails."
     },
     footer = {
@@ -48,7 +53,8 @@ import picocli.CommandLine.Spec;
       "           pbkv sim --seeds 1..1000",
       "           pbkv sim --seeds 1..1000 --break SERVE_READS_LOCALLY",
       "           pbkv sim --seeds 1..300 --mode chunks --break TRANSFER_SKIPS_LATER_CHUNKS",
-      "           pbkv sim --seeds 1..100 --mode viewservice --break ANNOUNCE_BEFORE_DURABLE"
+      "           pbkv sim --seeds 1..100 --mode viewservice --break ANNOUNCE_BEFORE_DURABLE",
+      "           pbkv sim --seeds 1..100 --mode pressure --break RETRY_RESENDS_EVERYTHING"
     })
 final class SimCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -132,8 +138,8 @@ final class SimCommand implements Callable<Integer> {
       names = "--mode",
       paramLabel = "MODE",
       description =
-          "default, chunks, expiry, overlap or viewservice (see above; default:"
-              + " ${DEFAULT-VALUE})")
+          "default, chunks, expiry, overlap, viewservice, replicas or pressure (see above;"
+              + " default: ${DEFAULT-VALUE})")
   String mode = "default";
 
   @Option(
