@@ -3,18 +3,20 @@
 #
 #   bench_init NAME                 jar, a work folder, the cleanup trap ($work, $jar)
 #   bench_certs                     `pbkv certs` for 127.0.0.1 and a client "bench" ($certs)
-#   start_pbkv C TLS [ARGS...]      view service + two servers; ARGS go to every process, the
+#   start_pbkv C TLS [ARGS...]      view service + two servers (of the jar ${jar_of[C]}, else
+#                                   $jar); ARGS go to every process, the
 #                                   arrays $server_args and $server_jvm_args (JVM flags) to the
 #                                   servers only ($port_of_pid: each server's port)
 #   start_redis C TLS               primary + replica (no persistence; TLS replication with TLS=1)
 #   wait_ready C...                 until each cluster has a primary and a backup (30 s, else exit 1)
-#   bench_run C SESSIONS [CLIENT]   prints "ops/s p50_ms cpu_us_per_op" (load generator + servers)
+#   bench_run C SESSIONS [CLIENT]   prints "ops/s p50_ms cpu_us_per_op" (load generator + servers;
+#                                   a pbkv cluster's load generator is of its own jar)
 #
 # A cluster C is a name; its kind, address, pids and TLS flag live in the arrays below. Bench
 # settings come from $seconds, $warmup, $mix (set by the script).
 # shellcheck shell=bash
 
-declare -A kind_of addr_of pids_of tls_of metrics_of port_of_pid
+declare -A kind_of addr_of pids_of tls_of metrics_of port_of_pid jar_of
 pids=()
 server_args=()
 server_jvm_args=()
@@ -61,6 +63,7 @@ pbkv_tls_args() { # C ROLE
 
 start_pbkv() { # C TLS [ARGS...]: ARGS may contain METRICS, replaced by --metrics-listen on a free port
   local c="$1" tls="$2"; shift 2
+  local jar="${jar_of[$c]:-$jar}"
   kind_of[$c]=pbkv; tls_of[$c]="$tls"
   [ "$tls" = 1 ] && bench_certs
   local vs s p args a
@@ -123,7 +126,7 @@ ready() { # C
     redis-cli -p "${addr_of[$c]#*:}" ${cli[@]+"${cli[@]}"} info replication 2>/dev/null | grep -q "connected_slaves:1"
   else
     # shellcheck disable=SC2046
-    java -jar "$jar" status --viewserver "${addr_of[$c]}" --log-level error $(pbkv_tls_args "$c" client) 2>/dev/null \
+    java -jar "${jar_of[$c]:-$jar}" status --viewserver "${addr_of[$c]}" --log-level error $(pbkv_tls_args "$c" client) 2>/dev/null \
       | grep -q "backup 127.0.0.1"
   fi
 }
@@ -151,7 +154,7 @@ bench_run() { # C SESSIONS [CLIENT] -> "ops/s p50_ms cpu_us_per_op"
   local out
   # shellcheck disable=SC2046
   if [ "${kind_of[$c]}" = pbkv ]; then
-    out=$(java -jar "$jar" bench --viewserver "${addr_of[$c]}" --client "$client" "${args[@]}" $(pbkv_tls_args "$c" client))
+    out=$(java -jar "${jar_of[$c]:-$jar}" bench --viewserver "${addr_of[$c]}" --client "$client" "${args[@]}" $(pbkv_tls_args "$c" client))
   else
     local scheme=redis tls=()
     if [ "${tls_of[$c]}" = 1 ]; then

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# pbkv against itself: this checkout against an earlier commit REV, the same closed-loop load from
+# each build's own `pbkv bench` (its client library is part of what is measured), alternating
+# A B A B at 1, 8 and 64 sessions on this machine. Prints one table with the ratio this/REV per
+# row and the median ratio per session count: a regression shows as ratios below 1 in every round.
+# Builds REV in a temporary git worktree (Maven, tests skipped); everything it starts, it stops.
+#   Usage: bench/regression.sh REV [SECONDS_PER_RUN] [ROUNDS]
+# Environment: SESSIONS (default "1 8 64"), CLIENT (pooled or direct, default pooled), WARMUP
+# (unmeasured seconds per run, default 10), MIX (default put:50,get:50). Shared code: bench/lib.sh.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+rev="${1:?usage: bench/regression.sh REV [SECONDS_PER_RUN] [ROUNDS]}"
+seconds="${2:-10}"
+rounds="${3:-2}"
+sessions_list="${SESSIONS:-1 8 64}"
+client="${CLIENT:-pooled}"
+warmup="${WARMUP:-10}"
+mix="${MIX:-put:50,get:50}"
+
+old_commit=$(git rev-parse --verify --quiet "$rev^{commit}") \
+  || { echo "bench/regression.sh: '$rev' is not a commit of this repository" >&2; exit 2; }
+bench_init regression.sh
+old_tree="$work/old"
+echo "building $rev (${old_commit:0:7}) in $old_tree …" >&2
+git worktree add --detach -q "$old_tree" "$old_commit"
+cleanup_old() { git worktree remove --force "$old_tree" 2>/dev/null || true; }
+trap 'cleanup_old; bench_cleanup' EXIT INT TERM
+(cd "$old_tree" && ./mvnw -B -ntp -q -pl pbkv-cli -am package -DskipTests -DskipITs >"$work/old-build.log" 2>&1) \
+  || { echo "bench/regression.sh: building $rev failed; the log:" >&2; tail -n 20 "$work/old-build.log" >&2; exit 1; }
+jar_of[old]="$old_tree/pbkv-cli/target/pbkv.jar"
+jar_of[new]="$jar"
+
+start_pbkv old 0
+start_pbkv new 0
+wait_ready old new
+
+echo "warming up both clusters (${warmup}s + 5s each, not measured) …" >&2
+saved_seconds="$seconds"; seconds=5
+bench_run old 64 "$client" >/dev/null; bench_run new 64 "$client" >/dev/null
+seconds="$saved_seconds"
+
+echo "pbkv at $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . ':!bench' || echo ' (with uncommitted changes)') against $rev (${old_commit:0:7}), $mix, 100k keys, 16-byte values, client $client, ${seconds}s per run after ${warmup}s warm-up, $rounds rounds (A B A B); $(nproc) cores, $(date -u +%F)"
+echo "cpu = CPU time per op of the load generator plus the view service, primary and backup"
+printf '%-9s %-6s %12s %12s %7s %9s %9s %9s %9s\n' sessions round this_ops/s old_ops/s ratio this_p50 old_p50 this_cpu old_cpu
+for n in $sessions_list; do
+  ratios=()
+  for r in $(seq "$rounds"); do
+    read -r nt np nc <<<"$(bench_run new "$n" "$client")"
+    read -r ot op oc <<<"$(bench_run old "$n" "$client")"
+    ratio=$(python3 -c "print(f'{$nt/$ot:.2f}')")
+    ratios+=("$ratio")
+    printf '%-9s %-6s %12.0f %12.0f %7s %8sms %8sms %7sus %7sus\n' "$n" "$r" "$nt" "$ot" "$ratio" "$np" "$op" "$nc" "$oc"
+  done
+  read -r med lo hi <<<"$(spread "${ratios[@]}")"
+  echo "$n sessions: throughput ratio this/$rev median $med (min $lo, max $hi)"
+done
