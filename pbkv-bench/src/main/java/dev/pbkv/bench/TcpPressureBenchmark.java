@@ -574,6 +574,8 @@ public final class TcpPressureBenchmark {
       }
       int appended = 0;
       String firstFailure = null;
+      long appendStart;
+      long appendNanos;
       try (PbkvClient client =
           PbkvClient.connect(
               PbkvClient.Options.of(c.vs.name())
@@ -583,6 +585,7 @@ public final class TcpPressureBenchmark {
         phase = "putting the 1 MiB value";
         client.put("big", "b".repeat(APPEND_VALUE_BYTES));
         phase = "appending (70 sessions)";
+        appendStart = System.nanoTime();
         List<CompletableFuture<String>> appends = new ArrayList<>();
         for (int i = 0; i < APPEND_SESSIONS; i++) {
           appends.add(client.appendAsync("big", String.format(Locale.ROOT, "+%02d", i)));
@@ -595,6 +598,7 @@ public final class TcpPressureBenchmark {
             firstFailure = firstFailure != null ? firstFailure : e.getCause().getMessage();
           }
         }
+        appendNanos = System.nanoTime() - appendStart;
       }
       long storeBytes =
           c.primary.invoke(c.primary.address(), PbServer.class, (s, fx) -> s.storeBytes()).get();
@@ -605,10 +609,12 @@ public final class TcpPressureBenchmark {
       phase = "closing";
       System.out.printf(
           Locale.ROOT,
-          "append: %d of %d appends done%s; ",
+          "append: %d of %d appends done in %.2f s%s, the primary dropped %,d sends at its cap; ",
           appended,
           APPEND_SESSIONS,
-          firstFailure == null ? "" : " (first failure: " + firstFailure + ")");
+          appendNanos / 1e9,
+          firstFailure == null ? "" : " (first failure: " + firstFailure + ")",
+          c.primary.sendsDroppedFull());
       report("append", bytesPerSecond, storeBytes, start, done, timeoutSeconds, c, mem);
     }
   }
