@@ -44,6 +44,18 @@ final class ClientOptions {
   long timeoutMillis;
 
   @Option(
+      names = "--retry-cap",
+      paramLabel = "<duration>",
+      converter = DurationConverter.class,
+      defaultValue = "${env:PBKV_RETRY_CAP:-1s}",
+      description =
+          "the longest wait between two retries of an unanswered request: the first waits 100 ms,"
+              + " each next one twice as long up to this, each up to a quarter longer, at random, so that"
+              + " clients do not retry in step; at most 60m, and at or below 100ms the retries"
+              + " keep a fixed 100 ms (default: ${DEFAULT-VALUE}) [PBKV_RETRY_CAP]")
+  long retryCapMillis;
+
+  @Option(
       names = "--outbound-cap",
       paramLabel = "SIZE",
       converter = ByteSizeConverter.class,
@@ -177,14 +189,24 @@ final class ClientOptions {
   PbkvClient connect(int sessions) {
     Logging.setLevel(logLevel);
     ConnectionSecurity security = security(); // bad TLS flags fail first, before any connection
+    PbkvClient.Options options = options(sessions, security); // and bad values
     requireOneReachable(viewServer, Duration.ofMillis(timeoutMillis));
-    return PbkvClient.connect(
-        PbkvClient.Options.of(viewServer)
-            .withSessions(sessions)
-            .withTimeout(Duration.ofMillis(timeoutMillis))
-            .withOutboundCap(outboundCapBytes)
-            .withSecurity(security)
-            .withLimits(limits()));
+    return PbkvClient.connect(options);
+  }
+
+  /**
+   * The client's options from these flags, with {@code sessions} and {@code security}.
+   *
+   * @throws UserError for a value out of range (before any connection)
+   */
+  PbkvClient.Options options(int sessions, ConnectionSecurity security) {
+    return PbkvClient.Options.of(viewServer)
+        .withSessions(sessions)
+        .withTimeout(Duration.ofMillis(timeoutMillis))
+        .withOutboundCap(outboundCapBytes)
+        .withSecurity(security)
+        .withLimits(limits())
+        .withRetryCap(Duration.ofMillis(RetryCapFlag.check(retryCapMillis)));
   }
 
   /** The size limits of {@code --max-key-bytes} and {@code --max-value-bytes}. */

@@ -83,6 +83,19 @@ final class ServerCommand implements Callable<Integer> {
   String sessionExpiry;
 
   @Option(
+      names = "--retry-cap",
+      paramLabel = "<duration>",
+      converter = DurationConverter.class,
+      defaultValue = "${env:PBKV_RETRY_CAP:-1s}",
+      description =
+          "the longest wait between two retries of the forwards to the backup and of a state"
+              + " transfer: they first wait 50 ms and 100 ms, each next retry without progress"
+              + " twice as long up to this, each up to a quarter longer at random; at most 60m, and a retry"
+              + " whose first wait is this or more keeps that fixed wait (default:"
+              + " ${DEFAULT-VALUE}) [PBKV_RETRY_CAP]")
+  long retryCapMillis;
+
+  @Option(
       names = "--max-key-bytes",
       paramLabel = "SIZE",
       converter = ByteSizeConverter.class,
@@ -119,6 +132,7 @@ final class ServerCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     Logging.setLevel(service.logLevel);
+    ServerConfig config = config(); // bad values first, before anything else is looked at
     if (listen == null || listen.isBlank()) {
       throw new UserError("--listen HOST:PORT is required (or set PBKV_LISTEN)");
     }
@@ -153,11 +167,6 @@ final class ServerCommand implements Callable<Integer> {
         throw new UserError("--viewserver " + viewServer + ": unknown host '" + vsHost + "'");
       }
     }
-    ServerConfig config =
-        ServerConfig.defaults()
-            .withPingIntervalMillis(service.pingMillis)
-            .withSessionExpiryMillis(sessionExpiryMillis())
-            .withSizeLimits(SizeLimitFlags.limits(maxKeyBytes, maxValueBytes));
     java.util.Set<Address> viewSenders = new java.util.TreeSet<>();
     if (viewServerId == null || viewServerId.isBlank()) {
       viewSenders.addAll(viewServices);
@@ -200,6 +209,19 @@ final class ServerCommand implements Callable<Integer> {
         bootId,
         viewServices.size() == 1 ? viewServices.get(0) : viewServices);
     return ProcessLife.runUntilStopped(runtime, log, "server " + self, metrics);
+  }
+
+  /**
+   * The server's settings from these flags.
+   *
+   * @throws UserError for a value out of range
+   */
+  ServerConfig config() {
+    return ServerConfig.defaults()
+        .withPingIntervalMillis(service.pingMillis)
+        .withSessionExpiryMillis(sessionExpiryMillis())
+        .withSizeLimits(SizeLimitFlags.limits(maxKeyBytes, maxValueBytes))
+        .withRetryCapMillis(RetryCapFlag.check(retryCapMillis));
   }
 
   private long sessionExpiryMillis() {

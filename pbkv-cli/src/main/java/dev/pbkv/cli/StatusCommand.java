@@ -80,15 +80,11 @@ final class StatusCommand implements Callable<Integer> {
     Logging.setLevel(client.logLevel);
     Duration timeout = Duration.ofMillis(client.timeoutMillis);
     var security = client.security(); // bad TLS flags fail first, before any connection
+    PbkvClient.Options options = client.options(1, security); // and bad values
     PbkvClient c;
     try {
       ClientOptions.requireOneReachable(client.viewServer, timeout);
-      c =
-          PbkvClient.connect(
-              PbkvClient.Options.of(client.viewServer)
-                  .withSessions(1)
-                  .withTimeout(timeout)
-                  .withSecurity(security));
+      c = PbkvClient.connect(options);
     } catch (PbkvException e) {
       j.put("view_service", client.viewServer);
       j.put("reachable", false);

@@ -100,6 +100,23 @@ class HelpTextsTest {
     assertThat(missing).as("environment variables not shown").isEmpty();
   }
 
+  @Test
+  void when_anyOptionsHelpIsShown_then_itsDescriptionFormats() {
+    // picocli formats descriptions: a bare % ("25% longer") prints a WARN and the raw string
+    List<String> broken = new ArrayList<>();
+    for (CommandLine c : all()) {
+      for (OptionSpec o : c.getCommandSpec().options()) {
+        String d = String.join(" ", o.description());
+        try {
+          String.format(java.util.Locale.ROOT, d);
+        } catch (java.util.IllegalFormatException e) {
+          broken.add(c.getCommandSpec().qualifiedName() + " " + o.longestName() + ": " + e);
+        }
+      }
+    }
+    assertThat(broken).as("descriptions with a bare %% (write %%%%)").isEmpty();
+  }
+
   /** The default as written in the annotation, before picocli replaces ${env:…}. */
   private static String rawDefault(OptionSpec o) {
     if (o.userObject() instanceof java.lang.reflect.Field f) {

@@ -82,6 +82,13 @@ class OneLineErrorsTest {
         "server --listen 127.0.0.1:1 --max-value-bytes 64MiB | pbkv server: --max-value-bytes must be 1 byte to 32 MiB (half the frame limit), got 67108864 bytes",
         "put k --value-file {dir}/none | pbkv put: --value-file {dir}/none: no such file",
         "sim --duration 0.1ms | pbkv sim: Invalid value for option '--duration': '0.1ms' is less than 1 ms (see 'pbkv sim --help')",
+        "get k --retry-cap 0s | pbkv get: Invalid value for option '--retry-cap': '0s' is not a positive duration (see 'pbkv get --help')",
+        "get k --retry-cap -1s | pbkv get: Invalid value for option '--retry-cap': '-1s' is not a positive duration (see 'pbkv get --help')",
+        "get k --retry-cap 120m | pbkv get: --retry-cap must be at most 60m, got 7200000 ms",
+        "status --retry-cap 120m | pbkv status: --retry-cap must be at most 60m, got 7200000 ms",
+        "server --retry-cap 0 | pbkv server: Invalid value for option '--retry-cap': '0' is not a duration: expected a number with a unit, e.g. 500ms, 30s, 2m (see 'pbkv server --help')",
+        // no --listen: if the cap were not checked first, this fails at once, not runs a server
+        "server --retry-cap 120m | pbkv server: --retry-cap must be at most 60m, got 7200000 ms",
       })
   void when_inputIsWrong_then_oneExactLine_andExitCode2(String args, String line) {
     MainTest.Run r = run(args);

@@ -31,6 +31,8 @@ import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Objects;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,7 +66,7 @@ public final class DirectClient implements AutoCloseable {
   private final Selector selector;
   private final Map<Address, Connection> connections = new HashMap<>();
   private final Map<Address, Long> unreachableUntil = new HashMap<>();
-  private final SessionTimers timers = new SessionTimers();
+  private final SessionTimers timers; // its delays drawn from the client's own random stream
   private final SessionEffects effects = new SessionEffects();
   private long generation;
   private PbClient session;
@@ -108,11 +110,16 @@ public final class DirectClient implements AutoCloseable {
   }
 
   private DirectClient(
-      String viewService, Duration timeout, Duration retry, dev.pbkv.net.tls.TlsConfig tls) {
+      String viewService,
+      Duration timeout,
+      ClientConfig config,
+      dev.pbkv.net.tls.TlsConfig tls,
+      RandomGenerator jitter) {
     this.viewServices = Addresses.list(viewService);
     this.tls = tls == null ? null : tls.clientContext();
     this.timeout = Objects.requireNonNull(timeout, "timeout");
-    this.config = new ClientConfig(retry.toMillis());
+    this.config = Objects.requireNonNull(config, "config");
+    this.timers = new SessionTimers(jitter);
     byte[] id = new byte[6];
     new SecureRandom().nextBytes(id);
     this.prefix = "d-" + HexFormat.of().formatHex(id) + "-";
@@ -147,7 +154,26 @@ public final class DirectClient implements AutoCloseable {
    */
   public static DirectClient connect(
       String viewService, Duration timeout, dev.pbkv.net.tls.TlsConfig tls) {
-    DirectClient c = new DirectClient(viewService, timeout, Duration.ofMillis(100), tls);
+    return connect(
+        viewService,
+        timeout,
+        tls,
+        ClientConfig.defaults(),
+        new SplittableRandom(new SecureRandom().nextLong()));
+  }
+
+  /**
+   * {@link #connect(String, Duration, dev.pbkv.net.tls.TlsConfig)} with the session's {@code
+   * config} (retry interval and back-off cap), and the retry timers' jitter drawn from {@code
+   * jitter} (tests give a seeded one; used only by the calling thread).
+   */
+  static DirectClient connect(
+      String viewService,
+      Duration timeout,
+      dev.pbkv.net.tls.TlsConfig tls,
+      ClientConfig config,
+      RandomGenerator jitter) {
+    DirectClient c = new DirectClient(viewService, timeout, config, tls, jitter);
     boolean reached = false;
     for (Address a : c.viewServices) {
       reached |= c.connection(a) != null;
@@ -450,7 +476,7 @@ public final class DirectClient implements AutoCloseable {
 
     @Override
     public void setTimer(Timer timer, long minMillis, long maxMillis) {
-      timers.add(System.nanoTime(), timer, minMillis);
+      timers.add(System.nanoTime(), timer, minMillis, maxMillis); // the back-off's jitter
     }
   }
 

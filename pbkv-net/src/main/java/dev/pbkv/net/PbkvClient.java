@@ -15,9 +15,11 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Objects;
+import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.random.RandomGenerator;
 
 /**
  * The Java client of a pbkv cluster. Thread-safe: many threads may call it at once; each operation
@@ -41,7 +43,10 @@ public final class PbkvClient implements AutoCloseable {
    *     (default 5 s). Keep it far below the servers' session expiry (10 minutes by default): the
    *     at-most-once guarantee holds only for retries that arrive within the expiry (see {@code
    *     ServerConfig.sessionExpiryMillis})
-   * @param retry re-send an unanswered request after this long (default 100 ms)
+   * @param retry re-send an unanswered request after this long (default 100 ms); each further retry
+   *     of the same request waits twice as long, up to {@code retryCap}, and fires at a random
+   *     point between that wait and 1.25 times it (the jitter keeps sessions that retry at the same
+   *     back-off from retrying in step; docs/design.md §5)
    * @param outboundCapBytes the most bytes of operations the client holds (waiting for a session or
    *     in flight: their keys and values), and the most bytes waiting to go out on one connection
    *     (default {@value #DEFAULT_OUTBOUND_CAP_BYTES}, 64 MiB). An operation that would pass it
@@ -51,6 +56,9 @@ public final class PbkvClient implements AutoCloseable {
    * @param limits the largest key and value the client sends (default 64 KiB and 1 MiB, {@link
    *     SizeLimits#DEFAULTS}, the servers' defaults): an operation over a limit fails at once with
    *     {@link PbkvException}, not sent. Set it to the servers' limits (docs/design.md §10)
+   * @param retryCap the longest wait between two retries of a request (default 1 s, {@link
+   *     #DEFAULT_RETRY_CAP}); at or below {@code retry} the retries keep a fixed interval of {@code
+   *     retry}, without jitter
    */
   public record Options(
       String viewService,
@@ -59,9 +67,14 @@ public final class PbkvClient implements AutoCloseable {
       Duration retry,
       long outboundCapBytes,
       dev.pbkv.net.tls.ConnectionSecurity security,
-      SizeLimits limits) {
+      SizeLimits limits,
+      Duration retryCap) {
     /** The default {@link #outboundCapBytes}: 64 MiB. */
     public static final long DEFAULT_OUTBOUND_CAP_BYTES = 64L << 20;
+
+    /** The default {@link #retryCap}: 1 s ({@link ClientConfig#DEFAULT_RETRY_CAP_MILLIS}). */
+    public static final Duration DEFAULT_RETRY_CAP =
+        Duration.ofMillis(ClientConfig.DEFAULT_RETRY_CAP_MILLIS);
 
     public Options {
       Objects.requireNonNull(viewService, "viewService");
@@ -76,6 +89,29 @@ public final class PbkvClient implements AutoCloseable {
             "outboundCapBytes must be >= 1, got " + outboundCapBytes);
       }
       Objects.requireNonNull(limits, "limits");
+      if (retryCap.toMillis() < 1) {
+        throw new IllegalArgumentException("retryCap must be at least 1 ms, got " + retryCap);
+      }
+    }
+
+    /** These options with the default retry cap (1 s). */
+    public Options(
+        String viewService,
+        int sessions,
+        Duration timeout,
+        Duration retry,
+        long outboundCapBytes,
+        dev.pbkv.net.tls.ConnectionSecurity security,
+        SizeLimits limits) {
+      this(
+          viewService,
+          sessions,
+          timeout,
+          retry,
+          outboundCapBytes,
+          security,
+          limits,
+          DEFAULT_RETRY_CAP);
     }
 
     public Options(
@@ -97,25 +133,43 @@ public final class PbkvClient implements AutoCloseable {
     }
 
     public Options withSessions(int n) {
-      return new Options(viewService, n, timeout, retry, outboundCapBytes, security, limits);
+      return new Options(
+          viewService, n, timeout, retry, outboundCapBytes, security, limits, retryCap);
     }
 
     public Options withTimeout(Duration t) {
-      return new Options(viewService, sessions, t, retry, outboundCapBytes, security, limits);
+      return new Options(
+          viewService, sessions, t, retry, outboundCapBytes, security, limits, retryCap);
     }
 
     public Options withOutboundCap(long bytes) {
-      return new Options(viewService, sessions, timeout, retry, bytes, security, limits);
+      return new Options(viewService, sessions, timeout, retry, bytes, security, limits, retryCap);
     }
 
     /** These options over TLS ({@code s}), or plain TCP when null. */
     public Options withSecurity(dev.pbkv.net.tls.ConnectionSecurity s) {
-      return new Options(viewService, sessions, timeout, retry, outboundCapBytes, s, limits);
+      return new Options(
+          viewService, sessions, timeout, retry, outboundCapBytes, s, limits, retryCap);
     }
 
     /** These options with other size limits on keys and values. */
     public Options withLimits(SizeLimits l) {
-      return new Options(viewService, sessions, timeout, retry, outboundCapBytes, security, l);
+      return new Options(
+          viewService, sessions, timeout, retry, outboundCapBytes, security, l, retryCap);
+    }
+
+    /**
+     * These options with the retries' back-off capped at {@code cap} (at or below {@code retry}: a
+     * fixed interval, without jitter).
+     */
+    public Options withRetryCap(Duration cap) {
+      return new Options(
+          viewService, sessions, timeout, retry, outboundCapBytes, security, limits, cap);
+    }
+
+    /** The settings of each session: {@code retry}, backing off up to {@code retryCap}. */
+    ClientConfig clientConfig() {
+      return new ClientConfig(retry.toMillis(), retryCap.toMillis(), java.util.Set.of());
     }
   }
 
@@ -131,11 +185,10 @@ public final class PbkvClient implements AutoCloseable {
     Command command;
     long commandBytes;
     long deadlineNanos;
-    private final SessionTimers timers = new SessionTimers();
+    private final SessionTimers timers = new SessionTimers(jitter);
 
     Session(Address address) {
-      this.client =
-          new PbClient(address, viewServices, new ClientConfig(options.retry().toMillis()));
+      this.client = new PbClient(address, viewServices, options.clientConfig());
     }
 
     /** The runtime's effects, with this session's timers kept by the session. */
@@ -148,7 +201,7 @@ public final class PbkvClient implements AutoCloseable {
 
         @Override
         public void setTimer(Timer timer, long minMillis, long maxMillis) {
-          timers.add(System.nanoTime(), timer, minMillis);
+          timers.add(System.nanoTime(), timer, minMillis, maxMillis); // the back-off's jitter
         }
       };
     }
@@ -209,9 +262,11 @@ public final class PbkvClient implements AutoCloseable {
   private final ArrayDeque<Waiting> waiting = new ArrayDeque<>(); // event loop only
   private final java.util.Set<Session> busy = new java.util.LinkedHashSet<>(); // event loop only
   private long outstandingBytes; // event loop only: keys and values of waiting and busy ops
+  private final RandomGenerator jitter; // event loop only: every session's retry jitter
 
-  private PbkvClient(Options options) {
+  private PbkvClient(Options options, RandomGenerator jitter) {
     this.options = options;
+    this.jitter = Objects.requireNonNull(jitter, "jitter");
     this.viewServices = Addresses.list(options.viewService());
     this.viewService = viewServices.get(0);
     this.runtime = NetRuntime.client(options.outboundCapBytes(), options.security());
@@ -230,7 +285,15 @@ public final class PbkvClient implements AutoCloseable {
    * @throws IllegalArgumentException if the address is not {@code HOST:PORT}
    */
   public static PbkvClient connect(Options options) {
-    PbkvClient client = new PbkvClient(options);
+    return connect(options, new SplittableRandom(new SecureRandom().nextLong()));
+  }
+
+  /**
+   * {@link #connect(Options)}, the sessions' retry timers drawing their jitter from {@code jitter}
+   * (tests give a seeded one; it is used only on the client's event loop).
+   */
+  static PbkvClient connect(Options options, RandomGenerator jitter) {
+    PbkvClient client = new PbkvClient(options, jitter);
     try {
       ViewServiceProbe.view(client.runtime, client.viewServices, options.timeout());
       client
