@@ -4,9 +4,11 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The key-value store wrapped in at-most-once sessions: each client numbers its requests, and a
@@ -24,8 +26,8 @@ import java.util.TreeMap;
  * #CACHE_WHOLE_BYTES} is cached whole; a larger append result (the key's whole new value) is cached
  * as an {@link Result.AppendDigest} (key, length, SHA-256), and a retry is answered with the key's
  * current value cut to that length if its hash matches (appends only extend a value), else with
- * {@link Result.Unavailable}. Sessions are kept sorted by id, so a state transfer can stream them
- * in chunks from a cursor ({@link #sessionsAfter}).
+ * {@link Result.Unavailable}. The session ids are also kept sorted, so a state transfer can stream
+ * them in chunks from a cursor ({@link #sessionsAfter}).
  */
 public final class AmoApplication {
   /**
@@ -47,7 +49,11 @@ public final class AmoApplication {
   static final int ENTRY_OVERHEAD_BYTES = 24;
 
   private final KvStore store;
-  private final TreeMap<String, AmoEntry> sessions;
+  // The table: looked up and updated at every op, so a hash map. Its ids also sit in id order in
+  // sessionIds, touched only when a session comes or goes, so a transfer can stream the table from
+  // a cursor (sessionsAfter) without a sorted map's cost on every op.
+  private final HashMap<String, AmoEntry> sessions;
+  private final TreeSet<String> sessionIds;
   private long sweeps;
   private long tableBytes; // derived from sessions (see tableBytes()); kept up to date
   private long mutations; // counts changes; not part of the state (see mutations())
@@ -57,12 +63,13 @@ public final class AmoApplication {
   private final java.util.HashMap<String, Long> replacedAt = new java.util.HashMap<>();
 
   public AmoApplication() {
-    this(new KvStore(), new TreeMap<>(), 0);
+    this(new KvStore(), Map.of(), 0);
   }
 
-  private AmoApplication(KvStore store, TreeMap<String, AmoEntry> sessions, long sweeps) {
+  private AmoApplication(KvStore store, Map<String, AmoEntry> sessions, long sweeps) {
     this.store = store;
-    this.sessions = sessions;
+    this.sessions = new HashMap<>(sessions);
+    this.sessionIds = new TreeSet<>(sessions.keySet());
     this.sweeps = sweeps;
     for (Map.Entry<String, AmoEntry> e : sessions.entrySet()) {
       tableBytes += entryBytes(e.getKey(), e.getValue());
@@ -71,8 +78,7 @@ public final class AmoApplication {
 
   /** A fresh application holding the state of {@code snapshot}. */
   public static AmoApplication restore(Snapshot snapshot) {
-    return new AmoApplication(
-        KvStore.of(snapshot.data()), new TreeMap<>(snapshot.sessions()), snapshot.sweeps());
+    return new AmoApplication(KvStore.of(snapshot.data()), snapshot.sessions(), snapshot.sweeps());
   }
 
   /** About how many bytes the table entry of session {@code clientId} takes (and travels as). */
@@ -106,7 +112,7 @@ public final class AmoApplication {
 
   /** An independent copy of this application (the store's entries are shared, immutable). */
   public AmoApplication copy() {
-    AmoApplication c = new AmoApplication(store.copy(), new TreeMap<>(sessions), sweeps);
+    AmoApplication c = new AmoApplication(store.copy(), sessions, sweeps);
     c.mutations = mutations;
     return c;
   }
@@ -117,7 +123,7 @@ public final class AmoApplication {
    */
   public static AmoApplication fromChunk(
       DataChunk data, Map<String, AmoEntry> sessions, long sweeps) {
-    AmoApplication app = new AmoApplication(new KvStore(), new TreeMap<>(sessions), sweeps);
+    AmoApplication app = new AmoApplication(new KvStore(), sessions, sweeps);
     app.store.install(data);
     return app;
   }
@@ -148,13 +154,13 @@ public final class AmoApplication {
   public TreeMap<String, AmoEntry> sessionsAfter(String afterId, long maxBytes) {
     TreeMap<String, AmoEntry> out = new TreeMap<>();
     long used = 0;
-    for (Map.Entry<String, AmoEntry> e :
-        (afterId == null ? sessions : sessions.tailMap(afterId, false)).entrySet()) {
-      long n = entryBytes(e.getKey(), e.getValue());
+    for (String id : afterId == null ? sessionIds : sessionIds.tailSet(afterId, false)) {
+      AmoEntry entry = sessions.get(id);
+      long n = entryBytes(id, entry);
       if (!out.isEmpty() && used + n > maxBytes) {
         break;
       }
-      out.put(e.getKey(), e.getValue());
+      out.put(id, entry);
       used += n;
     }
     return out;
@@ -172,6 +178,8 @@ public final class AmoApplication {
     AmoEntry old = sessions.put(clientId, entry);
     if (old != null) {
       tableBytes -= entryBytes(clientId, old);
+    } else {
+      sessionIds.add(clientId);
     }
     tableBytes += entryBytes(clientId, entry);
   }
@@ -222,6 +230,7 @@ public final class AmoApplication {
               boolean old = sweeps - e.getValue().writtenAtSweep() >= SWEEPS_TO_EXPIRE;
               if (old) {
                 tableBytes -= entryBytes(e.getKey(), e.getValue());
+                sessionIds.remove(e.getKey());
               }
               return old;
             });
@@ -283,14 +292,18 @@ public final class AmoApplication {
 
   /** Notes a write that may replace (not only extend) {@code key}'s value, for the memo. */
   private void noteWrite(Command command) {
-    if (!(command instanceof Command.Append) && replacedAt.containsKey(command.key())) {
+    if (!replacedAt.isEmpty()
+        && !(command instanceof Command.Append)
+        && replacedAt.containsKey(command.key())) {
       replacedAt.put(command.key(), mutations);
     }
   }
 
   private void forgetMemo() {
-    verifiedAt.clear();
-    replacedAt.clear();
+    if (!verifiedAt.isEmpty() || !replacedAt.isEmpty()) {
+      verifiedAt.clear();
+      replacedAt.clear();
+    }
   }
 
   /**
@@ -315,7 +328,9 @@ public final class AmoApplication {
     if (!command.isRead()) {
       mutations++;
       noteWrite(command);
-      verifiedAt.remove(clientId); // its new entry has not been verified
+      if (!verifiedAt.isEmpty()) {
+        verifiedAt.remove(clientId); // its new entry has not been verified
+      }
       putSession(
           clientId, new AmoEntry(seq, cacheWhole ? result : compact(command, result), sweeps));
     }

@@ -249,4 +249,26 @@ class AmoApplicationTest {
     assertThat(second).isEqualTo(new Result.Value(big + "c"));
     assertThat(app.cachedResult("c1", 2)).isEqualTo(new Result.Unavailable());
   }
+
+  @Test
+  void when_sessionsComeAndExpire_then_sessionsAfterListsTheLiveOnes_inIdOrder_fromACursor() {
+    app.execute("c3", 1, new Command.Put("k", "v"));
+    app.execute("c1", 1, new Command.Put("k", "v"));
+    app.execute("c2", 1, new Command.Put("k", "v"));
+    assertThat(app.sessionsAfter(null, Long.MAX_VALUE).keySet()).containsExactly("c1", "c2", "c3");
+    assertThat(app.sessionsAfter("c1", Long.MAX_VALUE).keySet()).containsExactly("c2", "c3");
+    for (int i = 1; i < AmoApplication.SWEEPS_TO_EXPIRE; i++) {
+      app.sweep();
+    }
+    app.execute("c2", 2, new Command.Put("k", "w")); // c2 is active again; c1 and c3 are not
+    assertThat(app.sweep()).as("c1 and c3 expire").isEqualTo(2);
+    app.execute("c0", 1, new Command.Put("k", "x")); // a new session after the sweep
+    assertThat(app.sessionsAfter(null, Long.MAX_VALUE).keySet()).containsExactly("c0", "c2");
+    assertThat(app.sessionsAfter("c1", Long.MAX_VALUE).keySet()).containsExactly("c2");
+    assertThat(app.copy().sessionsAfter(null, Long.MAX_VALUE))
+        .isEqualTo(app.sessionsAfter(null, Long.MAX_VALUE));
+    assertThat(app.sessionsAfter(null, 1).keySet())
+        .as("at least one, even over the bytes")
+        .containsExactly("c0");
+  }
 }

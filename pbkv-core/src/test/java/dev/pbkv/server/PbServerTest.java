@@ -929,6 +929,21 @@ class PbServerTest {
   }
 
   @Test
+  void when_anotherKeysQueuedWritesPassTheLimit_then_anAppendCountsOnlyItsOwnKeysQueuedWrites() {
+    PbServer a = servingPrimary(SMALL_LIMITS);
+    deliver(a, CLIENT, request(1, new Command.Put("j", "0123456789")));
+    assertThat(fx.messagesTo(B, Forward.class)).hasSize(1);
+    // 10 queued bytes of j and these 7 would pass 16 together; k itself has none queued
+    deliver(a, CLIENT2, request(1, new Command.Append("k", "abcdefg")));
+    assertThat(fx.messagesTo(CLIENT2, Reply.class)).as("7 bytes fit: queued").isEmpty();
+    // and k's own queued append now counts: 7 + 10 = 17
+    deliver(a, CLIENT3, request(1, new Command.Append("k", "0123456789")));
+    assertThat(fx.single(CLIENT3, Reply.class).result())
+        .isEqualTo(
+            new Result.Error("the appended value would hold 17 bytes, over the limit of 16 bytes"));
+  }
+
+  @Test
   void when_sizeLimitsAreIgnored_then_theOverLimitValueIsForwarded() {
     PbServer a = servingPrimary(SMALL_LIMITS.withRules(Set.of(RuleSwitch.IGNORE_SIZE_LIMITS)));
     deliver(a, CLIENT, request(1, new Command.Put("k", "v".repeat(17))));
