@@ -482,12 +482,11 @@ public final class PbServer implements Node {
     dev.pbkv.kv.SizeLimits.Violation v = limits.check(request.command());
     if (v == null && request.command() instanceof dev.pbkv.kv.Command.Append a) {
       String now = app.get(a.key());
-      long base = (now == null ? 0L : now.length()) + a.value().length();
-      // the queued writes to every key bound those to this one: exact only when that is too big
-      v = limits.checkAppendResult(base + log.pendingWriteBytes());
-      if (v != null) {
-        v = limits.checkAppendResult(base + log.pendingValueBytes(a.key()));
-      }
+      v =
+          limits.checkAppendResult(
+              (now == null ? 0L : now.length())
+                  + log.pendingValueBytes(a.key())
+                  + a.value().length());
     }
     return v == null ? null : new Result.Error(v.message());
   }

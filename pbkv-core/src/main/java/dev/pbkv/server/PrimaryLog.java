@@ -21,9 +21,8 @@ import java.util.Objects;
 final class PrimaryLog {
   private final ArrayList<LogEntry> ops = new ArrayList<>();
   private final HashMap<Address, Long> queuedSeq = new HashMap<>(); // lookups only
-  // The bytes the queued writes may set or add, over all keys (derived from ops): a bound for any
-  // one key that costs nothing per op; the exact sum for a key is counted only when it is too big.
-  private long pendingWriteBytes;
+  // Per key, the bytes the queued writes may set or add (derived from ops; lookups only).
+  private final HashMap<String, Long> pendingValueBytes = new HashMap<>();
   private int queuedSweeps;
   private long executedIndex;
   private long sentIndex;
@@ -34,7 +33,7 @@ final class PrimaryLog {
     clear();
     ops.addAll(other.ops);
     queuedSeq.putAll(other.queuedSeq);
-    pendingWriteBytes = other.pendingWriteBytes;
+    pendingValueBytes.putAll(other.pendingValueBytes);
     queuedSweeps = other.queuedSweeps;
     executedIndex = other.executedIndex;
     sentIndex = other.sentIndex;
@@ -45,7 +44,10 @@ final class PrimaryLog {
     ops.add(entry);
     if (entry instanceof Op op) {
       queuedSeq.put(op.client(), op.seq());
-      pendingWriteBytes += writtenBytes(op);
+      long n = writtenBytes(op);
+      if (n > 0) {
+        pendingValueBytes.merge(op.command().key(), n, Long::sum);
+      }
     } else {
       queuedSweeps++;
     }
@@ -66,22 +68,10 @@ final class PrimaryLog {
   /**
    * The most bytes the queued writes to {@code key} may add to its value: the sum of their values.
    * The key's value cannot grow beyond its current length plus this before they all executed (size
-   * limits, docs/design.md §10). Counted over the queued ops, so only asked when {@link
-   * #pendingWriteBytes()}, the same sum over every key, is too large to settle the question.
+   * limits, docs/design.md §10).
    */
   long pendingValueBytes(String key) {
-    long n = 0;
-    for (LogEntry e : ops) {
-      if (e instanceof Op op && op.command().key().equals(key)) {
-        n += writtenBytes(op);
-      }
-    }
-    return n;
-  }
-
-  /** The bytes every queued write may set or add, over all keys: a bound for any one key. */
-  long pendingWriteBytes() {
-    return pendingWriteBytes;
+    return pendingValueBytes.getOrDefault(key, 0L);
   }
 
   /** About how many bytes {@code entry} takes in a forward (its key and values, or a sweep's 2). */
@@ -208,7 +198,11 @@ final class PrimaryLog {
         if (contains(op.client(), op.seq())) {
           queuedSeq.remove(op.client());
         }
-        pendingWriteBytes -= writtenBytes(op);
+        long written = writtenBytes(op);
+        if (written > 0) {
+          pendingValueBytes.computeIfPresent(
+              op.command().key(), (k, v) -> v - written <= 0 ? null : v - written);
+        }
       } else {
         queuedSweeps--;
       }
@@ -238,7 +232,7 @@ final class PrimaryLog {
     List<LogEntry> all = new ArrayList<>(ops);
     ops.clear();
     queuedSeq.clear();
-    pendingWriteBytes = 0;
+    pendingValueBytes.clear();
     queuedSweeps = 0;
     executedIndex += all.size();
     sentIndex = executedIndex;
@@ -249,7 +243,7 @@ final class PrimaryLog {
   void clear() {
     ops.clear();
     queuedSeq.clear();
-    pendingWriteBytes = 0;
+    pendingValueBytes.clear();
     queuedSweeps = 0;
     executedIndex = 0;
     sentIndex = 0;
