@@ -300,10 +300,8 @@ public final class AmoApplication {
   }
 
   private void forgetMemo() {
-    if (!verifiedAt.isEmpty() || !replacedAt.isEmpty()) {
-      verifiedAt.clear();
-      replacedAt.clear();
-    }
+    verifiedAt.clear();
+    replacedAt.clear();
   }
 
   /**
