@@ -175,6 +175,13 @@ class ZooKeeperViewStoreTest {
       assertThat(writer.compareAndSet(0, state(1, S1))).isEqualTo(WriteResult.WRITTEN);
       awaitTrue(() -> follower.readKnown().version() == 1);
       assertThat(follower.readKnown()).isEqualTo(new ViewStore.Stored(1, state(1, S1)));
+      // a read may see version 1 before the watch does: wait until the copy answers on its own
+      awaitTrue(
+          () -> {
+            long before = follower.roundTrips();
+            follower.readKnown();
+            return follower.roundTrips() == before;
+          });
 
       long trips = follower.roundTrips();
       for (int i = 0; i < 100; i++) {
