@@ -2,6 +2,8 @@
 # wait for them, run `pbkv bench` against one, and stop everything on exit.
 #
 #   bench_init NAME                 jar, a work folder, the cleanup trap ($work, $jar)
+#   build_rev REV                   builds commit REV in a temporary git worktree, removed on exit
+#                                   ($rev_commit, $rev_jar)
 #   bench_certs                     `pbkv certs` for 127.0.0.1 and a client "bench" ($certs)
 #   start_pbkv C TLS [ARGS...]      view service + two servers (of the jar ${jar_of[C]}, else
 #                                   $jar); ARGS go to every process, the
@@ -9,6 +11,7 @@
 #                                   servers only ($port_of_pid: each server's port)
 #   start_redis C TLS               primary + replica (no persistence; TLS replication with TLS=1)
 #   wait_ready C...                 until each cluster has a primary and a backup (30 s, else exit 1)
+#   stop_clusters                   stops every cluster started so far (the work folder stays)
 #   bench_run C SESSIONS [CLIENT]   prints "ops/s p50_ms cpu_us_per_op" (load generator + servers;
 #                                   a pbkv cluster's load generator is of its own jar)
 #
@@ -33,9 +36,28 @@ bench_init() {
 }
 
 bench_cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  stop_clusters
   wait 2>/dev/null || true
+  if [ -n "${rev_tree:-}" ]; then git worktree remove --force "$rev_tree" 2>/dev/null || true; fi
   rm -rf "$work"
+}
+
+stop_clusters() {
+  local p
+  for p in ${pids[@]+"${pids[@]}"}; do kill "$p" 2>/dev/null || true; done
+  for p in ${pids[@]+"${pids[@]}"}; do wait "$p" 2>/dev/null || true; done
+  pids=(); pids_of=(); addr_of=(); kind_of=(); port_of_pid=()
+}
+
+build_rev() { # REV
+  rev_commit=$(git rev-parse --verify --quiet "$1^{commit}") \
+    || { echo "$script_name: '$1' is not a commit of this repository" >&2; exit 2; }
+  rev_tree="$work/old"
+  echo "building $1 (${rev_commit:0:7}) in $rev_tree …" >&2
+  git worktree add --detach -q "$rev_tree" "$rev_commit"
+  (cd "$rev_tree" && ./mvnw -B -ntp -q -pl pbkv-cli -am package -DskipTests -DskipITs >"$work/old-build.log" 2>&1) \
+    || { echo "$script_name: building $1 failed; the log:" >&2; tail -n 20 "$work/old-build.log" >&2; exit 1; }
+  rev_jar="$rev_tree/pbkv-cli/target/pbkv.jar"
 }
 
 bench_certs() {

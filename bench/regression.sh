@@ -4,6 +4,8 @@
 # A B B A at 1, 8 and 64 sessions on this machine. Prints one table with the ratio this/REV per
 # row and the median ratio per session count: a regression shows as ratios below 1 in every round.
 # The noise floor: REV=HEAD measures this build against itself; a ratio inside its spread is noise.
+# Its spread on this 2-core VM is about +-30 % per round: for a difference of a few percent, use
+# bench/paired.sh (both builds under load at the same time).
 # Builds REV in a temporary git worktree (Maven, tests skipped); everything it starts, it stops.
 #   Usage: bench/regression.sh REV [SECONDS_PER_RUN] [ROUNDS]
 # Environment: SESSIONS (default "1 8 64"), CLIENT (pooled or direct, default pooled), WARMUP
@@ -18,17 +20,10 @@ client="${CLIENT:-pooled}"
 warmup="${WARMUP:-10}"
 mix="${MIX:-put:50,get:50}"
 
-old_commit=$(git rev-parse --verify --quiet "$rev^{commit}") \
-  || { echo "bench/regression.sh: '$rev' is not a commit of this repository" >&2; exit 2; }
 bench_init regression.sh
-old_tree="$work/old"
-echo "building $rev (${old_commit:0:7}) in $old_tree …" >&2
-git worktree add --detach -q "$old_tree" "$old_commit"
-cleanup_old() { git worktree remove --force "$old_tree" 2>/dev/null || true; }
-trap 'cleanup_old; bench_cleanup' EXIT INT TERM
-(cd "$old_tree" && ./mvnw -B -ntp -q -pl pbkv-cli -am package -DskipTests -DskipITs >"$work/old-build.log" 2>&1) \
-  || { echo "bench/regression.sh: building $rev failed; the log:" >&2; tail -n 20 "$work/old-build.log" >&2; exit 1; }
-jar_of[old]="$old_tree/pbkv-cli/target/pbkv.jar"
+build_rev "$rev"
+old_commit="$rev_commit"
+jar_of[old]="$rev_jar"
 jar_of[new]="$jar"
 
 start_pbkv old 0
