@@ -73,4 +73,5 @@ read -r med lo hi <<<"$(spread "${ratios[@]}")"
 below=$(python3 -c 'import sys; print(sum(float(x) < 1 for x in sys.argv[1:]))' "${ratios[@]}")
 echo "throughput ratio this/$rev: median $med (min $lo, max $hi), below 1 in $below of $launches launches"
 read -r med lo hi <<<"$(spread "${cpu_ratios[@]}")"
-echo "CPU per op ratio this/$rev: median $med (min $lo, max $hi)"
+above=$(python3 -c 'import sys; print(sum(float(x) > 1 for x in sys.argv[1:]))' "${cpu_ratios[@]}")
+echo "CPU per op ratio this/$rev: median $med (min $lo, max $hi), above 1 in $above of $launches launches"
