@@ -63,11 +63,16 @@ final class StatusCommand implements Callable<Integer> {
   @Option(names = "--json", description = "print one JSON object (docs/json.md)")
   boolean json;
 
-  /** The JSON object of {@code --json}, filled in as the text would be printed. */
-  private final ObjectNode j = Json.object();
+  /**
+   * The JSON object of {@code --json}, filled in as the text would be printed. Made in {@link
+   * #call}, not when the command is: picocli makes every command at start, and a field initializer
+   * here made every process, servers too, load Jackson (about 490 classes) that it never used.
+   */
+  private ObjectNode j;
 
   @Override
   public Integer call() {
+    j = Json.object();
     int exit = report(json ? new PrintWriter(Writer.nullWriter()) : spec.commandLine().getOut());
     if (json) {
       j.put("exit", exit);

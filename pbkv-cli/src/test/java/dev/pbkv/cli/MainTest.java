@@ -19,6 +19,34 @@ class MainTest {
     return new Run(exit, out.toString(), err.toString());
   }
 
+  /**
+   * picocli makes every command when the CLI starts, whatever command runs: a command that built
+   * JSON in a field initializer made every process, servers too, load Jackson (about 490 classes),
+   * and under load the extra metaspace made the servers' heap shrink (README, "Against an earlier
+   * build"). A fresh JVM runs {@code pbkv server --help} and logs every class it initializes.
+   */
+  @Test
+  void when_theCliStarts_then_jsonOutputIsNotInitialized() throws Exception {
+    Process p =
+        new ProcessBuilder(
+                java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xlog:class+init=info:stdout",
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                "server",
+                "--help")
+            .redirectErrorStream(true)
+            .start();
+    String log =
+        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).isZero();
+    assertThat(log).contains("Initializing 'dev/pbkv/cli/ServerCommand'"); // the log works
+    assertThat(log)
+        .doesNotContain("Initializing 'dev/pbkv/cli/Json'")
+        .doesNotContain("Initializing 'com/fasterxml/jackson/databind/ObjectMapper'");
+  }
+
   @Test
   void when_help_then_everyCommandIsListed() {
     Run r = run("--help");
