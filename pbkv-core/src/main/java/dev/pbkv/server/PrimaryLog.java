@@ -200,8 +200,7 @@ final class PrimaryLog {
         }
         long written = writtenBytes(op);
         if (written > 0) {
-          pendingValueBytes.computeIfPresent(
-              op.command().key(), (k, v) -> v - written <= 0 ? null : v - written);
+          lowerPendingValueBytes(op.command().key(), written);
         }
       } else {
         queuedSweeps--;
@@ -212,6 +211,21 @@ final class PrimaryLog {
       inFlight.removeFirst();
     }
     return ready;
+  }
+
+  // A plain get, then put or remove: computeIfPresent with a capturing lambda allocated for every
+  // acknowledged write, and was the primary's top self frame in JFR samples.
+  private void lowerPendingValueBytes(String key, long written) {
+    Long pending = pendingValueBytes.get(key);
+    if (pending == null) {
+      return;
+    }
+    long left = pending - written;
+    if (left <= 0) {
+      pendingValueBytes.remove(key);
+    } else {
+      pendingValueBytes.put(key, left);
+    }
   }
 
   /** Forget what was sent, so the next forwards re-send everything unacknowledged. */

@@ -72,6 +72,24 @@ class PrimaryLogTest {
   }
 
   @Test
+  void when_writesToAKeyAreQueued_then_theirBytesArePending_untilEachIsAcknowledged() {
+    Op first = new Op(C1, 1, new Command.Append("k", "abc"));
+    Op second = new Op(C2, 1, new Command.Put("k", "defgh"));
+    Op other = new Op(C1, 2, new Command.Put("j", "xy"));
+    Op read = new Op(C2, 2, new Command.Get("k"));
+    PrimaryLog log = logOf(first, second, other, read);
+    assertThat(log.pendingValueBytes("k")).isEqualTo(8);
+    assertThat(log.pendingValueBytes("j")).isEqualTo(2);
+    log.nextForward(1, 10, 10);
+    log.acknowledge(1);
+    assertThat(log.pendingValueBytes("k")).as("the first append executed").isEqualTo(5);
+    assertThat(log.pendingValueBytes("j")).as("another key is untouched").isEqualTo(2);
+    log.acknowledge(4);
+    assertThat(log.pendingValueBytes("k")).isZero();
+    assertThat(log.pendingValueBytes("j")).isZero();
+  }
+
+  @Test
   void when_aSweepIsQueued_then_itIsKnownUntilExecuted() {
     PrimaryLog log = logOf(op(C1, 1), new Sweep());
     assertThat(log.hasQueuedSweep()).isTrue();
