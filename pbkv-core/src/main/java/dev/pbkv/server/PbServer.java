@@ -482,11 +482,13 @@ public final class PbServer implements Node {
     dev.pbkv.kv.SizeLimits.Violation v = limits.check(request.command());
     if (v == null && request.command() instanceof dev.pbkv.kv.Command.Append a) {
       String now = app.get(a.key());
-      v =
-          limits.checkAppendResult(
-              (now == null ? 0L : now.length())
-                  + log.pendingValueBytes(a.key())
-                  + a.value().length());
+      long base = (now == null ? 0L : now.length()) + a.value().length();
+      // the writes queued to every key bound those to this one; only if that bound is over the
+      // limit does the log need a scan for this key's own
+      v = limits.checkAppendResult(base + log.pendingWrittenBytes());
+      if (v != null) {
+        v = limits.checkAppendResult(base + log.pendingValueBytes(a.key()));
+      }
     }
     return v == null ? null : new Result.Error(v.message());
   }

@@ -21,8 +21,10 @@ import java.util.Objects;
 final class PrimaryLog {
   private final ArrayList<LogEntry> ops = new ArrayList<>();
   private final HashMap<Address, Long> queuedSeq = new HashMap<>(); // lookups only
-  // Per key, the bytes the queued writes may set or add (derived from ops; lookups only).
-  private final HashMap<String, Long> pendingValueBytes = new HashMap<>();
+  // The bytes all queued writes may set or add, over every key (derived from ops). One sum, not one
+  // per key: a per-key map cost a hash lookup for every write queued and acknowledged (the
+  // primary's top self frame in JFR samples); the per-key figure is rare and found by a scan.
+  private long pendingWrittenBytes;
   private int queuedSweeps;
   private long executedIndex;
   private long sentIndex;
@@ -33,7 +35,7 @@ final class PrimaryLog {
     clear();
     ops.addAll(other.ops);
     queuedSeq.putAll(other.queuedSeq);
-    pendingValueBytes.putAll(other.pendingValueBytes);
+    pendingWrittenBytes = other.pendingWrittenBytes;
     queuedSweeps = other.queuedSweeps;
     executedIndex = other.executedIndex;
     sentIndex = other.sentIndex;
@@ -44,10 +46,7 @@ final class PrimaryLog {
     ops.add(entry);
     if (entry instanceof Op op) {
       queuedSeq.put(op.client(), op.seq());
-      long n = writtenBytes(op);
-      if (n > 0) {
-        pendingValueBytes.merge(op.command().key(), n, Long::sum);
-      }
+      pendingWrittenBytes += writtenBytes(op);
     } else {
       queuedSweeps++;
     }
@@ -68,10 +67,25 @@ final class PrimaryLog {
   /**
    * The most bytes the queued writes to {@code key} may add to its value: the sum of their values.
    * The key's value cannot grow beyond its current length plus this before they all executed (size
-   * limits, docs/design.md §10).
+   * limits, docs/design.md §10). Scans the queued entries (at most {@code maxQueuedOps}): ask
+   * {@link #pendingWrittenBytes()}, its upper bound, first.
    */
   long pendingValueBytes(String key) {
-    return pendingValueBytes.getOrDefault(key, 0L);
+    if (pendingWrittenBytes == 0) {
+      return 0;
+    }
+    long sum = 0;
+    for (LogEntry entry : ops) {
+      if (entry instanceof Op op && op.command().key().equals(key)) {
+        sum += writtenBytes(op);
+      }
+    }
+    return sum;
+  }
+
+  /** The sum of {@link #pendingValueBytes(String)} over every key: O(1). */
+  long pendingWrittenBytes() {
+    return pendingWrittenBytes;
   }
 
   /** About how many bytes {@code entry} takes in a forward (its key and values, or a sweep's 2). */
@@ -198,10 +212,7 @@ final class PrimaryLog {
         if (contains(op.client(), op.seq())) {
           queuedSeq.remove(op.client());
         }
-        long written = writtenBytes(op);
-        if (written > 0) {
-          lowerPendingValueBytes(op.command().key(), written);
-        }
+        pendingWrittenBytes -= writtenBytes(op);
       } else {
         queuedSweeps--;
       }
@@ -211,21 +222,6 @@ final class PrimaryLog {
       inFlight.removeFirst();
     }
     return ready;
-  }
-
-  // A plain get, then put or remove: computeIfPresent with a capturing lambda allocated for every
-  // acknowledged write, and was the primary's top self frame in JFR samples.
-  private void lowerPendingValueBytes(String key, long written) {
-    Long pending = pendingValueBytes.get(key);
-    if (pending == null) {
-      return;
-    }
-    long left = pending - written;
-    if (left <= 0) {
-      pendingValueBytes.remove(key);
-    } else {
-      pendingValueBytes.put(key, left);
-    }
   }
 
   /** Forget what was sent, so the next forwards re-send everything unacknowledged. */
@@ -246,7 +242,7 @@ final class PrimaryLog {
     List<LogEntry> all = new ArrayList<>(ops);
     ops.clear();
     queuedSeq.clear();
-    pendingValueBytes.clear();
+    pendingWrittenBytes = 0;
     queuedSweeps = 0;
     executedIndex += all.size();
     sentIndex = executedIndex;
@@ -257,7 +253,7 @@ final class PrimaryLog {
   void clear() {
     ops.clear();
     queuedSeq.clear();
-    pendingValueBytes.clear();
+    pendingWrittenBytes = 0;
     queuedSweeps = 0;
     executedIndex = 0;
     sentIndex = 0;

@@ -80,13 +80,17 @@ class PrimaryLogTest {
     PrimaryLog log = logOf(first, second, other, read);
     assertThat(log.pendingValueBytes("k")).isEqualTo(8);
     assertThat(log.pendingValueBytes("j")).isEqualTo(2);
+    assertThat(log.pendingValueBytes("none")).isZero();
+    assertThat(log.pendingWrittenBytes()).as("over every key").isEqualTo(10);
     log.nextForward(1, 10, 10);
     log.acknowledge(1);
     assertThat(log.pendingValueBytes("k")).as("the first append executed").isEqualTo(5);
     assertThat(log.pendingValueBytes("j")).as("another key is untouched").isEqualTo(2);
+    assertThat(log.pendingWrittenBytes()).isEqualTo(7);
     log.acknowledge(4);
     assertThat(log.pendingValueBytes("k")).isZero();
     assertThat(log.pendingValueBytes("j")).isZero();
+    assertThat(log.pendingWrittenBytes()).isZero();
   }
 
   @Test
